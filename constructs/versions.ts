@@ -1,0 +1,22 @@
+/**
+ * Every pinned upstream version in one place. Bump them here, together, after reading the
+ * upstream release notes; the snapshot tests show what a bump changes.
+ */
+export const VERSIONS = {
+  /** Kubernetes minor versions the toolkit supports on EKS and on-prem. */
+  kubernetes: ["1.31", "1.32", "1.33", "1.34"] as const,
+  /** Chart `tigera-operator` from https://docs.tigera.io/calico/charts (versions carry a `v`). */
+  calico: "v3.30.4",
+  /** Chart `oci://public.ecr.aws/karpenter/karpenter` (1.x versions carry no `v`). */
+  karpenter: "1.8.2",
+  /** EKS-optimized AL2023 AMI release the default EC2NodeClass pins (`al2023@<version>`). */
+  al2023Ami: "v20251108",
+  /** Chart `metallb` from https://metallb.github.io/metallb. */
+  metallb: "0.15.2",
+  /** Chart `nginx-ingress` at oci://ghcr.io/nginx/charts (F5 NGINX Ingress Controller). */
+  f5NginxIngress: "2.3.1",
+  /** Chart `ingress-nginx`: the community project's final release (retired March 2026). */
+  ingressNginx: "4.15.1",
+} as const;
+
+export type KubernetesVersion = (typeof VERSIONS.kubernetes)[number];

@@ -1,0 +1,48 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {
+    ignores: ["node_modules/", "cdktf.out/", "coverage/", "constructs/karpenter/models/generated/"],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      // Provider package roots cost seconds and ~0.5 GB to load (DESIGN.md): submodule paths only.
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@cdktf/provider-aws",
+              message: "Import from @cdktf/provider-aws/lib/<resource>.",
+            },
+            {
+              name: "@cdktf/provider-kubernetes",
+              message: "Import from @cdktf/provider-kubernetes/lib/<resource>.",
+            },
+            {
+              name: "@cdktf/provider-helm",
+              message: "Import from @cdktf/provider-helm/lib/<resource>.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
+    languageOptions: {
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        console: "readonly",
+        __dirname: "readonly",
+      },
+    },
+  },
+);

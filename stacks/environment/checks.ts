@@ -1,0 +1,320 @@
+/**
+ * Rules that relate several fields of an environment. Each check reports problems against the
+ * field a user has to change, with the change to make.
+ */
+import {
+  Ipv4Range,
+  contains,
+  formatIpv4,
+  overlaps,
+  parseAddressRange,
+  parseCidr,
+  parseIpv4,
+} from "../../constructs/shared/cidr";
+import { planSubnets } from "../../constructs/network/subnet-plan";
+import { podNetworkTraits } from "../../constructs/shared/pod-network";
+import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
+
+export interface Problem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+type Report = (path: readonly (string | number)[], message: string) => void;
+
+/**
+ * Services a cluster with no NAT needs VPC endpoints for: nodes pull images (ecr.api, ecr.dkr,
+ * s3 for layers), join and authenticate (sts, eks, eks-auth for Pod Identity), and Karpenter
+ * launches nodes and reads interruptions (ec2, ssm, sqs).
+ */
+export const ENDPOINTS_REQUIRED_WITHOUT_NAT = [
+  "s3",
+  "ecr.api",
+  "ecr.dkr",
+  "sts",
+  "eks",
+  "eks-auth",
+  "ec2",
+  "ssm",
+  "sqs",
+] as const;
+
+/** IAM role names derived from the cluster name (`<cluster>-karpenter-controller`) stay under 64. */
+export const MAX_CLUSTER_NAME_LENGTH = 38;
+
+export function crossFieldProblems(env: Environment): Problem[] {
+  const problems: Problem[] = [];
+  const report: Report = (path, message) => problems.push({ path, message });
+  checkPodNetwork(env, report);
+  checkIngress(env, report);
+  if (env.platform === "eks") {
+    checkEks(env, report);
+  } else {
+    checkOnprem(env, report);
+  }
+  return problems;
+}
+
+function checkPodNetwork(env: Environment, report: Report): void {
+  const { mode, podCidr, blockSize } = env.podNetwork;
+  const pod = parseCidr(podCidr);
+  const service = parseCidr(env.serviceCidr);
+  if (blockSize < 20 || blockSize > 32) {
+    report(
+      ["podNetwork", "blockSize"],
+      `must be between 20 and 32 (Calico's range); got ${blockSize}`,
+    );
+  } else if (pod && mode !== "policy-only" && blockSize < pod.prefix) {
+    report(
+      ["podNetwork", "blockSize"],
+      `/${blockSize} blocks do not fit in the /${pod.prefix} pod CIDR; use a block size of at least ${pod.prefix}`,
+    );
+  }
+  if (pod && service && mode !== "policy-only" && overlaps(pod, service)) {
+    report(
+      ["podNetwork", "podCidr"],
+      `${podCidr} overlaps serviceCidr ${env.serviceCidr}; pick a disjoint range`,
+    );
+  }
+}
+
+function checkIngress(env: Environment, report: Report): void {
+  const { exposure } = env.ingress;
+  if (env.platform === "eks" && exposure.type === "metallb") {
+    report(
+      ["ingress", "exposure", "type"],
+      'MetalLB cannot work on AWS: a VPC answers ARP itself and has no BGP to peer with; use { type: "nlb" }',
+    );
+  }
+  if (env.platform === "onprem" && exposure.type === "nlb") {
+    report(
+      ["ingress", "exposure", "type"],
+      'an NLB exists only on AWS; on-prem use { type: "metallb" }',
+    );
+  }
+}
+
+function checkEks(env: EksEnvironment, report: Report): void {
+  const { aws, cluster } = env;
+
+  if (
+    !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(cluster.name) ||
+    cluster.name.length > MAX_CLUSTER_NAME_LENGTH
+  ) {
+    report(
+      ["cluster", "name"],
+      `must be 2 to ${MAX_CLUSTER_NAME_LENGTH} lowercase letters, digits and hyphens, starting with a letter ` +
+        `(IAM role names are derived from it); got "${cluster.name}"`,
+    );
+  }
+
+  const seen = new Set<string>();
+  aws.zones.forEach((zone, i) => {
+    if (seen.has(zone)) report(["aws", "zones", i], `${zone} is listed twice; list each zone once`);
+    seen.add(zone);
+    if (!zone.startsWith(aws.region)) {
+      report(
+        ["aws", "zones", i],
+        `${zone} is not a zone of ${aws.region}; use zones such as ${aws.region}a`,
+      );
+    }
+  });
+  if (aws.zones.length < 2 || aws.zones.length > 3) {
+    report(
+      ["aws", "zones"],
+      `must list 2 or 3 zones (EKS needs subnets in at least two); got ${aws.zones.length}`,
+    );
+  }
+
+  const vpc = parseCidr(aws.vpcCidr);
+  if (vpc) {
+    const { public: pub, private: priv, intra } = aws.subnetPrefixes;
+    try {
+      planSubnets(aws.vpcCidr, aws.zones, aws.subnetPrefixes);
+    } catch {
+      report(
+        ["aws", "subnetPrefixes"],
+        `${aws.zones.length} zones of /${pub} public, /${priv} private and /${intra} intra subnets do not fit in ` +
+          `${aws.vpcCidr}; use a larger VPC CIDR or longer prefixes`,
+      );
+    }
+    const pod = parseCidr(env.podNetwork.podCidr);
+    if (pod && env.podNetwork.mode !== "policy-only" && overlaps(pod, vpc)) {
+      report(
+        ["podNetwork", "podCidr"],
+        `${env.podNetwork.podCidr} overlaps the VPC CIDR ${aws.vpcCidr}; Calico pods need a range outside the VPC`,
+      );
+    }
+    const service = parseCidr(env.serviceCidr);
+    if (service && overlaps(service, vpc)) {
+      report(
+        ["serviceCidr"],
+        `${env.serviceCidr} overlaps the VPC CIDR ${aws.vpcCidr}; pick a disjoint range`,
+      );
+    }
+  }
+
+  const traits = podNetworkTraits(env.podNetwork.mode);
+  if (traits.singleSubnetOnly) {
+    report(
+      ["podNetwork", "mode"],
+      `"${env.podNetwork.mode}" needs every node in one L2 subnet, but EKS nodes span ${aws.zones.length} ` +
+        'private subnets; use "ipip-cross-subnet" or "vxlan-cross-subnet" (native inside a subnet, encapsulated across)',
+    );
+  }
+
+  if (aws.nat === "none") {
+    const missing = ENDPOINTS_REQUIRED_WITHOUT_NAT.filter((s) => !aws.vpcEndpoints.includes(s));
+    if (missing.length > 0) {
+      report(
+        ["aws", "nat"],
+        `"none" leaves private nodes without internet access; add VPC endpoints for ${missing.join(", ")} ` +
+          'to aws.vpcEndpoints, or use nat "single" or "per-zone"',
+      );
+    }
+  }
+
+  const { endpoint } = cluster;
+  if (!endpoint.public && endpoint.publicAccessCidrs.length > 0) {
+    report(
+      ["cluster", "endpoint", "publicAccessCidrs"],
+      "lists CIDRs but the public endpoint is off; set cluster.endpoint.public to true or remove the CIDRs",
+    );
+  }
+  if (endpoint.public) {
+    const open =
+      endpoint.publicAccessCidrs.length === 0 || endpoint.publicAccessCidrs.includes("0.0.0.0/0");
+    if (open && env.tier === "prod") {
+      report(
+        ["cluster", "endpoint", "publicAccessCidrs"],
+        "a prod public endpoint must not be open to 0.0.0.0/0; list the office/VPN CIDRs or turn the public endpoint off",
+      );
+    }
+  }
+
+  const { minSize, maxSize, desiredSize } = cluster.systemNodeGroup;
+  if (!(minSize <= desiredSize && desiredSize <= maxSize)) {
+    report(
+      ["cluster", "systemNodeGroup"],
+      `needs minSize <= desiredSize <= maxSize; got ${minSize} <= ${desiredSize} <= ${maxSize}`,
+    );
+  }
+
+  const poolNames = new Set<string>();
+  env.karpenter.nodePools.forEach((pool, i) => {
+    if (poolNames.has(pool.name)) {
+      report(
+        ["karpenter", "nodePools", i, "name"],
+        `"${pool.name}" is used twice; node pool names must be unique`,
+      );
+    }
+    poolNames.add(pool.name);
+  });
+}
+
+function checkOnprem(env: OnpremEnvironment, report: Report): void {
+  if (env.podNetwork.mode === "policy-only") {
+    report(
+      ["podNetwork", "mode"],
+      '"policy-only" keeps the AWS VPC CNI for pod networking, which exists only on EKS; choose a Calico mode such as "direct"',
+    );
+  }
+
+  if (podNetworkTraits(env.podNetwork.mode).singleSubnetOnly && env.nodeCidrs.length > 1) {
+    report(
+      ["podNetwork", "mode"],
+      `"${env.podNetwork.mode}" needs every node in one L2 subnet, but nodeCidrs lists ${env.nodeCidrs.length}; ` +
+        'use "ipip-cross-subnet" or "vxlan-cross-subnet", or put the nodes in one subnet',
+    );
+  }
+
+  const nodeRanges = env.nodeCidrs
+    .map((c) => parseCidr(c))
+    .filter((r): r is NonNullable<typeof r> => !!r);
+  const pod = parseCidr(env.podNetwork.podCidr);
+  const service = parseCidr(env.serviceCidr);
+  nodeRanges.forEach((node, i) => {
+    if (pod && overlaps(pod, node)) {
+      report(
+        ["podNetwork", "podCidr"],
+        `${pod.cidr} overlaps nodeCidrs[${i}] ${node.cidr}; pick a disjoint range`,
+      );
+    }
+    if (service && overlaps(service, node)) {
+      report(
+        ["serviceCidr"],
+        `${service.cidr} overlaps nodeCidrs[${i}] ${node.cidr}; pick a disjoint range`,
+      );
+    }
+  });
+
+  const { metallb } = env;
+  const reserved: { label: string; range: Ipv4Range }[] = [
+    ...nodeRanges.map((range, i) => ({ label: `nodeCidrs[${i}] ${range.cidr}`, range })),
+    ...(pod ? [{ label: `podNetwork.podCidr ${pod.cidr}`, range: pod }] : []),
+    ...(service ? [{ label: `serviceCidr ${service.cidr}`, range: service }] : []),
+  ];
+  const claimed: { label: string; range: Ipv4Range }[] = [];
+  const poolNames = new Set<string>();
+  metallb.pools.forEach((pool, p) => {
+    if (poolNames.has(pool.name)) {
+      report(
+        ["metallb", "pools", p, "name"],
+        `"${pool.name}" is used twice; pool names must be unique`,
+      );
+    }
+    poolNames.add(pool.name);
+    pool.addresses.forEach((text, a) => {
+      const range = parseAddressRange(text);
+      if (!range) return;
+      const path = ["metallb", "pools", p, "addresses", a];
+      for (const other of [...reserved, ...claimed]) {
+        if (overlaps(range, other.range)) {
+          report(path, `${text} overlaps ${other.label}; give MetalLB addresses nothing else uses`);
+        }
+      }
+      claimed.push({ label: `metallb.pools[${p}].addresses[${a}] ${text}`, range });
+    });
+  });
+
+  if (!metallb.l2 && !metallb.bgp) {
+    report(["metallb"], "announces nothing: add an l2 advertisement or bgp peers");
+  }
+  for (const kind of ["l2", "bgp"] as const) {
+    (metallb[kind]?.pools ?? []).forEach((name, i) => {
+      if (!poolNames.has(name)) {
+        report(
+          ["metallb", kind, "pools", i],
+          `names pool "${name}", which metallb.pools does not define`,
+        );
+      }
+    });
+  }
+
+  const { exposure } = env.ingress;
+  if (exposure.type === "metallb") {
+    if (exposure.pool && !poolNames.has(exposure.pool)) {
+      report(
+        ["ingress", "exposure", "pool"],
+        `names pool "${exposure.pool}", which metallb.pools does not define`,
+      );
+    }
+    const address = exposure.address === undefined ? undefined : parseIpv4(exposure.address);
+    if (address !== undefined) {
+      const pools = metallb.pools.filter((p) => !exposure.pool || p.name === exposure.pool);
+      const inPool = pools.some((p) =>
+        p.addresses.some((a) => {
+          const r = parseAddressRange(a);
+          return r !== undefined && contains(r, { first: address, last: address });
+        }),
+      );
+      if (!inPool) {
+        report(
+          ["ingress", "exposure", "address"],
+          `${formatIpv4(address)} is not in ${exposure.pool ? `pool "${exposure.pool}"` : "any MetalLB pool"}; ` +
+            "pick an address from metallb.pools",
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { App, TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
+
+/** Synthesized Terraform JSON of one stack. */
+export interface SynthJson {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown }>;
+  readonly provider?: Record<string, unknown[]>;
+  readonly terraform?: Record<string, unknown>;
+  readonly locals?: Record<string, unknown>;
+}
+
+/** Builds constructs inside a bare stack and returns its synthesized JSON. */
+export function synthConstruct(build: (scope: Construct) => void): SynthJson {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  build(stack);
+  return JSON.parse(Testing.synth(stack)) as SynthJson;
+}
+
+export function synthStack(stack: TerraformStack): SynthJson {
+  return JSON.parse(Testing.synth(stack)) as SynthJson;
+}
+
+/** All resources of one Terraform type, keyed by logical ID. */
+export function resourcesOf<T = Record<string, unknown>>(
+  json: SynthJson,
+  type: string,
+): Record<string, T> {
+  return (json.resource?.[type] ?? {}) as Record<string, T>;
+}
+
+/** The only resource of a type; fails the test when there are none or several. */
+export function onlyResource<T = Record<string, unknown>>(json: SynthJson, type: string): T {
+  const all = Object.values(resourcesOf<T>(json, type));
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+export function newApp(): App {
+  return Testing.app();
+}
