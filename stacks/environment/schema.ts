@@ -12,11 +12,9 @@ const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
   message: "must be an IPv4 CIDR block with no host bits set, such as 10.0.0.0/16",
 });
 
-const ipv4 = z
-  .string()
-  .refine((v) => parseIpv4(v) !== undefined, {
-    message: "must be an IPv4 address, such as 192.168.10.240",
-  });
+const ipv4 = z.string().refine((v) => parseIpv4(v) !== undefined, {
+  message: "must be an IPv4 address, such as 192.168.10.240",
+});
 
 const addressRange = z.string().refine((v) => parseAddressRange(v) !== undefined, {
   message:
@@ -31,11 +29,9 @@ const iamPrincipalArn = z
   });
 
 /** Kubernetes duration as Karpenter accepts it (`720h`, `30m`, `1h30m`) or `Never`. */
-const duration = z
-  .string()
-  .regex(/^(Never|(\d+(s|m|h))+)$/, {
-    message: "must be a duration such as 30s, 5m or 720h, or Never",
-  });
+const duration = z.string().regex(/^(Never|(\d+(s|m|h))+)$/, {
+  message: "must be a duration such as 30s, 5m or 720h, or Never",
+});
 
 const dnsLabel = (max: number) =>
   z
@@ -157,11 +153,9 @@ const stateSchema = z
       message:
         "must be a valid S3 bucket name (lowercase letters, digits, dots and hyphens, 3 to 63 characters)",
     }),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
-        message: "must be an AWS region such as ap-northeast-2",
-      }),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+      message: "must be an AWS region such as ap-northeast-2",
+    }),
     /** Legacy DynamoDB lock table; S3-native locking (`use_lockfile`) is always on. */
     dynamodbTable: z.string().min(3).max(255).optional(),
   })
@@ -188,20 +182,16 @@ const commonFields = {
 const awsSchema = z
   .object({
     accountId: z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account ID" }),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
-        message: "must be an AWS region such as ap-northeast-2",
-      }),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
+      message: "must be an AWS region such as ap-northeast-2",
+    }),
     /** Role the provider assumes (for example from a CI role in another account). */
     assumeRoleArn: iamPrincipalArn.optional(),
     /** Availability zone names (2 or 3), such as ap-northeast-2a. */
     zones: z.array(
-      z
-        .string()
-        .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
-          message: "must be a zone name such as ap-northeast-2a",
-        }),
+      z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
+        message: "must be a zone name such as ap-northeast-2a",
+      }),
     ),
     vpcCidr: cidr,
     /** Prefix lengths of each zone's subnets, carved in order from the VPC CIDR. */

@@ -6,7 +6,7 @@ export const dev: EnvironmentInput = {
   name: "dev",
   tier: "dev",
   owner: "platform-team",
-  kubernetesVersion: "1.33",
+  kubernetesVersion: "1.34",
   podNetwork: { mode: "ipip", podCidr: "10.244.0.0/16" },
   serviceCidr: "172.20.0.0/16",
   aws: {

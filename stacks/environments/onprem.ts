@@ -6,7 +6,7 @@ export const onprem: EnvironmentInput = {
   name: "onprem",
   tier: "prod",
   owner: "platform-team",
-  kubernetesVersion: "1.33",
+  kubernetesVersion: "1.34",
   // All nodes share one L2 segment, so pod traffic is routed natively and announced over BGP.
   podNetwork: { mode: "direct", podCidr: "10.244.0.0/16", interfaceMtu: 1500 },
   serviceCidr: "10.96.0.0/12",

@@ -6,7 +6,7 @@ export const prod: EnvironmentInput = {
   name: "prod",
   tier: "prod",
   owner: "platform-team",
-  kubernetesVersion: "1.33",
+  kubernetesVersion: "1.34",
   // Pods keep VPC addresses from the AWS VPC CNI; Calico enforces NetworkPolicy only.
   podNetwork: { mode: "policy-only" },
   serviceCidr: "172.20.0.0/16",

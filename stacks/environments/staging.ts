@@ -6,7 +6,7 @@ export const staging: EnvironmentInput = {
   name: "staging",
   tier: "staging",
   owner: "platform-team",
-  kubernetesVersion: "1.33",
+  kubernetesVersion: "1.34",
   podNetwork: { mode: "ipip-cross-subnet", podCidr: "10.244.0.0/16" },
   serviceCidr: "172.20.0.0/16",
   aws: {

@@ -1,0 +1,44 @@
+import { Token } from "cdktf";
+
+/**
+ * Synth-time checks of the account coordinates constructs take as props (instead of data
+ * sources, so stacks plan offline). Values that are tokens are left to apply time.
+ */
+
+/** Throws unless `accountId` is a 12-digit AWS account ID. `where` names the prop, e.g. `KmsKeyProps.accountId`. */
+export function assertAccountId(where: string, accountId: string): void {
+  if (!Token.isUnresolved(accountId) && !/^\d{12}$/.test(accountId)) {
+    throw new Error(`${where} must be a 12-digit AWS account ID; got "${accountId}"`);
+  }
+}
+
+/** Throws unless `partition` looks like an AWS partition (aws, aws-cn, aws-us-gov, ...). */
+export function assertPartition(where: string, partition: string): void {
+  if (!Token.isUnresolved(partition) && !/^aws(-[a-z]+)*$/.test(partition)) {
+    throw new Error(
+      `${where} must be an AWS partition such as "aws" or "aws-cn"; got "${partition}"`,
+    );
+  }
+}
+
+/** Throws unless `region` looks like an AWS region name (ap-northeast-2). */
+export function assertRegion(where: string, region: string): void {
+  if (!Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new Error(`${where} must be an AWS region such as ap-northeast-2; got "${region}"`);
+  }
+}
+
+/** An IAM policy statement as rendered into policy JSON. */
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: Record<string, string | string[]> | "*";
+  readonly Action: string | string[];
+  readonly Resource?: string | string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** Renders a policy document at synth time; tokens inside the statements resolve in place. */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}

@@ -1,0 +1,419 @@
+import {
+  EnvironmentValidationError,
+  parseEnvironment,
+  parseEnvironments,
+} from "../../stacks/environment/validate";
+import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
+import { dev } from "../../stacks/environments/dev";
+import { onprem } from "../../stacks/environments/onprem";
+import { prod } from "../../stacks/environments/prod";
+
+/** Deep-merges `patch` into a copy of `base`; arrays and `undefined` replace. */
+function variant<T>(base: T, patch: Record<string, unknown>): unknown {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (b === undefined || Array.isArray(b) || typeof b !== "object" || b === null) return b;
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(b)) out[k] = v === undefined ? undefined : merge(out[k], v);
+    return out;
+  };
+  return merge(structuredClone(base), patch);
+}
+
+function problemsOf(input: unknown): { path: string; message: string }[] {
+  try {
+    parseEnvironment(input);
+  } catch (e) {
+    if (!(e instanceof EnvironmentValidationError)) throw e;
+    return e.problems.map((p) => ({
+      path: p.path
+        .map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`))
+        .join("")
+        .replace(/^\./, ""),
+      message: p.message,
+    }));
+  }
+  throw new Error("expected the environment to be rejected");
+}
+
+describe("shipped environments", () => {
+  it("all validate and fill defaults", () => {
+    const envs = parseEnvironments(SHIPPED_ENVIRONMENTS);
+    expect(envs.map((e) => e.name)).toEqual(["dev", "staging", "prod", "onprem"]);
+    const prodEnv = envs[2];
+    expect(prodEnv.platform === "eks" && prodEnv.cluster.endpoint).toEqual({
+      public: false,
+      publicAccessCidrs: [],
+    });
+    expect(prodEnv.ingress.controller).toBe("f5-nginx");
+  });
+
+  it("carry the pod network modes the design calls for", () => {
+    const modes = Object.fromEntries(
+      parseEnvironments(SHIPPED_ENVIRONMENTS).map((e) => [e.name, e.podNetwork.mode]),
+    );
+    expect(modes).toEqual({
+      dev: "ipip",
+      staging: "ipip-cross-subnet",
+      prod: "policy-only",
+      onprem: "direct",
+    });
+  });
+
+  it("rejects two environments with one name", () => {
+    expect(() => parseEnvironments([dev, dev])).toThrow(/name: "dev" is used by two environments/);
+  });
+});
+
+// [description, input, expected path, expected message fragment]
+const badEksInputs: [string, unknown, string, RegExp][] = [
+  [
+    "pod CIDR overlapping the VPC",
+    variant(dev, { podNetwork: { podCidr: "10.10.128.0/17" } }),
+    "podNetwork.podCidr",
+    /overlaps the VPC CIDR 10\.10\.0\.0\/16/,
+  ],
+  [
+    "pod CIDR overlapping the service CIDR",
+    variant(dev, { podNetwork: { podCidr: "172.20.0.0/16" } }),
+    "podNetwork.podCidr",
+    /overlaps serviceCidr 172\.20\.0\.0\/16/,
+  ],
+  [
+    "service CIDR overlapping the VPC",
+    variant(dev, { serviceCidr: "10.10.0.0/20" }),
+    "serviceCidr",
+    /overlaps the VPC CIDR/,
+  ],
+  [
+    "subnets that do not fit the VPC",
+    variant(dev, { aws: { vpcCidr: "10.10.0.0/20" } }),
+    "aws.subnetPrefixes",
+    /do not fit in 10\.10\.0\.0\/20; use a larger VPC CIDR/,
+  ],
+  [
+    "direct mode across several subnets on AWS",
+    variant(dev, { podNetwork: { mode: "direct" } }),
+    "podNetwork.mode",
+    /needs every node in one L2 subnet.*ipip-cross-subnet/,
+  ],
+  [
+    "duplicate zones",
+    variant(dev, { aws: { zones: ["ap-northeast-2a", "ap-northeast-2a"] } }),
+    "aws.zones[1]",
+    /listed twice/,
+  ],
+  [
+    "too few zones",
+    variant(dev, { aws: { zones: ["ap-northeast-2a"] } }),
+    "aws.zones",
+    /must list 2 or 3 zones/,
+  ],
+  [
+    "too many zones",
+    variant(dev, {
+      aws: { zones: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c", "ap-northeast-2d"] },
+    }),
+    "aws.zones",
+    /must list 2 or 3 zones .*; got 4/,
+  ],
+  [
+    "a zone outside the region",
+    variant(dev, { aws: { zones: ["ap-northeast-2a", "us-east-1a"] } }),
+    "aws.zones[1]",
+    /not a zone of ap-northeast-2/,
+  ],
+  [
+    "NAT none without endpoints",
+    variant(dev, { aws: { nat: "none" } }),
+    "aws.nat",
+    /add VPC endpoints for ecr\.api, ecr\.dkr/,
+  ],
+  [
+    "cluster name with capitals",
+    variant(dev, { cluster: { name: "Dev_Cluster" } }),
+    "cluster.name",
+    /lowercase letters, digits and hyphens/,
+  ],
+  [
+    "cluster name too long",
+    variant(dev, { cluster: { name: "a".repeat(39) } }),
+    "cluster.name",
+    /2 to 38/,
+  ],
+  [
+    "unsupported Kubernetes version",
+    variant(dev, { kubernetesVersion: "1.24" }),
+    "kubernetesVersion",
+    /must be one of 1\.32, 1\.33/,
+  ],
+  [
+    "account ID of the wrong length",
+    variant(dev, { aws: { accountId: "12345" } }),
+    "aws.accountId",
+    /12-digit AWS account ID/,
+  ],
+  [
+    "public endpoint open to the world in prod",
+    variant(prod, { cluster: { endpoint: { public: true, publicAccessCidrs: ["0.0.0.0/0"] } } }),
+    "cluster.endpoint.publicAccessCidrs",
+    /prod public endpoint must not be open to 0\.0\.0\.0\/0/,
+  ],
+  [
+    "public endpoint with no allowlist in prod",
+    variant(prod, { cluster: { endpoint: { public: true } } }),
+    "cluster.endpoint.publicAccessCidrs",
+    /must not be open/,
+  ],
+  [
+    "allowlist with the public endpoint off",
+    variant(dev, {
+      cluster: { endpoint: { public: false, publicAccessCidrs: ["203.0.113.0/24"] } },
+    }),
+    "cluster.endpoint.publicAccessCidrs",
+    /public endpoint is off/,
+  ],
+  [
+    "malformed VPC CIDR",
+    variant(dev, { aws: { vpcCidr: "10.10.0.1/16" } }),
+    "aws.vpcCidr",
+    /no host bits set/,
+  ],
+  [
+    "admin that is not an IAM ARN",
+    variant(dev, { cluster: { admins: ["alice"] } }),
+    "cluster.admins[0]",
+    /must be an IAM role or user ARN/,
+  ],
+  ["no admins", variant(dev, { cluster: { admins: [] } }), "cluster.admins", /at least one admin/],
+  [
+    "node group sizes out of order",
+    variant(dev, { cluster: { systemNodeGroup: { minSize: 3, desiredSize: 2, maxSize: 3 } } }),
+    "cluster.systemNodeGroup",
+    /minSize <= desiredSize <= maxSize/,
+  ],
+  [
+    "unknown field (typo)",
+    variant(dev, { cluster: { adminz: [] } }),
+    "cluster",
+    /unknown field adminz/,
+  ],
+  [
+    "unknown pod network mode",
+    variant(dev, { podNetwork: { mode: "flannel" } }),
+    "podNetwork.mode",
+    /ipip.*policy-only/,
+  ],
+  [
+    "block size outside Calico's range",
+    variant(dev, { podNetwork: { blockSize: 33 } }),
+    "podNetwork.blockSize",
+    /between 20 and 32/,
+  ],
+  [
+    "block size larger than the pool",
+    variant(dev, { podNetwork: { podCidr: "10.244.0.0/24", blockSize: 20 } }),
+    "podNetwork.blockSize",
+    /do not fit in the \/24 pod CIDR/,
+  ],
+  [
+    "MetalLB exposure on EKS",
+    { ...dev, ingress: { ...dev.ingress, exposure: { type: "metallb" } } },
+    "ingress.exposure.type",
+    /VPC answers ARP itself and has no BGP/,
+  ],
+  [
+    "duplicate node pool names",
+    variant(dev, {
+      karpenter: {
+        nodePools: [
+          { name: "a", limits: { cpu: 1, memoryGi: 1 } },
+          { name: "a", limits: { cpu: 1, memoryGi: 1 } },
+        ],
+      },
+    }),
+    "karpenter.nodePools[1].name",
+    /used twice/,
+  ],
+  [
+    "node pool without limits",
+    variant(dev, { karpenter: { nodePools: [{ name: "a" }] } }),
+    "karpenter.nodePools[0].limits",
+    /is required/,
+  ],
+  [
+    "node pool with a bad duration",
+    variant(dev, {
+      karpenter: {
+        nodePools: [{ name: "a", limits: { cpu: 1, memoryGi: 1 }, expireAfter: "30 days" }],
+      },
+    }),
+    "karpenter.nodePools[0].expireAfter",
+    /duration such as 30s, 5m or 720h/,
+  ],
+  [
+    "node pool with an unknown capacity type",
+    variant(dev, {
+      karpenter: {
+        nodePools: [{ name: "a", limits: { cpu: 1, memoryGi: 1 }, capacityTypes: ["reserved"] }],
+      },
+    }),
+    "karpenter.nodePools[0].capacityTypes[0]",
+    /spot.*on-demand/,
+  ],
+  [
+    "node pool budget that is not a count or percentage",
+    variant(dev, {
+      karpenter: {
+        nodePools: [{ name: "a", limits: { cpu: 1, memoryGi: 1 }, budgets: [{ nodes: "ten" }] }],
+      },
+    }),
+    "karpenter.nodePools[0].budgets[0].nodes",
+    /count \(2\) or a percentage/,
+  ],
+  [
+    "no node pools",
+    variant(dev, { karpenter: { nodePools: [] } }),
+    "karpenter.nodePools",
+    /at least one node pool/,
+  ],
+  [
+    "bad state bucket name",
+    variant(dev, { state: { bucket: "My_Bucket", region: "ap-northeast-2" } }),
+    "state.bucket",
+    /valid S3 bucket name/,
+  ],
+  ["unknown platform", variant(dev, { platform: "gke" }), "platform", /"eks" or "onprem"/],
+];
+
+const badOnpremInputs: [string, unknown, string, RegExp][] = [
+  [
+    "policy-only on-prem",
+    variant(onprem, { podNetwork: { mode: "policy-only" } }),
+    "podNetwork.mode",
+    /exists only on EKS/,
+  ],
+  [
+    "direct mode across several node subnets",
+    variant(onprem, { nodeCidrs: ["192.168.10.0/25", "192.168.20.0/24"] }),
+    "podNetwork.mode",
+    /nodeCidrs lists 2/,
+  ],
+  [
+    "MetalLB pool overlapping the node range",
+    variant(onprem, {
+      metallb: { pools: [{ name: "ingress", addresses: ["192.168.10.100-192.168.10.130"] }] },
+    }),
+    "metallb.pools[0].addresses[0]",
+    /overlaps nodeCidrs\[0\] 192\.168\.10\.0\/25/,
+  ],
+  [
+    "MetalLB pools overlapping each other",
+    variant(onprem, {
+      metallb: {
+        pools: [
+          { name: "ingress", addresses: ["192.168.10.240/29"] },
+          { name: "other", addresses: ["192.168.10.244-192.168.10.250"] },
+        ],
+      },
+    }),
+    "metallb.pools[1].addresses[0]",
+    /overlaps metallb\.pools\[0\]\.addresses\[0\]/,
+  ],
+  [
+    "MetalLB pool overlapping the service range",
+    variant(onprem, {
+      metallb: { pools: [{ name: "ingress", addresses: ["10.96.0.10-10.96.0.20"] }] },
+    }),
+    "metallb.pools[0].addresses[0]",
+    /overlaps serviceCidr/,
+  ],
+  [
+    "a descending address range",
+    variant(onprem, {
+      metallb: { pools: [{ name: "ingress", addresses: ["192.168.10.250-192.168.10.240"] }] },
+    }),
+    "metallb.pools[0].addresses[0]",
+    /ascending range/,
+  ],
+  [
+    "an L2 advertisement naming an unknown pool",
+    variant(onprem, { metallb: { l2: { pools: ["public"] } } }),
+    "metallb.l2.pools[0]",
+    /names pool "public", which metallb\.pools does not define/,
+  ],
+  [
+    "no advertisement at all",
+    variant(onprem, { metallb: { l2: undefined } }),
+    "metallb",
+    /announces nothing/,
+  ],
+  [
+    "BGP peer with a bad address",
+    variant(onprem, {
+      metallb: {
+        bgp: { peers: [{ name: "tor", myASN: 64512, peerASN: 64513, peerAddress: "10.0.0" }] },
+      },
+    }),
+    "metallb.bgp.peers[0].peerAddress",
+    /must be an IPv4 address/,
+  ],
+  [
+    "ingress address outside the pool",
+    variant(onprem, {
+      ingress: { exposure: { type: "metallb", pool: "ingress", address: "192.168.10.251" } },
+    }),
+    "ingress.exposure.address",
+    /not in pool "ingress"/,
+  ],
+  [
+    "ingress naming an unknown pool",
+    variant(onprem, { ingress: { exposure: { type: "metallb", pool: "public" } } }),
+    "ingress.exposure.pool",
+    /names pool "public"/,
+  ],
+  [
+    "NLB exposure on-prem",
+    { ...onprem, ingress: { ...onprem.ingress, exposure: { type: "nlb" } } },
+    "ingress.exposure.type",
+    /NLB exists only on AWS/,
+  ],
+  [
+    "pod CIDR overlapping the node range",
+    variant(onprem, { podNetwork: { podCidr: "192.168.0.0/16" } }),
+    "podNetwork.podCidr",
+    /overlaps nodeCidrs\[0\]/,
+  ],
+  ["missing kubeconfig", variant(onprem, { kubeconfig: undefined }), "kubeconfig", /is required/],
+  [
+    "AWS fields on an on-prem environment",
+    variant(onprem, { aws: { region: "ap-northeast-2" } }),
+    "",
+    /unknown field aws/,
+  ],
+];
+
+describe.each([
+  ["EKS", badEksInputs],
+  ["on-prem", badOnpremInputs],
+])("bad %s input", (_kind, cases) => {
+  it.each(cases)("rejects %s", (_name, input, path, message) => {
+    const problems = problemsOf(input);
+    expect(problems).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+});
+
+describe("the validation error", () => {
+  it("lists every problem with its field path in one message", () => {
+    const input = variant(dev, {
+      aws: { accountId: "1", region: "nowhere" },
+      kubernetesVersion: "1.0",
+    });
+    expect(() => parseEnvironment(input)).toThrow(
+      /environment "dev" is invalid \(3 problems\):\n {2}- kubernetesVersion: must be one of .*\n {2}- aws\.accountId: must be a 12-digit AWS account ID\n {2}- aws\.region: must be an AWS region/,
+    );
+  });
+
+  it("rejects input that is not an object", () => {
+    expect(() => parseEnvironment("dev")).toThrow(EnvironmentValidationError);
+  });
+});
