@@ -7,6 +7,10 @@ export interface SubnetPrefixes {
   readonly intra: number;
 }
 
+/** Subnet sizes when none are given: 254 public, 8190 private (node) and 62 intra addresses. */
+export const DEFAULT_SUBNET_PREFIXES: SubnetPrefixes = { public: 24, private: 19, intra: 26 };
+
+/** The subnets of one availability zone. */
 export interface ZoneSubnets {
   readonly zone: string;
   readonly public: Ipv4Cidr;

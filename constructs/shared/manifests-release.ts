@@ -25,7 +25,9 @@ export class ManifestsRelease extends Construct {
   constructor(scope: Construct, id: string, props: ManifestsReleaseProps) {
     super(scope, id);
     if (props.manifests.length === 0) {
-      throw new Error(`${this.node.path}: manifests is empty; pass at least one object or omit the release`);
+      throw new Error(
+        `${this.node.path}: manifests is empty; pass at least one object or omit the release`,
+      );
     }
     const chart = new TerraformAsset(this, "chart", {
       path: path.join(__dirname, "manifests-chart"),

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { POD_NETWORK_MODES } from "../../constructs/shared/pod-network";
 import { parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
+import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../../constructs/shared/log-retention";
 import { VERSIONS } from "../../constructs/versions";
 
 const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
@@ -31,6 +32,10 @@ const iamPrincipalArn = z
 /** Kubernetes duration as Karpenter accepts it (`720h`, `30m`, `1h30m`) or `Never`. */
 const duration = z.string().regex(/^(Never|(\d+(s|m|h))+)$/, {
   message: "must be a duration such as 30s, 5m or 720h, or Never",
+});
+
+const retentionDays = z.number().refine(isLogRetentionDays, {
+  message: `must be a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
 });
 
 const dnsLabel = (max: number) =>
@@ -207,7 +212,7 @@ const awsSchema = z
     nat: z.enum(["none", "single", "per-zone"]),
     /** Gateway (s3, dynamodb) and interface (ecr.api, sts, ...) endpoints by service name. */
     vpcEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
-    flowLogRetentionDays: z.number().int().positive().default(90),
+    flowLogRetentionDays: retentionDays.default(90),
   })
   .strict();
 
@@ -224,7 +229,7 @@ const clusterSchema = z
       .default({}),
     /** IAM principals given cluster admin through access entries. */
     admins: z.array(iamPrincipalArn).min(1, { message: "must name at least one admin principal" }),
-    logRetentionDays: z.number().int().positive().default(90),
+    logRetentionDays: retentionDays.default(90),
     systemNodeGroup: z
       .object({
         instanceTypes: z

@@ -1,0 +1,301 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import {
+  PolicyStatement,
+  assertAccountId,
+  assertPartition,
+  assertRegion,
+  policyDocument,
+} from "../shared/aws-account";
+
+/** The AWS services a key's policy lets use it. */
+export interface KmsKeyUsage {
+  /**
+   * Lets principals of the account use the key through EKS (secrets envelope encryption by the
+   * cluster role).
+   * @default true
+   */
+  readonly eks?: boolean;
+  /**
+   * Lets principals of the account use the key through EC2 (EBS volumes of nodes, including
+   * Karpenter-launched ones) and lets the Auto Scaling service-linked role encrypt volumes of
+   * managed node groups. That role must already exist in the account (AWS creates it with the
+   * first Auto Scaling group); KMS rejects a policy naming a principal that does not exist.
+   * @default true
+   */
+  readonly ebs?: boolean;
+  /**
+   * Lets CloudWatch Logs of the key's region encrypt log groups of the account.
+   * @default true
+   */
+  readonly logs?: boolean;
+}
+
+export interface KmsKeyProps {
+  /** Alias without the `alias/` prefix, such as `dev/eks`. */
+  readonly alias: string;
+  readonly description: string;
+  /** Account that owns the key; its root principal is granted `kms:*` so IAM policies work. */
+  readonly accountId: string;
+  readonly region: string;
+  /** @default "aws" */
+  readonly partition?: string;
+  /**
+   * IAM role or user ARNs allowed to administer (not use) the key. Name them explicitly: the
+   * identity running apply is never added, so the policy does not drift between operators.
+   */
+  readonly administrators: readonly string[];
+  /**
+   * Days between automatic rotations (AWS accepts 90 to 2560).
+   * @default 365
+   */
+  readonly rotationPeriodDays?: number;
+  /**
+   * Days a scheduled deletion waits before the key is gone (AWS accepts 7 to 30).
+   * @default 30
+   */
+  readonly deletionWindowDays?: number;
+  /**
+   * Sets Terraform `prevent_destroy` on the key, so a plan that would destroy it fails.
+   * @default false
+   */
+  readonly protect?: boolean;
+  /**
+   * Services the key policy lets use the key.
+   * @default every service enabled
+   */
+  readonly usage?: KmsKeyUsage;
+}
+
+/** Actions of key administrators: manage the key, never encrypt or decrypt with it. */
+const ADMIN_ACTIONS = [
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
+];
+
+/** What services need to encrypt data keys for their resources. */
+const USE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+];
+
+const ALIAS_PATTERN = /^[a-zA-Z0-9/_-]+$/;
+const ADMIN_ARN_PATTERN =
+  /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/;
+
+interface ResolvedProps {
+  readonly alias: string;
+  readonly description: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  readonly administrators: readonly string[];
+  readonly rotationPeriodDays: number;
+  readonly deletionWindowDays: number;
+  readonly protect: boolean;
+  readonly usage: Required<KmsKeyUsage>;
+}
+
+/** Applies defaults and validates; the one place where defaults are decided. */
+function resolveProps(props: KmsKeyProps): ResolvedProps {
+  const resolved: ResolvedProps = {
+    ...props,
+    partition: props.partition ?? "aws",
+    rotationPeriodDays: props.rotationPeriodDays ?? 365,
+    deletionWindowDays: props.deletionWindowDays ?? 30,
+    protect: props.protect ?? false,
+    usage: {
+      eks: props.usage?.eks ?? true,
+      ebs: props.usage?.ebs ?? true,
+      logs: props.usage?.logs ?? true,
+    },
+  };
+
+  const { alias, administrators, rotationPeriodDays, deletionWindowDays } = resolved;
+  if (alias.startsWith("alias/")) {
+    throw new Error(
+      `KmsKeyProps.alias "${alias}" must not start with "alias/"; pass "${alias.slice(6)}"`,
+    );
+  }
+  if (alias.length === 0 || alias.length > 250 || !ALIAS_PATTERN.test(alias)) {
+    throw new Error(
+      `KmsKeyProps.alias "${alias}" must be 1 to 250 letters, digits, "/", "_" or "-", such as dev/eks`,
+    );
+  }
+  if (alias.startsWith("aws/")) {
+    throw new Error(`KmsKeyProps.alias "${alias}" must not start with "aws/" (reserved for AWS)`);
+  }
+  if (administrators.length === 0) {
+    throw new Error(
+      "KmsKeyProps.administrators must name at least one IAM role or user ARN that administers the key",
+    );
+  }
+  for (const arn of administrators) {
+    if (!Token.isUnresolved(arn) && !ADMIN_ARN_PATTERN.test(arn)) {
+      throw new Error(
+        `KmsKeyProps.administrators: "${arn}" is not an IAM role or user ARN; ` +
+          "use one such as arn:aws:iam::123456789012:role/platform-admin",
+      );
+    }
+  }
+  if (
+    !Number.isInteger(rotationPeriodDays) ||
+    rotationPeriodDays < 90 ||
+    rotationPeriodDays > 2560
+  ) {
+    throw new Error(
+      `KmsKeyProps.rotationPeriodDays must be a whole number of days from 90 to 2560; got ${rotationPeriodDays}`,
+    );
+  }
+  if (!Number.isInteger(deletionWindowDays) || deletionWindowDays < 7 || deletionWindowDays > 30) {
+    throw new Error(
+      `KmsKeyProps.deletionWindowDays must be a whole number of days from 7 to 30; got ${deletionWindowDays}`,
+    );
+  }
+  assertAccountId("KmsKeyProps.accountId", resolved.accountId);
+  assertRegion("KmsKeyProps.region", resolved.region);
+  assertPartition("KmsKeyProps.partition", resolved.partition);
+  return resolved;
+}
+
+/** The key policy: account root, administrators, then one grant per enabled service. */
+function keyPolicyStatements(p: ResolvedProps): PolicyStatement[] {
+  const accountRoot = `arn:${p.partition}:iam::${p.accountId}:root`;
+  const statements: PolicyStatement[] = [
+    {
+      // Without this, IAM policies in the account cannot grant use of the key.
+      Sid: "EnableIamPolicies",
+      Effect: "Allow",
+      Principal: { AWS: accountRoot },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
+      Sid: "KeyAdministrators",
+      Effect: "Allow",
+      Principal: { AWS: [...p.administrators] },
+      Action: ADMIN_ACTIONS,
+      Resource: "*",
+    },
+  ];
+
+  if (p.usage.logs) {
+    statements.push({
+      Sid: "CloudWatchLogsEncryption",
+      Effect: "Allow",
+      Principal: { Service: `logs.${p.region}.amazonaws.com` },
+      Action: [
+        "kms:Encrypt*",
+        "kms:Decrypt*",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:Describe*",
+      ],
+      Resource: "*",
+      Condition: {
+        ArnLike: {
+          "kms:EncryptionContext:aws:logs:arn": `arn:${p.partition}:logs:${p.region}:${p.accountId}:log-group:*`,
+        },
+      },
+    });
+  }
+
+  if (p.usage.ebs) {
+    // Managed node groups launch through Auto Scaling, whose service-linked role encrypts the volumes.
+    const autoscaling = `arn:${p.partition}:iam::${p.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    // Matched by condition rather than named as the principal: KMS rejects a policy naming a role
+    // that does not exist yet, and this service-linked role appears with the first Auto Scaling
+    // group (the node group), after the key.
+    const asAutoscaling = {
+      StringEquals: { "kms:CallerAccount": p.accountId },
+      ArnEquals: { "aws:PrincipalArn": autoscaling },
+    };
+    statements.push(
+      {
+        Sid: "AutoScalingEbsEncryption",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: USE_ACTIONS,
+        Resource: "*",
+        Condition: asAutoscaling,
+      },
+      {
+        Sid: "AutoScalingEbsGrants",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { ...asAutoscaling, Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+    );
+  }
+
+  const viaServices = [
+    ...(p.usage.eks ? [`eks.${p.region}.amazonaws.com`] : []),
+    ...(p.usage.ebs ? [`ec2.${p.region}.amazonaws.com`] : []),
+  ];
+  if (viaServices.length > 0) {
+    // The cluster role and (Karpenter) nodes reach the key only through these services.
+    statements.push({
+      Sid: "AccountUseThroughEksAndEc2",
+      Effect: "Allow",
+      Principal: { AWS: accountRoot },
+      Action: [...USE_ACTIONS, "kms:CreateGrant"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:CallerAccount": p.accountId,
+          "kms:ViaService": viaServices,
+        },
+      },
+    });
+  }
+  return statements;
+}
+
+/**
+ * A customer-managed KMS key with rotation on, an explicit key policy and an alias.
+ */
+export class KmsKey extends Construct {
+  public readonly key: KmsKeyResource;
+  public readonly keyArn: string;
+  public readonly keyId: string;
+  /** `alias/<alias>`. */
+  public readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: KmsKeyProps) {
+    super(scope, id);
+    const resolved = resolveProps(props);
+
+    this.key = new KmsKeyResource(this, "key", {
+      description: resolved.description,
+      enableKeyRotation: true,
+      rotationPeriodInDays: resolved.rotationPeriodDays,
+      deletionWindowInDays: resolved.deletionWindowDays,
+      policy: policyDocument(keyPolicyStatements(resolved)),
+      lifecycle: resolved.protect ? { preventDestroy: true } : undefined,
+    });
+    this.aliasName = `alias/${resolved.alias}`;
+    new KmsAlias(this, "alias", { name: this.aliasName, targetKeyId: this.key.keyId });
+    this.keyArn = this.key.arn;
+    this.keyId = this.key.keyId;
+  }
+}

@@ -1,0 +1,229 @@
+import { KmsKey, KmsKeyProps } from "../../constructs/kms";
+import { onlyResource, synthConstruct } from "../support/synth";
+
+const ACCOUNT = "111111111111";
+const REGION = "ap-northeast-2";
+const ADMIN = "arn:aws:iam::111111111111:role/platform-admin";
+
+const baseProps: KmsKeyProps = {
+  alias: "dev/eks",
+  description: "dev EKS secrets, EBS volumes and logs",
+  accountId: ACCOUNT,
+  region: REGION,
+  administrators: [ADMIN],
+};
+
+interface Statement {
+  Sid: string;
+  Effect: string;
+  Principal: Record<string, string | string[]>;
+  Action: string | string[];
+  Resource: string;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+function synthKey(overrides: Partial<KmsKeyProps> = {}) {
+  const json = synthConstruct((scope) => new KmsKey(scope, "key", { ...baseProps, ...overrides }));
+  const key = onlyResource<Record<string, unknown>>(json, "aws_kms_key");
+  const alias = onlyResource<Record<string, unknown>>(json, "aws_kms_alias");
+  const policy = JSON.parse(key.policy as string) as { Version: string; Statement: Statement[] };
+  const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+  return { key, alias, policy, bySid };
+}
+
+describe("KmsKey", () => {
+  test("rotation on with defaults, 30-day deletion window, alias pointing at the key", () => {
+    const { key, alias } = synthKey();
+    expect(key).toMatchObject({
+      description: baseProps.description,
+      enable_key_rotation: true,
+      rotation_period_in_days: 365,
+      deletion_window_in_days: 30,
+    });
+    expect(key.lifecycle).toBeUndefined();
+    expect(alias.name).toBe("alias/dev/eks");
+    expect(alias.target_key_id).toMatch(/^\$\{aws_kms_key\.[\w-]+\.key_id\}$/);
+  });
+
+  test("rotation period, deletion window and protect are passed through", () => {
+    const { key } = synthKey({ rotationPeriodDays: 90, deletionWindowDays: 7, protect: true });
+    expect(key.rotation_period_in_days).toBe(90);
+    expect(key.deletion_window_in_days).toBe(7);
+    expect(key.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("exposes ARN, ID and alias name", () => {
+    let construct: KmsKey | undefined;
+    synthConstruct((scope) => {
+      construct = new KmsKey(scope, "key", baseProps);
+    });
+    expect(construct?.aliasName).toBe("alias/dev/eks");
+    expect(construct?.keyArn).toContain("TfToken");
+    expect(construct?.keyId).toContain("TfToken");
+  });
+
+  test("policy: account root and named administrators, never a caller-identity lookup", () => {
+    const { policy, bySid } = synthKey({
+      administrators: [ADMIN, "arn:aws:iam::111111111111:user/alice"],
+    });
+    expect(policy.Version).toBe("2012-10-17");
+    expect(bySid.EnableIamPolicies).toEqual({
+      Sid: "EnableIamPolicies",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: "kms:*",
+      Resource: "*",
+    });
+    const admin = bySid.KeyAdministrators;
+    expect(admin.Principal).toEqual({ AWS: [ADMIN, "arn:aws:iam::111111111111:user/alice"] });
+    expect(admin.Action).toEqual(
+      expect.arrayContaining([
+        "kms:Create*",
+        "kms:Delete*",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+        "kms:RotateKeyOnDemand",
+        "kms:TagResource",
+      ]),
+    );
+    // Administrators manage the key but cannot use it.
+    expect(admin.Action).not.toContain("kms:Decrypt");
+    expect(admin.Action).not.toContain("kms:*");
+    expect(JSON.stringify(policy)).not.toContain("caller_identity");
+  });
+
+  test("policy: CloudWatch Logs of the region, limited to log groups of the account", () => {
+    const { bySid } = synthKey();
+    expect(bySid.CloudWatchLogsEncryption).toMatchObject({
+      Principal: { Service: "logs.ap-northeast-2.amazonaws.com" },
+      Action: expect.arrayContaining(["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"]),
+      Condition: {
+        ArnLike: {
+          "kms:EncryptionContext:aws:logs:arn":
+            "arn:aws:logs:ap-northeast-2:111111111111:log-group:*",
+        },
+      },
+    });
+  });
+
+  test("policy: Auto Scaling service-linked role uses the key and grants only for AWS resources", () => {
+    const { bySid } = synthKey();
+    const role =
+      "arn:aws:iam::111111111111:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
+    // Matched by condition, so the policy is valid before the service-linked role exists.
+    const asRole = {
+      StringEquals: { "kms:CallerAccount": "111111111111" },
+      ArnEquals: { "aws:PrincipalArn": role },
+    };
+    expect(bySid.AutoScalingEbsEncryption.Principal).toEqual({ AWS: "*" });
+    expect(bySid.AutoScalingEbsEncryption.Action).toEqual([
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey",
+    ]);
+    expect(bySid.AutoScalingEbsEncryption.Condition).toEqual(asRole);
+    expect(bySid.AutoScalingEbsGrants).toMatchObject({
+      Principal: { AWS: "*" },
+      Action: "kms:CreateGrant",
+      Condition: { ...asRole, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    });
+  });
+
+  test("policy: account principals only through EKS and EC2 of the region", () => {
+    const { bySid } = synthKey();
+    expect(bySid.AccountUseThroughEksAndEc2).toMatchObject({
+      Principal: { AWS: "arn:aws:iam::111111111111:root" },
+      Action: expect.arrayContaining(["kms:Encrypt", "kms:Decrypt", "kms:CreateGrant"]),
+      Condition: {
+        StringEquals: {
+          "kms:CallerAccount": ACCOUNT,
+          "kms:ViaService": [
+            "eks.ap-northeast-2.amazonaws.com",
+            "ec2.ap-northeast-2.amazonaws.com",
+          ],
+        },
+      },
+    });
+  });
+
+  test("usage selects statements", () => {
+    const logsOnly = synthKey({ usage: { eks: false, ebs: false } });
+    expect(Object.keys(logsOnly.bySid)).toEqual([
+      "EnableIamPolicies",
+      "KeyAdministrators",
+      "CloudWatchLogsEncryption",
+    ]);
+
+    const eksOnly = synthKey({ usage: { ebs: false, logs: false } });
+    expect(Object.keys(eksOnly.bySid)).toEqual([
+      "EnableIamPolicies",
+      "KeyAdministrators",
+      "AccountUseThroughEksAndEc2",
+    ]);
+    expect(
+      eksOnly.bySid.AccountUseThroughEksAndEc2.Condition?.StringEquals["kms:ViaService"],
+    ).toEqual(["eks.ap-northeast-2.amazonaws.com"]);
+  });
+
+  test("partition flows into every ARN", () => {
+    const { policy } = synthKey({
+      partition: "aws-cn",
+      region: "cn-north-1",
+      administrators: ["arn:aws-cn:iam::111111111111:role/platform-admin"],
+    });
+    const text = JSON.stringify(policy);
+    expect(text).toContain("arn:aws-cn:iam::111111111111:root");
+    expect(text).toContain("arn:aws-cn:logs:cn-north-1:111111111111:log-group:*");
+    expect(text).not.toContain("arn:aws:");
+  });
+
+  describe("rejects bad input", () => {
+    test.each<[string, Partial<KmsKeyProps>, string | RegExp]>([
+      [
+        "alias with prefix",
+        { alias: "alias/dev/eks" },
+        'must not start with "alias/"; pass "dev/eks"',
+      ],
+      [
+        "alias with spaces",
+        { alias: "dev eks" },
+        'KmsKeyProps.alias "dev eks" must be 1 to 250 letters',
+      ],
+      ["empty alias", { alias: "" }, "KmsKeyProps.alias"],
+      ["reserved alias", { alias: "aws/ebs" }, 'must not start with "aws/"'],
+      [
+        "no administrators",
+        { administrators: [] },
+        "KmsKeyProps.administrators must name at least one",
+      ],
+      [
+        "administrator not an ARN",
+        { administrators: ["platform-admin"] },
+        '"platform-admin" is not an IAM role or user ARN',
+      ],
+      [
+        "rotation too short",
+        { rotationPeriodDays: 30 },
+        "rotationPeriodDays must be a whole number of days from 90 to 2560; got 30",
+      ],
+      ["rotation too long", { rotationPeriodDays: 3000 }, "from 90 to 2560; got 3000"],
+      [
+        "deletion window too short",
+        { deletionWindowDays: 5 },
+        "deletionWindowDays must be a whole number of days from 7 to 30; got 5",
+      ],
+      ["deletion window too long", { deletionWindowDays: 31 }, "got 31"],
+      [
+        "account ID",
+        { accountId: "1234" },
+        'KmsKeyProps.accountId must be a 12-digit AWS account ID; got "1234"',
+      ],
+      ["region", { region: "Seoul" }, "KmsKeyProps.region must be an AWS region"],
+      ["partition", { partition: "amazon" }, "KmsKeyProps.partition must be an AWS partition"],
+    ])("%s", (_name, overrides, message) => {
+      expect(() => synthKey(overrides)).toThrow(message);
+    });
+  });
+});
