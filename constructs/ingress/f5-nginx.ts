@@ -1,0 +1,25 @@
+import { VERSIONS } from "../versions";
+import { ControllerChart, ResolvedIngressOptions } from "./options";
+
+/**
+ * F5 NGINX Ingress Controller (chart `nginx-ingress`). The chart has no admission webhook, so
+ * it needs nothing special when the control plane cannot reach pod IPs.
+ */
+export const F5_NGINX_CHART: ControllerChart = {
+  repository: "oci://ghcr.io/nginx/charts",
+  chart: "nginx-ingress",
+  version: VERSIONS.f5NginxIngress,
+  releaseName: "nginx-ingress",
+  values: (o: ResolvedIngressOptions) => ({
+    controller: {
+      replicaCount: o.replicas,
+      ingressClass: { name: o.className, create: true, setAsDefaultIngress: o.defaultClass },
+      resources: { requests: { cpu: o.resources.cpu, memory: o.resources.memory } },
+      podDisruptionBudget: o.podDisruptionBudget
+        ? { enabled: true, minAvailable: 1 }
+        : { enabled: false },
+      service: { type: "LoadBalancer", annotations: o.serviceAnnotations },
+    },
+    prometheus: { create: o.metrics },
+  }),
+};

@@ -1,0 +1,32 @@
+import { VERSIONS } from "../versions";
+import { ControllerChart, ResolvedIngressOptions } from "./options";
+
+/**
+ * The community ingress-nginx controller (retired March 2026; final chart 4.15.1).
+ *
+ * Its validating admission webhook is served from the controller pod with `failurePolicy: Fail`.
+ * Where the control plane cannot reach pod IPs (EKS with Calico as the CNI) every Ingress write
+ * would then fail, so the webhook is turned off there: Ingress objects are no longer checked on
+ * admission and a bad one surfaces as a failed reload in the controller log instead. The
+ * alternative, `hostNetwork: true`, would bind ports 80/443/8443 on the nodes and clash with
+ * anything else listening there.
+ */
+export const INGRESS_NGINX_CHART: ControllerChart = {
+  repository: "https://kubernetes.github.io/ingress-nginx",
+  chart: "ingress-nginx",
+  version: VERSIONS.ingressNginx,
+  releaseName: "ingress-nginx",
+  values: (o: ResolvedIngressOptions) => ({
+    controller: {
+      replicaCount: o.replicas,
+      // The chart renders its PodDisruptionBudget only when replicaCount > 1.
+      ...(o.podDisruptionBudget ? { minAvailable: 1 } : {}),
+      ingressClass: o.className,
+      ingressClassResource: { name: o.className, enabled: true, default: o.defaultClass },
+      resources: { requests: { cpu: o.resources.cpu, memory: o.resources.memory } },
+      metrics: { enabled: o.metrics },
+      service: { type: "LoadBalancer", annotations: o.serviceAnnotations },
+      admissionWebhooks: { enabled: o.podsReachableFromControlPlane },
+    },
+  }),
+};

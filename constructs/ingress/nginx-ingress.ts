@@ -1,0 +1,204 @@
+import { Annotations, ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { parseIpv4 } from "../shared/cidr";
+import { HelmValues, Platform, isDnsLabel, mergeValues } from "../shared/kubernetes";
+import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { F5_NGINX_CHART } from "./f5-nginx";
+import { INGRESS_NGINX_CHART } from "./ingress-nginx";
+import { ControllerChart, NginxController, ResolvedIngressOptions } from "./options";
+
+/** Expose the controller through an AWS Network Load Balancer (EKS only). */
+export interface NlbExposure {
+  readonly type: "nlb";
+  /** @default "internal" */
+  readonly scheme?: "internet-facing" | "internal";
+  /**
+   * The AWS Load Balancer Controller runs in the cluster (this toolkit does not install it).
+   * When false, the NLB comes from the cloud provider built into EKS
+   * (`aws-load-balancer-type: nlb`), which registers instance targets only. When true, the
+   * Service is handed to the controller (`aws-load-balancer-type: external`) with `ip` targets
+   * where pods have VPC addresses (the AWS VPC CNI) and `instance` targets with a Calico overlay.
+   * @default false
+   */
+  readonly awsLoadBalancerController?: boolean;
+}
+
+/** Expose the controller on a MetalLB address (on-prem only). */
+export interface MetalLbExposure {
+  readonly type: "metallb";
+  /** A fixed address from a MetalLB pool. @default any free address */
+  readonly address?: string;
+  /** The MetalLB pool to allocate from. @default any pool that auto-assigns */
+  readonly pool?: string;
+}
+
+export interface NginxIngressProps {
+  /**
+   * `f5-nginx`: F5 NGINX Ingress Controller, maintained. `ingress-nginx`: the community
+   * controller, retired in March 2026 with no security fixes since (synth warns).
+   * @default "f5-nginx"
+   */
+  readonly controller?: NginxController;
+  readonly tier: "dev" | "staging" | "prod";
+  /**
+   * Controller pods. With 2 or more, a PodDisruptionBudget keeps one up during node drains.
+   * @default 1 in dev, 2 elsewhere
+   */
+  readonly replicas?: number;
+  /** IngressClass name teams put in `spec.ingressClassName`. @default "nginx" */
+  readonly className?: string;
+  /** Mark the IngressClass as the cluster default (for Ingresses naming no class). @default true */
+  readonly defaultClass?: boolean;
+  readonly exposure: NlbExposure | MetalLbExposure;
+  /** Decides NLB target types and whether the control plane can reach webhook pods. */
+  readonly podNetworkMode: PodNetworkMode;
+  readonly platform: Platform;
+  /** Prometheus metrics endpoint on the controller. @default true */
+  readonly metrics?: boolean;
+  /** Controller resource requests. @default { cpu: "250m", memory: "256Mi" } */
+  readonly resources?: { readonly cpu: string; readonly memory: string };
+  /** @default the controller's release name: "nginx-ingress" (F5) or "ingress-nginx" */
+  readonly namespace?: string;
+  /** Chart version. @default VERSIONS.f5NginxIngress or VERSIONS.ingressNginx */
+  readonly version?: string;
+  /**
+   * Escape hatch: chart values deep-merged over the rendered ones last (objects merge, arrays and
+   * scalars replace, null removes a chart default). Nothing here is validated; prefer props.
+   * @default no override
+   */
+  readonly valuesOverride?: Readonly<HelmValues>;
+  /** Waits for these before installing, e.g. the load balancer's pools or the nodes. @default none */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+const CHARTS: Record<NginxController, ControllerChart> = {
+  "f5-nginx": F5_NGINX_CHART,
+  "ingress-nginx": INGRESS_NGINX_CHART,
+};
+
+const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
+
+/**
+ * An nginx ingress controller behind a LoadBalancer Service: an NLB on EKS, a MetalLB address
+ * on-prem, with a (by default cluster-default) IngressClass teams can name.
+ */
+export class NginxIngress extends Construct {
+  readonly controller: NginxController;
+  readonly release: Release;
+  /** The rendered chart values, after `valuesOverride`. */
+  readonly values: HelmValues;
+  readonly namespace: string;
+  readonly className: string;
+
+  constructor(scope: Construct, id: string, props: NginxIngressProps) {
+    super(scope, id);
+    this.controller = props.controller ?? "f5-nginx";
+    const chart = CHARTS[this.controller];
+    const options = resolveOptions(props);
+    if (this.controller === "ingress-nginx") {
+      Annotations.of(this).addWarning(
+        "ingress-nginx was retired in March 2026 and gets no security fixes since; " +
+          'move to controller: "f5-nginx" (F5 NGINX Ingress Controller, nginx.org/* annotations)',
+      );
+    }
+
+    this.className = options.className;
+    this.namespace = props.namespace ?? chart.releaseName;
+    this.values = mergeValues(chart.values(options), props.valuesOverride);
+    this.release = new Release(this, "controller", {
+      name: chart.releaseName,
+      repository: chart.repository,
+      chart: chart.chart,
+      version: props.version ?? chart.version,
+      namespace: this.namespace,
+      createNamespace: true,
+      wait: true,
+      values: [JSON.stringify(this.values)],
+      dependsOn: props.dependsOn,
+    });
+  }
+}
+
+function resolveOptions(props: NginxIngressProps): ResolvedIngressOptions {
+  const replicas = props.replicas ?? (props.tier === "dev" ? 1 : 2);
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    throw new Error(`NginxIngressProps.replicas must be a positive integer; got ${replicas}`);
+  }
+  const className = props.className ?? "nginx";
+  if (!isDnsLabel(className)) {
+    throw new Error(
+      `NginxIngressProps.className must be lowercase letters, digits and hyphens (a DNS label); got "${className}"`,
+    );
+  }
+  const resources = props.resources ?? { cpu: "250m", memory: "256Mi" };
+  if (!/^\d+(\.\d+)?m?$/.test(resources.cpu)) {
+    throw new Error(
+      `NginxIngressProps.resources.cpu must be a CPU quantity such as 250m or 1; got "${resources.cpu}"`,
+    );
+  }
+  if (!/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(resources.memory)) {
+    throw new Error(
+      `NginxIngressProps.resources.memory must be a memory quantity such as 256Mi or 1Gi; got "${resources.memory}"`,
+    );
+  }
+  const traits = podNetworkTraits(props.podNetworkMode);
+  return {
+    replicas,
+    podDisruptionBudget: replicas >= 2,
+    className,
+    defaultClass: props.defaultClass ?? true,
+    serviceAnnotations: serviceAnnotations(props),
+    metrics: props.metrics ?? true,
+    resources,
+    podsReachableFromControlPlane: props.platform !== "eks" || traits.cni === "aws-vpc-cni",
+  };
+}
+
+function serviceAnnotations(props: NginxIngressProps): Record<string, string> {
+  const { exposure, platform } = props;
+  if (exposure.type === "nlb") {
+    if (platform !== "eks") {
+      throw new Error(
+        'NginxIngressProps.exposure is "nlb", but an NLB exists only on AWS; on-prem use { type: "metallb" }',
+      );
+    }
+    const internal = (exposure.scheme ?? "internal") === "internal";
+    if (!exposure.awsLoadBalancerController) {
+      // The cloud provider inside EKS builds the NLB; it knows `internal` but not `scheme`, and
+      // makes internet-facing load balancers unless told otherwise.
+      return {
+        [`${AWS_LB}-type`]: "nlb",
+        ...(internal ? { [`${AWS_LB}-internal`]: "true" } : {}),
+      };
+    }
+    // `ip` targets send traffic straight to pod addresses, which only exist in the VPC when the
+    // AWS VPC CNI gives pods VPC IPs; overlay pods are reached through node ports.
+    const vpcPodIps = podNetworkTraits(props.podNetworkMode).cni === "aws-vpc-cni";
+    return {
+      [`${AWS_LB}-type`]: "external",
+      [`${AWS_LB}-nlb-target-type`]: vpcPodIps ? "ip" : "instance",
+      [`${AWS_LB}-scheme`]: internal ? "internal" : "internet-facing",
+    };
+  }
+  if (platform !== "onprem") {
+    throw new Error(
+      'NginxIngressProps.exposure is "metallb", but MetalLB cannot work on AWS: a VPC answers ' +
+        'ARP itself and has no BGP to peer with; use { type: "nlb" }',
+    );
+  }
+  if (exposure.address !== undefined && parseIpv4(exposure.address) === undefined) {
+    throw new Error(
+      `NginxIngressProps.exposure.address must be an IPv4 address from a MetalLB pool; got "${exposure.address}"`,
+    );
+  }
+  if (exposure.pool !== undefined && !isDnsLabel(exposure.pool)) {
+    throw new Error(
+      `NginxIngressProps.exposure.pool must be a MetalLB pool name (a DNS label); got "${exposure.pool}"`,
+    );
+  }
+  return {
+    ...(exposure.address ? { "metallb.io/loadBalancerIPs": exposure.address } : {}),
+    ...(exposure.pool ? { "metallb.io/address-pool": exposure.pool } : {}),
+  };
+}

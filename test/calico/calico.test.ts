@@ -1,0 +1,285 @@
+import { Calico, CalicoProps, CalicoValues } from "../../constructs/calico";
+import { POD_NETWORK_MODES, PodNetworkMode } from "../../constructs/shared/pod-network";
+import { VERSIONS } from "../../constructs/versions";
+import { onlyResource, synthConstruct } from "../support/synth";
+
+interface HelmRelease {
+  name: string;
+  repository: string;
+  chart: string;
+  version: string;
+  namespace: string;
+  create_namespace: boolean;
+  wait: boolean;
+  values: string[];
+}
+
+const base: CalicoProps = {
+  mode: "vxlan",
+  platform: "eks",
+  podCidr: "10.244.0.0/16",
+  vpcCidr: "10.10.0.0/16",
+  serviceCidr: "172.20.0.0/16",
+};
+
+function render(props: Partial<CalicoProps>): { release: HelmRelease; values: CalicoValues } {
+  const json = synthConstruct((scope) => new Calico(scope, "calico", { ...base, ...props }));
+  const release = onlyResource<HelmRelease>(json, "helm_release");
+  return { release, values: JSON.parse(release.values[0]) as CalicoValues };
+}
+
+interface Expected {
+  encapsulation?: string;
+  bgp: "Enabled" | "Disabled";
+  cni: "Calico" | "AmazonVPC";
+  /** Pod MTU with the platform's default interface MTU. */
+  mtu?: number;
+  srcDstCheckOff: boolean;
+}
+
+const cases: [PodNetworkMode, "eks" | "onprem", Expected][] = [
+  [
+    "ipip",
+    "eks",
+    { encapsulation: "IPIP", bgp: "Enabled", cni: "Calico", mtu: 8981, srcDstCheckOff: false },
+  ],
+  [
+    "ipip",
+    "onprem",
+    { encapsulation: "IPIP", bgp: "Enabled", cni: "Calico", mtu: 1480, srcDstCheckOff: false },
+  ],
+  [
+    "ipip-cross-subnet",
+    "eks",
+    {
+      encapsulation: "IPIPCrossSubnet",
+      bgp: "Enabled",
+      cni: "Calico",
+      mtu: 8981,
+      srcDstCheckOff: true,
+    },
+  ],
+  [
+    "ipip-cross-subnet",
+    "onprem",
+    {
+      encapsulation: "IPIPCrossSubnet",
+      bgp: "Enabled",
+      cni: "Calico",
+      mtu: 1480,
+      srcDstCheckOff: false,
+    },
+  ],
+  [
+    "direct",
+    "onprem",
+    { encapsulation: "None", bgp: "Enabled", cni: "Calico", mtu: 1500, srcDstCheckOff: false },
+  ],
+  [
+    "vxlan",
+    "eks",
+    { encapsulation: "VXLAN", bgp: "Disabled", cni: "Calico", mtu: 8951, srcDstCheckOff: false },
+  ],
+  [
+    "vxlan",
+    "onprem",
+    { encapsulation: "VXLAN", bgp: "Disabled", cni: "Calico", mtu: 1450, srcDstCheckOff: false },
+  ],
+  [
+    "vxlan-cross-subnet",
+    "eks",
+    {
+      encapsulation: "VXLANCrossSubnet",
+      bgp: "Disabled",
+      cni: "Calico",
+      mtu: 8951,
+      srcDstCheckOff: true,
+    },
+  ],
+  [
+    "vxlan-cross-subnet",
+    "onprem",
+    {
+      encapsulation: "VXLANCrossSubnet",
+      bgp: "Disabled",
+      cni: "Calico",
+      mtu: 1450,
+      srcDstCheckOff: false,
+    },
+  ],
+  ["policy-only", "eks", { bgp: "Disabled", cni: "AmazonVPC", srcDstCheckOff: false }],
+];
+
+describe("Calico", () => {
+  it("covers every mode", () => {
+    expect(new Set(cases.map(([mode]) => mode))).toEqual(new Set(POD_NETWORK_MODES));
+  });
+
+  it.each(cases)("%s on %s", (mode, platform, expected) => {
+    const { values } = render({
+      mode,
+      platform,
+      vpcCidr: platform === "eks" ? base.vpcCidr : undefined,
+    });
+    const { installation } = values;
+    expect(installation.cni.type).toBe(expected.cni);
+    expect(installation.calicoNetwork.bgp).toBe(expected.bgp);
+    expect(installation.calicoNetwork.linuxDataplane).toBe("Iptables");
+    expect(installation.calicoNetwork.mtu).toBe(expected.mtu);
+    if (platform === "eks") {
+      expect(installation.kubernetesProvider).toBe("EKS");
+    } else {
+      expect(installation).not.toHaveProperty("kubernetesProvider");
+    }
+    if (expected.encapsulation) {
+      expect(installation.calicoNetwork.ipPools).toEqual([
+        {
+          name: "default-ipv4-ippool",
+          cidr: "10.244.0.0/16",
+          encapsulation: expected.encapsulation,
+          natOutgoing: "Enabled",
+          blockSize: 26,
+          nodeSelector: "all()",
+        },
+      ]);
+    } else {
+      expect(installation.calicoNetwork).not.toHaveProperty("ipPools");
+    }
+    if (expected.srcDstCheckOff) {
+      expect(values.defaultFelixConfiguration).toEqual({
+        enabled: true,
+        awsSrcDstCheck: "Disable",
+      });
+    } else {
+      expect(values).not.toHaveProperty("defaultFelixConfiguration");
+    }
+  });
+
+  it("installs the pinned tigera-operator chart into its own namespace and waits", () => {
+    const { release } = render({});
+    expect(release).toMatchObject({
+      name: "calico",
+      repository: "https://docs.tigera.io/calico/charts",
+      chart: "tigera-operator",
+      version: VERSIONS.calico,
+      namespace: "tigera-operator",
+      create_namespace: true,
+      wait: true,
+    });
+  });
+
+  it("applies pool options, interface MTU and the version", () => {
+    const { release, values } = render({
+      mode: "ipip",
+      blockSize: 24,
+      natOutgoing: false,
+      interfaceMtu: 1500,
+      version: "v3.31.7",
+    });
+    expect(release.version).toBe("v3.31.7");
+    expect(values.installation.calicoNetwork.mtu).toBe(1480);
+    expect(values.installation.calicoNetwork.ipPools?.[0]).toMatchObject({
+      blockSize: 24,
+      natOutgoing: "Disabled",
+    });
+  });
+
+  it("lets BGP be turned on in a VXLAN mode", () => {
+    const { values } = render({ mode: "vxlan", bgp: true });
+    expect(values.installation.calicoNetwork.bgp).toBe("Enabled");
+  });
+
+  it("deep-merges valuesOverride last", () => {
+    const { values } = render({
+      valuesOverride: {
+        installation: { calicoNetwork: { linuxDataplane: "BPF" } },
+        goldmane: { enabled: false },
+      },
+    });
+    expect(values.installation.calicoNetwork).toMatchObject({
+      linuxDataplane: "BPF",
+      bgp: "Disabled",
+    });
+    expect(values.installation.cni.type).toBe("Calico");
+    expect((values as unknown as Record<string, unknown>).goldmane).toEqual({ enabled: false });
+  });
+
+  it("ignores podCidr in policy-only mode", () => {
+    expect(() => render({ mode: "policy-only", podCidr: undefined })).not.toThrow();
+  });
+
+  const bad: [string, Partial<CalicoProps>, string][] = [
+    ["direct on EKS", { mode: "direct" }, 'use "ipip-cross-subnet" or "vxlan-cross-subnet"'],
+    [
+      "policy-only on-prem",
+      { mode: "policy-only", platform: "onprem", vpcCidr: undefined },
+      "relies on the AWS VPC CNI, which exists only on EKS",
+    ],
+    [
+      "bgp off with IPIP",
+      { mode: "ipip", bgp: false },
+      'CalicoProps.bgp cannot be false in mode "ipip"',
+    ],
+    [
+      "bgp off with cross-subnet IPIP",
+      { mode: "ipip-cross-subnet", bgp: false },
+      'CalicoProps.bgp cannot be false in mode "ipip-cross-subnet"',
+    ],
+    [
+      "bgp off with direct",
+      { mode: "direct", platform: "onprem", vpcCidr: undefined, bgp: false },
+      'CalicoProps.bgp cannot be false in mode "direct"',
+    ],
+    [
+      "bgp on in policy-only",
+      { mode: "policy-only", bgp: true },
+      'CalicoProps.bgp cannot be true in mode "policy-only"',
+    ],
+    [
+      "pool overlapping the VPC",
+      { podCidr: "10.10.128.0/17" },
+      "CalicoProps.podCidr 10.10.128.0/17 overlaps vpcCidr 10.10.0.0/16",
+    ],
+    [
+      "pool overlapping the services",
+      { podCidr: "172.20.0.0/20" },
+      "overlaps serviceCidr 172.20.0.0/16",
+    ],
+    [
+      "pool overlapping a node network",
+      { platform: "onprem", vpcCidr: undefined, nodeCidrs: ["192.168.0.0/24", "10.244.7.0/24"] },
+      "overlaps nodeCidrs[1] 10.244.7.0/24",
+    ],
+    [
+      "block size above 32",
+      { blockSize: 33 },
+      "CalicoProps.blockSize must be an integer from 20 to 32; got 33",
+    ],
+    ["block size below 20", { blockSize: 18 }, "got 18"],
+    [
+      "blocks larger than the pool",
+      { podCidr: "10.244.0.0/24", blockSize: 22 },
+      "/22 is larger than the /24 podCidr; use a block size of at least 24",
+    ],
+    [
+      "malformed pod CIDR",
+      { podCidr: "10.244.0.1/16" },
+      'CalicoProps.podCidr must be an IPv4 CIDR with no host bits set, such as 10.244.0.0/16; got "10.244.0.1/16"',
+    ],
+    [
+      "malformed service CIDR",
+      { serviceCidr: "172.20.0.0" },
+      "CalicoProps.serviceCidr must be an IPv4 CIDR",
+    ],
+    ["missing pod CIDR", { podCidr: undefined }, 'CalicoProps.podCidr is required in mode "vxlan"'],
+    [
+      "MTU too small",
+      { interfaceMtu: 576 },
+      "CalicoProps.interfaceMtu must be an integer from 1280 to 9216; got 576",
+    ],
+  ];
+
+  it.each(bad)("rejects %s", (_name, props, message) => {
+    expect(() => render(props)).toThrow(message);
+  });
+});

@@ -1,0 +1,288 @@
+import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
+import { NginxIngress, NginxIngressProps } from "../../constructs/ingress";
+import { VERSIONS } from "../../constructs/versions";
+import { onlyResource, synthConstruct } from "../support/synth";
+
+interface HelmRelease {
+  name: string;
+  repository: string;
+  chart: string;
+  version: string;
+  namespace: string;
+  create_namespace: boolean;
+  wait: boolean;
+  values: string[];
+}
+
+// Loose view of both charts' values for assertions.
+interface Values {
+  controller: Record<string, unknown> & {
+    service: { type: string; annotations: Record<string, string> };
+  };
+  prometheus?: { create: boolean };
+}
+
+const eks: NginxIngressProps = {
+  tier: "prod",
+  platform: "eks",
+  podNetworkMode: "vxlan",
+  exposure: { type: "nlb" },
+};
+const onprem: NginxIngressProps = {
+  tier: "prod",
+  platform: "onprem",
+  podNetworkMode: "direct",
+  exposure: { type: "metallb", address: "192.168.10.240", pool: "ingress" },
+};
+
+function render(props: NginxIngressProps): { release: HelmRelease; values: Values } {
+  const json = synthConstruct((scope) => new NginxIngress(scope, "ingress", props));
+  const release = onlyResource<HelmRelease>(json, "helm_release");
+  return { release, values: JSON.parse(release.values[0]) as Values };
+}
+
+const LB = "service.beta.kubernetes.io/aws-load-balancer";
+
+describe("NginxIngress with the F5 controller (default)", () => {
+  it("installs the F5 chart from its OCI registry", () => {
+    const { release } = render(eks);
+    expect(release).toMatchObject({
+      name: "nginx-ingress",
+      repository: "oci://ghcr.io/nginx/charts",
+      chart: "nginx-ingress",
+      version: VERSIONS.f5NginxIngress,
+      namespace: "nginx-ingress",
+      create_namespace: true,
+      wait: true,
+    });
+  });
+
+  it("runs two replicas with a PodDisruptionBudget outside dev", () => {
+    const { values } = render(eks);
+    expect(values.controller.replicaCount).toBe(2);
+    expect(values.controller.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
+  });
+
+  it("runs one replica without a PodDisruptionBudget in dev", () => {
+    const { values } = render({ ...eks, tier: "dev" });
+    expect(values.controller.replicaCount).toBe(1);
+    expect(values.controller.podDisruptionBudget).toEqual({ enabled: false });
+  });
+
+  it("renders the IngressClass, resources and metrics", () => {
+    const { values } = render({
+      ...eks,
+      className: "public",
+      defaultClass: false,
+      metrics: false,
+      resources: { cpu: "500m", memory: "1Gi" },
+    });
+    expect(values.controller.ingressClass).toEqual({
+      name: "public",
+      create: true,
+      setAsDefaultIngress: false,
+    });
+    expect(values.controller.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" } });
+    expect(values.prometheus).toEqual({ create: false });
+  });
+
+  it("defaults to a default IngressClass named nginx, metrics on and 250m/256Mi requests", () => {
+    const { values } = render(eks);
+    expect(values.controller.ingressClass).toEqual({
+      name: "nginx",
+      create: true,
+      setAsDefaultIngress: true,
+    });
+    expect(values.prometheus).toEqual({ create: true });
+    expect(values.controller.resources).toEqual({ requests: { cpu: "250m", memory: "256Mi" } });
+  });
+
+  it("has no admission webhook to handle, even on EKS with a Calico overlay", () => {
+    const { values } = render(eks);
+    expect(values.controller).not.toHaveProperty("admissionWebhooks");
+    expect(values.controller).not.toHaveProperty("hostNetwork");
+  });
+});
+
+describe("NginxIngress service exposure", () => {
+  it.each([
+    ["internal (default)", undefined, { [`${LB}-type`]: "nlb", [`${LB}-internal`]: "true" }],
+    ["internal", "internal" as const, { [`${LB}-type`]: "nlb", [`${LB}-internal`]: "true" }],
+    ["internet-facing", "internet-facing" as const, { [`${LB}-type`]: "nlb" }],
+  ])("builds an in-tree NLB, %s", (_name, scheme, annotations) => {
+    const { values } = render({ ...eks, exposure: { type: "nlb", scheme } });
+    expect(values.controller.service).toEqual({ type: "LoadBalancer", annotations });
+  });
+
+  it.each([
+    ["vxlan", "internet-facing", "instance"],
+    ["ipip-cross-subnet", "internal", "instance"],
+    ["policy-only", "internet-facing", "ip"],
+    ["policy-only", "internal", "ip"],
+  ] as const)(
+    "hands the NLB to the AWS Load Balancer Controller (%s, %s) with %s targets",
+    (podNetworkMode, scheme, targetType) => {
+      const { values } = render({
+        ...eks,
+        podNetworkMode,
+        exposure: { type: "nlb", scheme, awsLoadBalancerController: true },
+      });
+      expect(values.controller.service.annotations).toEqual({
+        [`${LB}-type`]: "external",
+        [`${LB}-nlb-target-type`]: targetType,
+        [`${LB}-scheme`]: scheme,
+      });
+    },
+  );
+
+  it("asks MetalLB for the address and pool", () => {
+    const { values } = render(onprem);
+    expect(values.controller.service.annotations).toEqual({
+      "metallb.io/loadBalancerIPs": "192.168.10.240",
+      "metallb.io/address-pool": "ingress",
+    });
+  });
+
+  it("takes any MetalLB address when neither is given", () => {
+    const { values } = render({ ...onprem, exposure: { type: "metallb" } });
+    expect(values.controller.service.annotations).toEqual({});
+  });
+});
+
+describe("NginxIngress with the community controller", () => {
+  const community: NginxIngressProps = { ...eks, controller: "ingress-nginx" };
+
+  it("installs the final ingress-nginx chart", () => {
+    const { release } = render(community);
+    expect(release).toMatchObject({
+      name: "ingress-nginx",
+      repository: "https://kubernetes.github.io/ingress-nginx",
+      chart: "ingress-nginx",
+      version: VERSIONS.ingressNginx,
+      namespace: "ingress-nginx",
+    });
+  });
+
+  it("maps replicas, PDB, IngressClass, metrics and annotations onto its values", () => {
+    const { values } = render({ ...community, className: "internal", defaultClass: false });
+    expect(values.controller).toMatchObject({
+      replicaCount: 2,
+      minAvailable: 1,
+      ingressClass: "internal",
+      ingressClassResource: { name: "internal", enabled: true, default: false },
+      resources: { requests: { cpu: "250m", memory: "256Mi" } },
+      metrics: { enabled: true },
+      service: {
+        type: "LoadBalancer",
+        annotations: { [`${LB}-type`]: "nlb", [`${LB}-internal`]: "true" },
+      },
+    });
+    expect(values).not.toHaveProperty("prometheus");
+  });
+
+  it("renders no PodDisruptionBudget in dev", () => {
+    const { values } = render({ ...community, tier: "dev" });
+    expect(values.controller.replicaCount).toBe(1);
+    expect(values.controller).not.toHaveProperty("minAvailable");
+  });
+
+  it.each([
+    ["eks", "ipip", false],
+    ["eks", "vxlan-cross-subnet", false],
+    ["eks", "policy-only", true],
+    ["onprem", "direct", true],
+    ["onprem", "vxlan", true],
+  ] as const)(
+    "on %s with %s sets the admission webhook enabled=%s",
+    (platform, podNetworkMode, enabled) => {
+      const exposure = platform === "eks" ? eks.exposure : onprem.exposure;
+      const { values } = render({ ...community, platform, podNetworkMode, exposure });
+      expect(values.controller.admissionWebhooks).toEqual({ enabled });
+    },
+  );
+
+  it("warns that the project is retired; the F5 controller does not", () => {
+    const warnings = (props: NginxIngressProps) => {
+      const stack = new TerraformStack(Testing.app(), "test");
+      const ingress = new NginxIngress(stack, "ingress", props);
+      return ingress.node.metadata
+        .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
+        .map((m) => String(m.data));
+    };
+    expect(warnings(community)).toEqual([
+      expect.stringContaining("ingress-nginx was retired in March 2026"),
+    ]);
+    expect(warnings(community)[0]).toContain('move to controller: "f5-nginx"');
+    expect(warnings(eks)).toEqual([]);
+  });
+});
+
+describe("NginxIngress options", () => {
+  it("exposes class name and namespace, and deep-merges valuesOverride last", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const ingress = new NginxIngress(stack, "ingress", {
+      ...eks,
+      className: "edge",
+      namespace: "edge-ingress",
+      replicas: 3,
+      valuesOverride: { controller: { replicaCount: 4, nodeSelector: { role: "edge" } } },
+    });
+    expect(ingress.className).toBe("edge");
+    expect(ingress.namespace).toBe("edge-ingress");
+    expect(ingress.values).toMatchObject({
+      controller: {
+        replicaCount: 4,
+        nodeSelector: { role: "edge" },
+        podDisruptionBudget: { enabled: true, minAvailable: 1 },
+        ingressClass: { name: "edge" },
+      },
+    });
+  });
+
+  const bad: [string, NginxIngressProps, string][] = [
+    [
+      "an NLB on-prem",
+      { ...onprem, exposure: { type: "nlb" } },
+      'an NLB exists only on AWS; on-prem use { type: "metallb" }',
+    ],
+    [
+      "MetalLB on EKS",
+      { ...eks, exposure: { type: "metallb" } },
+      'MetalLB cannot work on AWS: a VPC answers ARP itself and has no BGP to peer with; use { type: "nlb" }',
+    ],
+    [
+      "zero replicas",
+      { ...eks, replicas: 0 },
+      "NginxIngressProps.replicas must be a positive integer; got 0",
+    ],
+    [
+      "a class name that is not a DNS label",
+      { ...eks, className: "Public_Nginx" },
+      'NginxIngressProps.className must be lowercase letters, digits and hyphens (a DNS label); got "Public_Nginx"',
+    ],
+    [
+      "a bad MetalLB address",
+      { ...onprem, exposure: { type: "metallb", address: "192.168.10.256" } },
+      'NginxIngressProps.exposure.address must be an IPv4 address from a MetalLB pool; got "192.168.10.256"',
+    ],
+    [
+      "a bad MetalLB pool name",
+      { ...onprem, exposure: { type: "metallb", pool: "Ingress Pool" } },
+      "NginxIngressProps.exposure.pool must be a MetalLB pool name",
+    ],
+    [
+      "a bad CPU quantity",
+      { ...eks, resources: { cpu: "quarter", memory: "256Mi" } },
+      'NginxIngressProps.resources.cpu must be a CPU quantity such as 250m or 1; got "quarter"',
+    ],
+    [
+      "a bad memory quantity",
+      { ...eks, resources: { cpu: "250m", memory: "256MB" } },
+      'NginxIngressProps.resources.memory must be a memory quantity such as 256Mi or 1Gi; got "256MB"',
+    ],
+  ];
+
+  it.each(bad)("rejects %s", (_name, props, message) => {
+    expect(() => render(props)).toThrow(message);
+  });
+});

@@ -1,0 +1,228 @@
+import { TerraformVariable } from "cdktf";
+import {
+  KarpenterController,
+  KarpenterControllerProps,
+} from "../../constructs/karpenter/karpenter-controller";
+import { POD_NETWORK_MODES } from "../../constructs/shared/pod-network";
+import { VERSIONS } from "../../constructs/versions";
+import { resourcesOf, synthConstruct, SynthJson } from "../support/synth";
+
+interface HelmRelease {
+  name: string;
+  repository: string;
+  chart: string;
+  version: string;
+  namespace: string;
+  wait: boolean;
+  skip_crds?: boolean;
+  values?: string[];
+  depends_on?: string[];
+}
+
+const BASE: KarpenterControllerProps = {
+  clusterName: "dev-platform",
+  clusterEndpoint: "https://ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com",
+  interruptionQueueName: "dev-platform",
+  podNetworkMode: "vxlan",
+};
+
+function synth(overrides: Partial<KarpenterControllerProps> = {}): SynthJson {
+  return synthConstruct(
+    (scope) => new KarpenterController(scope, "karpenter", { ...BASE, ...overrides }),
+  );
+}
+
+function releaseNamed(json: SynthJson, name: string): HelmRelease {
+  const found = Object.values(resourcesOf<HelmRelease>(json, "helm_release")).filter(
+    (r) => r.name === name,
+  );
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** The controller chart values these tests read. */
+interface ControllerValues {
+  settings: Record<string, string>;
+  serviceAccount: { create: boolean; name: string; annotations?: Record<string, string> };
+  replicas: number;
+  nodeSelector: Record<string, string>;
+  controller: { resources: unknown };
+  webhook: { enabled: boolean };
+  hostNetwork: boolean;
+  dnsPolicy: string;
+}
+
+/** The controller chart's values as Helm receives them. */
+function values(overrides: Partial<KarpenterControllerProps> = {}): ControllerValues {
+  const release = releaseNamed(synth(overrides), "karpenter");
+  expect(release.values).toHaveLength(1);
+  return JSON.parse(release.values![0]) as ControllerValues;
+}
+
+describe("KarpenterController", () => {
+  test("installs the pinned controller chart from the OCI registry after its CRD chart", () => {
+    const json = synth();
+    const controller = releaseNamed(json, "karpenter");
+    const crds = releaseNamed(json, "karpenter-crd");
+    expect(controller).toMatchObject({
+      repository: "oci://public.ecr.aws/karpenter",
+      chart: "karpenter",
+      version: VERSIONS.karpenter,
+      namespace: "kube-system",
+      wait: true,
+      skip_crds: true,
+    });
+    expect(crds).toMatchObject({
+      repository: "oci://public.ecr.aws/karpenter",
+      chart: "karpenter-crd",
+      version: VERSIONS.karpenter,
+      namespace: "kube-system",
+      wait: true,
+    });
+    expect(controller.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.karpenter_crds_/),
+    ]);
+  });
+
+  test("settings come from the props", () => {
+    expect(values().settings).toEqual({
+      clusterName: "dev-platform",
+      clusterEndpoint: "https://ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com",
+      interruptionQueue: "dev-platform",
+    });
+  });
+
+  test("pod identity leaves the service account unannotated, even when a role ARN is passed", () => {
+    const v = values({ controllerRoleArn: "arn:aws:iam::111111111111:role/karpenter" });
+    expect(v.serviceAccount).toEqual({ create: true, name: "karpenter" });
+  });
+
+  test("irsa annotates the service account with the controller role", () => {
+    const v = values({
+      identity: "irsa",
+      controllerRoleArn: "arn:aws:iam::111111111111:role/karpenter",
+      serviceAccount: "karpenter-controller",
+    });
+    expect(v.serviceAccount).toEqual({
+      create: true,
+      name: "karpenter-controller",
+      annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::111111111111:role/karpenter" },
+    });
+  });
+
+  test("runs on the system node group with two replicas and upstream's resources by default", () => {
+    const v = values();
+    expect(v.nodeSelector).toEqual({
+      "kubernetes.io/os": "linux",
+      "node-role.platform/system": "true",
+    });
+    expect(v.replicas).toBe(2);
+    expect(v.controller.resources).toEqual({
+      requests: { cpu: "1", memory: "1Gi" },
+      limits: { cpu: "1", memory: "1Gi" },
+    });
+    expect(v.dnsPolicy).toBe("Default");
+  });
+
+  test("node selector, replicas, namespace and version can be overridden", () => {
+    const json = synth({
+      systemNodeSelector: { "eks.amazonaws.com/nodegroup": "system" },
+      replicas: 3,
+      namespace: "karpenter",
+      version: "1.6.3",
+    });
+    const release = releaseNamed(json, "karpenter");
+    expect(release.namespace).toBe("karpenter");
+    expect(release.version).toBe("1.6.3");
+    expect(releaseNamed(json, "karpenter-crd").version).toBe("1.6.3");
+    const v = JSON.parse(release.values![0]) as ControllerValues;
+    expect(v.nodeSelector).toEqual({
+      "kubernetes.io/os": "linux",
+      "eks.amazonaws.com/nodegroup": "system",
+    });
+    expect(v.replicas).toBe(3);
+  });
+
+  test.each(POD_NETWORK_MODES)(
+    "%s: the webhook stays off and the controller keeps pod networking by default",
+    (mode) => {
+      const v = values({ podNetworkMode: mode });
+      expect(v.webhook).toEqual({ enabled: false });
+      expect(v.hostNetwork).toBe(false);
+    },
+  );
+
+  test.each(POD_NETWORK_MODES)(
+    "%s: an enabled webhook uses the host network only with Calico as the CNI",
+    (mode) => {
+      const v = values({ podNetworkMode: mode, webhook: true });
+      expect(v.webhook).toEqual({ enabled: true });
+      // Only policy-only keeps the AWS VPC CNI, whose pod IPs the control plane can reach.
+      expect(v.hostNetwork).toBe(mode !== "policy-only");
+    },
+  );
+
+  test("apply-time values (tokens) pass validation and reach the values", () => {
+    const json = synthConstruct((scope) => {
+      const endpoint = new TerraformVariable(scope, "endpoint", { type: "string" });
+      const queue = new TerraformVariable(scope, "queue", { type: "string" });
+      const role = new TerraformVariable(scope, "role", { type: "string" });
+      new KarpenterController(scope, "karpenter", {
+        ...BASE,
+        clusterEndpoint: endpoint.stringValue,
+        interruptionQueueName: queue.stringValue,
+        identity: "irsa",
+        controllerRoleArn: role.stringValue,
+      });
+    });
+    const raw = releaseNamed(json, "karpenter").values![0];
+    expect(raw).toContain("${var.endpoint}");
+    expect(raw).toContain("${var.queue}");
+    expect(raw).toContain("${var.role}");
+  });
+
+  describe("rejects bad input", () => {
+    test.each<[string, Partial<KarpenterControllerProps>, RegExp]>([
+      [
+        "a version with a v",
+        { version: "v1.8.2" },
+        /version must be a Karpenter 1\.x chart version; Karpenter's OCI chart versions carry no "v", use "1\.8\.2"; got "v1\.8\.2"/,
+      ],
+      [
+        "a 0.x version",
+        { version: "0.37.0" },
+        /version must be a Karpenter 1\.x chart version, such as/,
+      ],
+      [
+        "irsa without a role",
+        { identity: "irsa" },
+        /controllerRoleArn is required with identity "irsa"/,
+      ],
+      [
+        "irsa with a role name instead of an ARN",
+        { identity: "irsa", controllerRoleArn: "karpenter" },
+        /controllerRoleArn must be an IAM role ARN/,
+      ],
+      [
+        "an endpoint without https",
+        { clusterEndpoint: "ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com" },
+        /clusterEndpoint must be the cluster's https:\/\/ API endpoint/,
+      ],
+      [
+        "a queue URL instead of its name",
+        { interruptionQueueName: "https://sqs.ap-northeast-2.amazonaws.com/111111111111/dev" },
+        /interruptionQueueName must be the SQS queue name \(not its URL or ARN\)/,
+      ],
+      ["zero replicas", { replicas: 0 }, /replicas must be a positive integer; got 0/],
+      [
+        "an empty node selector",
+        { systemNodeSelector: {} },
+        /systemNodeSelector must select the system node group/,
+      ],
+      ["a bad namespace", { namespace: "Kube_System" }, /namespace must be a Kubernetes name/],
+      ["an empty cluster name", { clusterName: "" }, /clusterName must not be empty/],
+    ])("%s", (_case, overrides, message) => {
+      expect(() => synth(overrides)).toThrow(message);
+    });
+  });
+});
