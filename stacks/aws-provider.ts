@@ -28,7 +28,9 @@ export function awsProvider(scope: Construct, options: AwsProviderOptions): AwsP
   return new AwsProvider(scope, options.id ?? "aws", {
     alias: options.alias,
     region: target.region,
-    allowedAccountIds: [target.accountId],
+    // Offline there is no account to check (the provider skips asking for it, and would refuse
+    // the empty ID); the fake credentials cannot reach any account anyway.
+    allowedAccountIds: offline ? undefined : [target.accountId],
     assumeRole:
       target.assumeRoleArn && !offline
         ? [{ roleArn: target.assumeRoleArn, sessionName: `cdktf-${options.environment}` }]

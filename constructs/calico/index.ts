@@ -1,0 +1,2 @@
+export * from "./calico";
+export * from "./node-iam";

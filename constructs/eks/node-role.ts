@@ -1,0 +1,77 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { ITerraformDependable, Token } from "cdktf";
+import { Construct } from "constructs";
+import { calicoNodePolicyStatements } from "../calico/node-iam";
+import { policyDocument } from "../shared/aws-account";
+import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { awsManagedPolicyArn, serviceTrustPolicy } from "./iam";
+
+export interface NodeRoleProps {
+  /** IAM role name (at most 64 characters). */
+  readonly roleName: string;
+  readonly partition: string;
+  /** Decides the CNI policy and Felix's EC2 permissions. */
+  readonly podNetworkMode: PodNetworkMode;
+}
+
+/** AWS managed policies every worker node role gets, whatever the pod network. */
+const BASE_NODE_POLICIES = [
+  "AmazonEKSWorkerNodePolicy",
+  "AmazonEC2ContainerRegistryPullOnly",
+  // Session Manager instead of SSH keys for node access.
+  "AmazonSSMManagedInstanceCore",
+] as const;
+
+/** Managed policies a worker node role needs for a pod network mode. */
+export function nodeManagedPolicies(mode: PodNetworkMode): string[] {
+  const cniPolicy = podNetworkTraits(mode).cni === "aws-vpc-cni" ? ["AmazonEKS_CNI_Policy"] : [];
+  return [...BASE_NODE_POLICIES, ...cniPolicy];
+}
+
+/**
+ * The IAM role of EC2 worker nodes, shared by the system node group and Karpenter's nodes so the
+ * two cannot drift: EC2 trust, the worker policies, the VPC CNI policy only when the VPC CNI
+ * attaches pods, and Calico's Felix permissions when the mode routes natively.
+ */
+export class NodeRole extends Construct {
+  public readonly role: IamRole;
+  public readonly roleArn: string;
+  public readonly roleName: string;
+  /** The role's policy attachments, for resources that need the permissions in place first. */
+  public readonly policies: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: NodeRoleProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.roleName) && props.roleName.length > 64) {
+      throw new Error(
+        `NodeRoleProps.roleName "${props.roleName}" is ${props.roleName.length} characters; IAM allows 64. Use a shorter cluster name.`,
+      );
+    }
+    this.role = new IamRole(this, "role", {
+      name: props.roleName,
+      assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com", ["sts:AssumeRole"]),
+    });
+    this.roleArn = this.role.arn;
+    this.roleName = this.role.name;
+
+    for (const policy of nodeManagedPolicies(props.podNetworkMode)) {
+      const attachment = new IamRolePolicyAttachment(this, policy, {
+        role: this.role.name,
+        policyArn: awsManagedPolicyArn(props.partition, policy),
+      });
+      this.policies.push(attachment);
+    }
+    const calico = calicoNodePolicyStatements(props.podNetworkMode);
+    if (calico.length > 0) {
+      this.policies.push(
+        new IamRolePolicy(this, "calico-felix", {
+          name: "calico-felix",
+          role: this.role.name,
+          policy: policyDocument(calico),
+        }),
+      );
+    }
+  }
+}

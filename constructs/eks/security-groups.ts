@@ -1,0 +1,160 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+import { NodePort, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+
+/** One ingress rule of the cluster or node security group, as data so tests can check it. */
+export interface IngressRuleSpec {
+  /** Construct ID of the rule resource; part of its Terraform address, so keep it stable. */
+  readonly id: string;
+  /** Which security group the rule belongs to. */
+  readonly target: "cluster" | "node";
+  /** Where traffic comes from: the node group itself, or the cluster (control plane) group. */
+  readonly source: "cluster" | "node";
+  readonly description: string;
+  /** "tcp", "udp", "-1" (all) or an IP protocol number such as "4". */
+  readonly ipProtocol: string;
+  /** Omitted for protocols without ports (all traffic, IP-in-IP). */
+  readonly fromPort?: number;
+  readonly toPort?: number;
+}
+
+function tcp(
+  id: string,
+  target: IngressRuleSpec["target"],
+  source: IngressRuleSpec["source"],
+  description: string,
+  fromPort: number,
+  toPort = fromPort,
+): IngressRuleSpec {
+  return { id, target, source, description, ipProtocol: "tcp", fromPort, toPort };
+}
+
+/**
+ * Ports the control plane calls on nodes for admission webhooks that run with `hostNetwork:
+ * true`: with Calico as the CNI the control plane cannot reach overlay pod IPs, so webhooks
+ * (Karpenter, MetalLB, ingress admission, metrics-server) listen on the node address instead.
+ */
+const WEBHOOK_PORTS = [4443, 8443, 9443] as const;
+
+/** Rules every cluster has, whatever the pod network. */
+const BASELINE_RULES: readonly IngressRuleSpec[] = [
+  tcp("cluster-from-node-https", "cluster", "node", "Nodes to the Kubernetes API", 443),
+  tcp("node-from-cluster-https", "node", "cluster", "Control plane to node HTTPS", 443),
+  tcp("node-from-cluster-kubelet", "node", "cluster", "Control plane to kubelet", 10250),
+  ...WEBHOOK_PORTS.map((port) =>
+    tcp(
+      `node-from-cluster-webhook-${port}`,
+      "node",
+      "cluster",
+      `Control plane to host-network webhooks on ${port}`,
+      port,
+    ),
+  ),
+  tcp("node-from-node-ephemeral", "node", "node", "Node to node ephemeral ports", 1025, 65535),
+  tcp("node-from-node-dns-tcp", "node", "node", "Node to node DNS (TCP)", 53),
+  {
+    ...tcp("node-from-node-dns-udp", "node", "node", "Node to node DNS (UDP)", 53),
+    ipProtocol: "udp",
+  },
+];
+
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+function modeRule(port: NodePort): IngressRuleSpec {
+  // Construct IDs follow the port's description (node-calico-bgp, node-calico-vxlan, ...).
+  const portless = port.protocol !== "tcp" && port.protocol !== "udp";
+  return {
+    id: `node-${slug(port.description)}`,
+    target: "node",
+    source: "node",
+    description: port.description,
+    ipProtocol: port.protocol,
+    ...(portless ? {} : { fromPort: port.fromPort, toPort: port.toPort }),
+  };
+}
+
+/** Every ingress rule of the cluster and node security groups for a pod network mode. */
+export function securityGroupRules(mode: PodNetworkMode): IngressRuleSpec[] {
+  const traits = podNetworkTraits(mode);
+  const native: IngressRuleSpec[] = traits.nativePodTraffic
+    ? [
+        {
+          id: "node-from-node-all",
+          target: "node",
+          source: "node",
+          description: "Pod traffic between nodes without encapsulation",
+          ipProtocol: "-1",
+        },
+      ]
+    : [];
+  return [...BASELINE_RULES, ...traits.nodePorts.map(modeRule), ...native];
+}
+
+export interface ClusterSecurityGroupsProps {
+  readonly clusterName: string;
+  readonly vpcId: string;
+  readonly podNetworkMode: PodNetworkMode;
+}
+
+/**
+ * The additional cluster security group (on the control plane ENIs) and the node security
+ * group, with each rule a separate resource so adding one never rewrites the others. Only the
+ * node group carries the Karpenter discovery tag: several tagged groups on one node break load
+ * balancer controllers.
+ */
+export class ClusterSecurityGroups extends Construct {
+  public readonly clusterSecurityGroup: SecurityGroup;
+  public readonly nodeSecurityGroup: SecurityGroup;
+  public readonly rules: readonly IngressRuleSpec[];
+
+  constructor(scope: Construct, id: string, props: ClusterSecurityGroupsProps) {
+    super(scope, id);
+    const groups = {
+      cluster: new SecurityGroup(this, "cluster", {
+        name: `${props.clusterName}-cluster`,
+        description: `EKS control plane of ${props.clusterName}`,
+        vpcId: props.vpcId,
+        tags: { Name: `${props.clusterName}-cluster` },
+      }),
+      node: new SecurityGroup(this, "node", {
+        name: `${props.clusterName}-node`,
+        description: `EKS nodes of ${props.clusterName}`,
+        vpcId: props.vpcId,
+        tags: {
+          Name: `${props.clusterName}-node`,
+          "karpenter.sh/discovery": props.clusterName,
+        },
+      }),
+    };
+    this.clusterSecurityGroup = groups.cluster;
+    this.nodeSecurityGroup = groups.node;
+
+    for (const [name, group] of Object.entries(groups)) {
+      new VpcSecurityGroupEgressRule(this, `${name}-egress-all`, {
+        securityGroupId: group.id,
+        description: "All outbound traffic",
+        ipProtocol: "-1",
+        cidrIpv4: "0.0.0.0/0",
+      });
+    }
+
+    this.rules = securityGroupRules(props.podNetworkMode);
+    for (const rule of this.rules) {
+      new VpcSecurityGroupIngressRule(this, rule.id, {
+        securityGroupId: groups[rule.target].id,
+        referencedSecurityGroupId: groups[rule.source].id,
+        description: rule.description,
+        ipProtocol: rule.ipProtocol,
+        fromPort: rule.fromPort,
+        toPort: rule.toPort,
+      });
+    }
+  }
+}

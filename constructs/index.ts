@@ -1,0 +1,16 @@
+/**
+ * The public API of the construct library. Constructs know nothing of environments; compose them
+ * in your own stacks, or use the environment stacks in `stacks/`.
+ */
+export * from "./calico";
+export * from "./eks";
+export * from "./ingress";
+export * from "./karpenter";
+export * from "./kms";
+export * from "./metallb";
+export * from "./network";
+export * from "./shared/cidr";
+export * from "./shared/kubernetes";
+export * from "./shared/manifests-release";
+export * from "./shared/pod-network";
+export * from "./versions";

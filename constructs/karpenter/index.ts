@@ -1,0 +1,5 @@
+export * from "./controller-policy";
+export * from "./interruption-queue";
+export * from "./karpenter-aws";
+export * from "./karpenter-controller";
+export * from "./node-pools";

@@ -1,0 +1,86 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { Construct } from "constructs";
+import { policyDocument } from "../shared/aws-account";
+
+/**
+ * Events Karpenter reacts to before AWS takes a node away. Keys are construct IDs (Terraform
+ * addresses) and rule name suffixes, short enough that `<cluster>-karpenter-<key>` fits in 64.
+ */
+export const INTERRUPTION_EVENTS = {
+  health: { source: "aws.health", detailType: "AWS Health Event" },
+  spot: { source: "aws.ec2", detailType: "EC2 Spot Instance Interruption Warning" },
+  rebalance: { source: "aws.ec2", detailType: "EC2 Instance Rebalance Recommendation" },
+  "state-change": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+  reservation: {
+    source: "aws.ec2",
+    detailType: "EC2 Capacity Reservation Instance Interruption Warning",
+  },
+} as const;
+
+/** Name of the EventBridge rule for one of INTERRUPTION_EVENTS (EventBridge allows 64 characters). */
+export function interruptionRuleName(
+  queueName: string,
+  key: keyof typeof INTERRUPTION_EVENTS,
+): string {
+  return `${queueName}-${key}`;
+}
+
+export interface InterruptionQueueProps {
+  /** Queue name (at most 80 characters); also the prefix of the rule names. */
+  readonly queueName: string;
+}
+
+/**
+ * Karpenter's interruption queue: SQS with SSE, fed by EventBridge rules for health events,
+ * spot interruptions, rebalance recommendations, state changes and capacity reservation
+ * interruptions. Messages older than five minutes are stale for Karpenter and are dropped.
+ */
+export class InterruptionQueue extends Construct {
+  public readonly queue: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: InterruptionQueueProps) {
+    super(scope, id);
+    this.queue = new SqsQueue(this, "queue", {
+      name: props.queueName,
+      messageRetentionSeconds: 300,
+      sqsManagedSseEnabled: true,
+    });
+    new SqsQueuePolicy(this, "policy", {
+      queueUrl: this.queue.url,
+      policy: policyDocument([
+        {
+          Sid: "AllowInterruptionEvents",
+          Effect: "Allow",
+          Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+          Action: "sqs:SendMessage",
+          Resource: this.queue.arn,
+        },
+        {
+          Sid: "DenyHTTP",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sqs:*",
+          Resource: this.queue.arn,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+    });
+
+    for (const key of Object.keys(INTERRUPTION_EVENTS) as (keyof typeof INTERRUPTION_EVENTS)[]) {
+      const event = INTERRUPTION_EVENTS[key];
+      const rule = new CloudwatchEventRule(this, key, {
+        name: interruptionRuleName(props.queueName, key),
+        description: `Karpenter interruption handling: ${event.detailType}`,
+        eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
+      });
+      new CloudwatchEventTarget(this, `${key}-target`, {
+        rule: rule.name,
+        targetId: "KarpenterInterruptionQueueTarget",
+        arn: this.queue.arn,
+      });
+    }
+  }
+}

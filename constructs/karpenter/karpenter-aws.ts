@@ -1,0 +1,211 @@
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import { serviceTrustPolicy } from "../eks/iam";
+import { NodeRole } from "../eks/node-role";
+import {
+  assertAccountId,
+  assertPartition,
+  assertRegion,
+  policyDocument,
+} from "../shared/aws-account";
+import { PodNetworkMode } from "../shared/pod-network";
+import { karpenterControllerStatements } from "./controller-policy";
+import { assertDnsLabel } from "./k8s-names";
+import type { KarpenterIdentity } from "./karpenter-controller";
+import { INTERRUPTION_EVENTS, InterruptionQueue, interruptionRuleName } from "./interruption-queue";
+
+export interface KarpenterAwsProps {
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** @default "aws" */
+  readonly partition?: string;
+  /** Decides the node role's CNI policy and Calico's EC2 permissions. */
+  readonly podNetworkMode: PodNetworkMode;
+  /**
+   * `pod-identity` trusts pods.eks.amazonaws.com and creates the association; `irsa` trusts the
+   * cluster's OIDC provider (give `oidc`).
+   * @default "pod-identity"
+   */
+  readonly identity?: KarpenterIdentity;
+  /** The cluster's IAM OIDC provider; required with `identity: "irsa"`. */
+  readonly oidc?: {
+    readonly providerArn: string;
+    /** Issuer URL, with or without https://. */
+    readonly issuer: string;
+  };
+  /**
+   * Namespace of the controller's service account.
+   * @default "kube-system"
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the controller's service account.
+   * @default "karpenter"
+   */
+  readonly serviceAccount?: string;
+  /**
+   * Key the EC2NodeClass encrypts node volumes with. No grant is made here: the controller only
+   * calls RunInstances, and EC2 uses the key on its behalf, which the environment key policy
+   * already allows for account principals via EC2. Kept as a prop so callers pass the same key
+   * to the EC2NodeClass.
+   */
+  readonly kmsKeyArn: string;
+}
+
+const DEFAULTS = {
+  partition: "aws",
+  identity: "pod-identity",
+  namespace: "kube-system",
+  serviceAccount: "karpenter",
+} as const;
+
+/**
+ * The AWS side of Karpenter v1: controller role (Pod Identity or IRSA) with upstream's scoped
+ * policy, the node role with an EC2_LINUX access entry, and the interruption queue with its
+ * EventBridge rules. The chart and node pools live in the platform stack.
+ *
+ * The controller policy is an inline role policy: with a 38-character cluster name it renders to
+ * about 6.4 KB (6.6 KB in GovCloud), over the 6,144 character limit of a managed policy and well
+ * under the 10,240 character inline limit.
+ */
+export class KarpenterAws extends Construct {
+  public readonly controllerRoleArn: string;
+  public readonly nodeRoleName: string;
+  public readonly nodeRoleArn: string;
+  public readonly queueName: string;
+  public readonly queueArn: string;
+  public readonly namespace: string;
+  public readonly serviceAccount: string;
+  public readonly identity: KarpenterIdentity;
+
+  constructor(scope: Construct, id: string, props: KarpenterAwsProps) {
+    super(scope, id);
+    const partition = props.partition ?? DEFAULTS.partition;
+    this.identity = props.identity ?? DEFAULTS.identity;
+    this.namespace = props.namespace ?? DEFAULTS.namespace;
+    this.serviceAccount = props.serviceAccount ?? DEFAULTS.serviceAccount;
+    const names = {
+      controllerRole: `${props.clusterName}-karpenter-controller`,
+      nodeRole: `${props.clusterName}-karpenter-node`,
+      queue: `${props.clusterName}-karpenter`,
+    };
+    validate(props, this.identity, names);
+
+    const nodeRole = new NodeRole(this, "node-role", {
+      roleName: names.nodeRole,
+      partition,
+      podNetworkMode: props.podNetworkMode,
+    });
+    new EksAccessEntry(this, "node-access-entry", {
+      clusterName: props.clusterName,
+      principalArn: nodeRole.roleArn,
+      type: "EC2_LINUX",
+    });
+
+    const interruption = new InterruptionQueue(this, "interruption", { queueName: names.queue });
+
+    const controllerRole = new IamRole(this, "controller-role", {
+      name: names.controllerRole,
+      assumeRolePolicy:
+        this.identity === "irsa" && props.oidc
+          ? this.irsaTrustPolicy(props.oidc)
+          : serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
+    });
+    new IamRolePolicy(this, "controller-policy", {
+      name: "karpenter-controller",
+      role: controllerRole.name,
+      policy: policyDocument(
+        karpenterControllerStatements({
+          partition,
+          region: props.region,
+          accountId: props.accountId,
+          clusterName: props.clusterName,
+          clusterArn: props.clusterArn,
+          nodeRoleArn: nodeRole.roleArn,
+          queueArn: interruption.queue.arn,
+        }),
+      ),
+    });
+    if (this.identity === "pod-identity") {
+      new EksPodIdentityAssociation(this, "pod-identity", {
+        clusterName: props.clusterName,
+        namespace: this.namespace,
+        serviceAccount: this.serviceAccount,
+        roleArn: controllerRole.arn,
+      });
+    }
+
+    this.controllerRoleArn = controllerRole.arn;
+    this.nodeRoleName = nodeRole.roleName;
+    this.nodeRoleArn = nodeRole.roleArn;
+    this.queueName = interruption.queue.name;
+    this.queueArn = interruption.queue.arn;
+  }
+
+  private irsaTrustPolicy(oidc: NonNullable<KarpenterAwsProps["oidc"]>): string {
+    // Condition keys name the issuer without its scheme.
+    const issuer = Token.isUnresolved(oidc.issuer)
+      ? Fn.replace(oidc.issuer, "https://", "")
+      : oidc.issuer.replace(/^https:\/\//, "");
+    return policyDocument([
+      {
+        Effect: "Allow",
+        Principal: { Federated: oidc.providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${this.namespace}:${this.serviceAccount}`,
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      },
+    ]);
+  }
+}
+
+function validate(
+  props: KarpenterAwsProps,
+  identity: KarpenterIdentity,
+  names: { controllerRole: string; nodeRole: string; queue: string },
+): void {
+  const fail = (prop: string, message: string): never => {
+    throw new Error(`KarpenterAwsProps.${prop} ${message}`);
+  };
+  if (!Token.isUnresolved(props.clusterName)) {
+    const limits: [string, number][] = [
+      [names.controllerRole, 64],
+      [names.nodeRole, 64],
+      [names.queue, 80],
+      ...(Object.keys(INTERRUPTION_EVENTS) as (keyof typeof INTERRUPTION_EVENTS)[]).map(
+        (key): [string, number] => [interruptionRuleName(names.queue, key), 64],
+      ),
+    ];
+    for (const [name, limit] of limits) {
+      if (name.length > limit) {
+        fail(
+          "clusterName",
+          `"${props.clusterName}" is too long: derived name "${name}" exceeds ${limit} characters; use a cluster name of at most 38 characters`,
+        );
+      }
+    }
+  }
+  if (identity === "irsa" && !props.oidc) {
+    fail("oidc", 'is required with identity "irsa": pass the cluster OIDC provider ARN and issuer');
+  }
+  if (identity === "pod-identity" && props.oidc) {
+    fail("oidc", 'is only used with identity "irsa"; remove it or set identity: "irsa"');
+  }
+  for (const prop of ["namespace", "serviceAccount"] as const) {
+    const value = props[prop];
+    if (value !== undefined) assertDnsLabel(`KarpenterAwsProps.${prop}`, value);
+  }
+  assertAccountId("KarpenterAwsProps.accountId", props.accountId);
+  assertRegion("KarpenterAwsProps.region", props.region);
+  assertPartition("KarpenterAwsProps.partition", props.partition ?? DEFAULTS.partition);
+}

@@ -1,0 +1,123 @@
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { EksCluster } from "../constructs/eks";
+import { KarpenterAws } from "../constructs/karpenter";
+import { KmsKey } from "../constructs/kms";
+import { Vpc } from "../constructs/network";
+import { awsProvider } from "./aws-provider";
+import { configureBackend } from "./backend";
+import type { EksEnvironment } from "./environment/schema";
+
+export interface InfraStackProps {
+  readonly environment: EksEnvironment;
+  /** See stacks/offline.ts. */
+  readonly offline: boolean;
+}
+
+/**
+ * `<env>-infra`: everything AWS (network, keys, cluster, system nodes, Karpenter's AWS side), with
+ * the aws provider only. Its outputs configure the `<env>-platform` stack's providers.
+ */
+export class InfraStack extends TerraformStack {
+  readonly environment: EksEnvironment;
+  readonly vpc: Vpc;
+  readonly keys: { readonly secrets: KmsKey; readonly ebs: KmsKey; readonly logs: KmsKey };
+  readonly cluster: EksCluster;
+  readonly karpenter: KarpenterAws;
+
+  constructor(scope: Construct, id: string, props: InfraStackProps) {
+    super(scope, id);
+    const env = props.environment;
+    this.environment = env;
+    const { aws, cluster } = env;
+    const account = { accountId: aws.accountId, region: aws.region };
+    const protect = env.tier === "prod";
+
+    awsProvider(this, {
+      environment: env.name,
+      owner: env.owner,
+      target: aws,
+      offline: props.offline,
+    });
+    configureBackend(this, {
+      environment: env.name,
+      stackName: id,
+      state: env.state,
+      offline: props.offline,
+    });
+
+    // One key per purpose, so that each key policy grants only what its service needs.
+    const key = (
+      purpose: string,
+      description: string,
+      usage: { eks?: boolean; ebs?: boolean; logs?: boolean },
+    ) =>
+      new KmsKey(this, `kms-${purpose}`, {
+        ...account,
+        alias: `${env.name}/${purpose}`,
+        description: `${env.name}: ${description}`,
+        administrators: env.kms.administrators,
+        rotationPeriodDays: env.kms.rotationPeriodDays,
+        protect,
+        usage: { eks: false, ebs: false, logs: false, ...usage },
+      });
+    this.keys = {
+      secrets: key("eks-secrets", "EKS secrets envelope encryption", { eks: true }),
+      ebs: key("ebs", "node root volumes", { ebs: true }),
+      logs: key("logs", "control-plane and VPC flow logs", { logs: true }),
+    };
+
+    this.vpc = new Vpc(this, "vpc", {
+      ...account,
+      name: cluster.name,
+      cidr: aws.vpcCidr,
+      zones: aws.zones,
+      subnetPrefixes: aws.subnetPrefixes,
+      nat: aws.nat,
+      clusterName: cluster.name,
+      endpoints: aws.vpcEndpoints,
+      flowLogs: { kmsKeyArn: this.keys.logs.keyArn, retentionDays: aws.flowLogRetentionDays },
+    });
+
+    this.cluster = new EksCluster(this, "cluster", {
+      ...account,
+      name: cluster.name,
+      kubernetesVersion: env.kubernetesVersion,
+      vpcId: this.vpc.vpcId,
+      vpcCidr: aws.vpcCidr,
+      controlPlaneSubnetIds: this.vpc.intraSubnetIds,
+      nodeSubnetIds: this.vpc.privateSubnetIds,
+      kmsKeyArn: this.keys.secrets.keyArn,
+      volumeKmsKeyArn: this.keys.ebs.keyArn,
+      logsKmsKeyArn: this.keys.logs.keyArn,
+      podNetworkMode: env.podNetwork.mode,
+      admins: cluster.admins,
+      endpoint: cluster.endpoint,
+      logRetentionDays: cluster.logRetentionDays,
+      serviceCidr: env.serviceCidr,
+      systemNodeGroup: cluster.systemNodeGroup,
+      maxPods: cluster.maxPods,
+      oidc: env.karpenter.identity === "irsa",
+      protect,
+    });
+
+    this.karpenter = new KarpenterAws(this, "karpenter", {
+      ...account,
+      clusterName: this.cluster.clusterName,
+      clusterArn: this.cluster.clusterArn,
+      podNetworkMode: env.podNetwork.mode,
+      identity: env.karpenter.identity,
+      oidc:
+        env.karpenter.identity === "irsa"
+          ? { providerArn: this.cluster.oidcProviderArn!, issuer: this.cluster.oidcIssuer! }
+          : undefined,
+      kmsKeyArn: this.keys.ebs.keyArn,
+    });
+
+    // Read by people and pipelines; the platform stack references the attributes directly.
+    new TerraformOutput(this, "cluster_name", { value: this.cluster.clusterName });
+    new TerraformOutput(this, "cluster_endpoint", { value: this.cluster.endpoint });
+    new TerraformOutput(this, "karpenter_queue_name", { value: this.karpenter.queueName });
+    new TerraformOutput(this, "karpenter_node_role_name", { value: this.karpenter.nodeRoleName });
+  }
+}

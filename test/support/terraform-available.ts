@@ -1,0 +1,21 @@
+import { terraformEnvironment } from "../../scripts/lib/terraform";
+
+/**
+ * Terraform checks run wherever the CLI and an aws provider mirror exist (they do on the project's
+ * machines and in CI). Elsewhere they are skipped, loudly.
+ */
+export function describeWithTerraform(name: string, body: () => void): void {
+  const tf = terraformEnvironment();
+  const missing = !tf.cli
+    ? "the terraform CLI is not installed"
+    : !tf.mirroredProviders.includes("hashicorp/aws")
+      ? "no hashicorp/aws provider mirror was found (set TF_PROVIDER_MIRROR)"
+      : undefined;
+  if (missing) {
+    if (process.env.CI) throw new Error(`Terraform checks cannot run in CI: ${missing}`);
+    console.warn(`\n*** SKIPPING "${name}": ${missing}. These checks run in CI. ***\n`);
+    describe.skip(name, body);
+  } else {
+    describe(name, body);
+  }
+}
