@@ -24,7 +24,7 @@ const addressRange = z.string().refine((v) => parseAddressRange(v) !== undefined
 
 const iamPrincipalArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@\/-]+$/, {
+  .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/, {
     message:
       "must be an IAM role or user ARN, such as arn:aws:iam::123456789012:role/platform-admin",
   });
