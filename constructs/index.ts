@@ -14,3 +14,4 @@ export * from "./shared/kubernetes";
 export * from "./shared/manifests-release";
 export * from "./shared/pod-network";
 export * from "./versions";
+export * from "./policy";

@@ -1,4 +1,5 @@
 import { App, TerraformStack } from "cdktf";
+import { applyPolicyPack } from "../constructs/policy";
 import type { Environment } from "./environment/schema";
 import { InfraStack } from "./infra-stack";
 import { PlatformStack } from "./platform-stack";
@@ -38,6 +39,10 @@ export function buildApp(
       infra,
       offline: options.offline,
     });
+    // Aspects do not flow from the App to stacks in cdktf, so the pack goes on each stack.
+    for (const stack of infra ? [infra, platform] : [platform]) {
+      applyPolicyPack(stack, { tier: environment.tier });
+    }
     built.set(environment.name, { infra, platform });
   }
   return built;

@@ -1,0 +1,13 @@
+import { violation } from "../attributes";
+import { PolicyRule } from "../types";
+
+export const LOCAL_STATE: PolicyRule = {
+  id: "PLT-STATE-2",
+  // Local state is what offline synth, validate and plan use; it must never be what applies.
+  level: "warning",
+  explanation:
+    "the state is on local disk: unencrypted, unlocked and not shared, fine for offline checks but not for applying",
+  fix: "give the environment a state bucket (state.bucket, state.region) so the stack uses an encrypted S3 backend",
+  appliesTo: ["backend:local"],
+  check: () => [violation("local backend")],
+};
