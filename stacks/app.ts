@@ -1,6 +1,7 @@
 import { App, TerraformStack } from "cdktf";
 import { applyPolicyPack } from "../constructs/policy";
 import type { Environment } from "./environment/schema";
+import { BootstrapStack } from "./bootstrap-stack";
 import { InfraStack } from "./infra-stack";
 import { PlatformStack } from "./platform-stack";
 
@@ -10,6 +11,8 @@ export interface BuildOptions {
 }
 
 export interface EnvironmentStacks {
+  /** The state bucket's stack; only for EKS environments that name a bucket. */
+  readonly bootstrap?: BootstrapStack;
   readonly infra?: InfraStack;
   readonly platform: PlatformStack;
 }
@@ -30,6 +33,17 @@ export function buildApp(
   const built = new Map<string, EnvironmentStacks>();
   for (const environment of environments) {
     const names = stackNames(environment.name);
+    const bootstrap =
+      environment.platform === "eks" && environment.state
+        ? new BootstrapStack(app, names.bootstrap, {
+            environment: environment.name,
+            owner: environment.owner,
+            target: environment.aws,
+            state: environment.state,
+            kmsAdministrators: environment.kms.administrators,
+            offline: options.offline,
+          })
+        : undefined;
     const infra =
       environment.platform === "eks"
         ? new InfraStack(app, names.infra, { environment, offline: options.offline })
@@ -40,14 +54,15 @@ export function buildApp(
       offline: options.offline,
     });
     // Aspects do not flow from the App to stacks in cdktf, so the pack goes on each stack.
-    for (const stack of infra ? [infra, platform] : [platform]) {
-      applyPolicyPack(stack, { tier: environment.tier });
-    }
-    built.set(environment.name, { infra, platform });
+    const stacks = [bootstrap, infra, platform].filter((s): s is TerraformStack => s !== undefined);
+    for (const stack of stacks) applyPolicyPack(stack, { tier: environment.tier });
+    built.set(environment.name, { bootstrap, infra, platform });
   }
   return built;
 }
 
 export function allStacks(built: Map<string, EnvironmentStacks>): TerraformStack[] {
-  return [...built.values()].flatMap((s) => (s.infra ? [s.infra, s.platform] : [s.platform]));
+  return [...built.values()].flatMap((s) =>
+    [s.bootstrap, s.infra, s.platform].filter((x): x is TerraformStack => x !== undefined),
+  );
 }

@@ -103,7 +103,8 @@ export class InfraStack extends TerraformStack {
 
     this.karpenter = new KarpenterAws(this, "karpenter", {
       ...account,
-      clusterName: this.cluster.clusterName,
+      clusterName: cluster.name,
+      cluster: this.cluster.cluster,
       clusterArn: this.cluster.clusterArn,
       podNetworkMode: env.podNetwork.mode,
       identity: env.karpenter.identity,

@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import type { PolicyStatement } from "../shared/aws-account";
 
 /** Where the controller policy points: all values may be tokens. */
@@ -28,6 +29,13 @@ export function karpenterControllerStatements(
   scope: KarpenterControllerPolicyScope,
 ): PolicyStatement[] {
   const { partition, region, accountId, clusterName } = scope;
+  if (Token.isUnresolved(clusterName)) {
+    // A reference inside a JSON object key cannot be rendered (and breaks `cdktf synth --hcl`).
+    throw new Error(
+      "KarpenterAwsProps.clusterName must be known at synth (a literal, not a reference to the " +
+        "cluster): it forms IAM condition keys. Pass the cluster resource as `cluster` for ordering.",
+    );
+  }
   const ec2 = (resource: string) => `arn:${partition}:ec2:${region}:*:${resource}`;
   const instanceProfiles = `arn:${partition}:iam::${accountId}:instance-profile/*`;
   const clusterTag = `kubernetes.io/cluster/${clusterName}`;

@@ -2,7 +2,7 @@ import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Fn, Token } from "cdktf";
+import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { serviceTrustPolicy } from "../eks/iam";
 import { NodeRole } from "../eks/node-role";
@@ -21,6 +21,13 @@ import { INTERRUPTION_EVENTS, InterruptionQueue, interruptionRuleName } from "./
 export interface KarpenterAwsProps {
   readonly clusterName: string;
   readonly clusterArn: string;
+  /**
+   * The cluster resource, when `clusterName` is a literal: the access entry and the Pod Identity
+   * association wait for it. (The name must be a literal: it forms IAM condition keys such as
+   * `aws:ResourceTag/kubernetes.io/cluster/<name>`.)
+   * @default no explicit dependency
+   */
+  readonly cluster?: ITerraformDependable;
   readonly accountId: string;
   readonly region: string;
   /** @default "aws" */
@@ -106,6 +113,7 @@ export class KarpenterAws extends Construct {
       clusterName: props.clusterName,
       principalArn: nodeRole.roleArn,
       type: "EC2_LINUX",
+      dependsOn: props.cluster ? [props.cluster] : undefined,
     });
 
     const interruption = new InterruptionQueue(this, "interruption", { queueName: names.queue });
@@ -138,6 +146,7 @@ export class KarpenterAws extends Construct {
         namespace: this.namespace,
         serviceAccount: this.serviceAccount,
         roleArn: controllerRole.arn,
+        dependsOn: props.cluster ? [props.cluster] : undefined,
       });
     }
 

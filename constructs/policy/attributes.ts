@@ -1,3 +1,4 @@
+import { policyDocumentOf } from "../shared/aws-account";
 import { Token } from "cdktf";
 import { PolicyContext, PolicySubject, PolicyViolation } from "./types";
 
@@ -51,6 +52,8 @@ export function knownStrings(value: unknown): string[] | undefined {
 /** Parses a JSON document attribute (policy, Helm values); undefined when it is a token or not JSON. */
 export function parseJson(value: unknown): unknown {
   if (typeof value !== "string") return undefined;
+  const document = policyDocumentOf(value);
+  if (document) return document;
   // A string that is wholly one token (Fn.jsonencode, a data source) cannot be read at synth.
   if (Token.isUnresolved(value) && !value.trimStart().startsWith("{")) return undefined;
   try {

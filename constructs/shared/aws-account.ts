@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 
 /**
  * Synth-time checks of the account coordinates constructs take as props (instead of data
@@ -39,6 +39,21 @@ export interface PolicyStatement {
 }
 
 /** Renders a policy document at synth time; tokens inside the statements resolve in place. */
+const documents = new Map<string, object>();
+
+/**
+ * A policy document as `jsonencode(...)`. Not JSON.stringify: a JSON string with references
+ * embedded (`${aws_sqs_queue.q.arn}`) breaks `cdktf synth --hcl`, which re-reads such a string as
+ * a template, and so the exit path to plain Terraform (README).
+ */
 export function policyDocument(statements: readonly PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+  const document = { Version: "2012-10-17", Statement: statements };
+  const encoded = Fn.jsonencode(document);
+  documents.set(encoded, document);
+  return encoded;
+}
+
+/** The document behind a `policyDocument()` value, for synth-time inspection (policy rules). */
+export function policyDocumentOf(value: string): object | undefined {
+  return documents.get(value);
 }

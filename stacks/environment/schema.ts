@@ -163,6 +163,11 @@ const stateSchema = z
     }),
     /** Legacy DynamoDB lock table; S3-native locking (`use_lockfile`) is always on. */
     dynamodbTable: z.string().min(3).max(255).optional(),
+    /**
+     * KMS key (ARN or `alias/<env>/tfstate`) for state objects. Without it Terraform writes
+     * state with SSE-S3, overriding the bucket's default KMS encryption.
+     */
+    kmsKeyId: z.string().min(1).optional(),
   })
   .strict();
 

@@ -38,5 +38,9 @@ export const dev: EnvironmentInput = {
     ],
   },
   ingress: { controller: "f5-nginx", exposure: { type: "nlb", scheme: "internet-facing" } },
-  state: { bucket: "platform-tfstate-111111111111", region: "ap-northeast-2" },
+  state: {
+    bucket: "platform-tfstate-111111111111",
+    region: "ap-northeast-2",
+    kmsKeyId: "alias/dev/tfstate",
+  },
 };

@@ -49,5 +49,9 @@ export const prod: EnvironmentInput = {
     ],
   },
   ingress: { controller: "f5-nginx", exposure: { type: "nlb", scheme: "internet-facing" } },
-  state: { bucket: "platform-tfstate-333333333333", region: "ap-northeast-2" },
+  state: {
+    bucket: "platform-tfstate-333333333333",
+    region: "ap-northeast-2",
+    kmsKeyId: "alias/prod/tfstate",
+  },
 };

@@ -34,5 +34,9 @@ export const staging: EnvironmentInput = {
     ],
   },
   ingress: { controller: "f5-nginx", exposure: { type: "nlb", scheme: "internet-facing" } },
-  state: { bucket: "platform-tfstate-222222222222", region: "ap-northeast-2" },
+  state: {
+    bucket: "platform-tfstate-222222222222",
+    region: "ap-northeast-2",
+    kmsKeyId: "alias/staging/tfstate",
+  },
 };

@@ -4,7 +4,7 @@ import {
   PodNetworkMode,
   podNetworkTraits,
 } from "../../constructs/shared/pod-network";
-import { SynthJson, onlyResource, resourcesOf, synthConstruct } from "../support/synth";
+import { SynthJson, onlyResource, resourcesOf, synthConstruct, policyJson } from "../support/synth";
 
 const KEY = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000";
 const ADMIN = "arn:aws:iam::111111111111:role/platform-admin";
@@ -110,7 +110,7 @@ describe("EksCluster per pod network mode", () => {
     const inline = Object.values(resourcesOf(synths.get(mode)!, "aws_iam_role_policy"));
     if (podNetworkTraits(mode).routesNatively) {
       expect(inline).toHaveLength(1);
-      const doc = JSON.parse(inline[0].policy as string);
+      const doc = policyJson(inline[0].policy);
       expect(doc.Statement[0].Action).toEqual([
         "ec2:DescribeInstances",
         "ec2:ModifyNetworkInterfaceAttribute",
@@ -171,7 +171,7 @@ describe("EksCluster control plane", () => {
     const role = Object.values(resourcesOf(json, "aws_iam_role")).find(
       (r) => r.name === "dev-platform-cluster",
     )!;
-    const trust = JSON.parse(role.assume_role_policy as string);
+    const trust = policyJson(role.assume_role_policy);
     expect(trust.Statement[0]).toMatchObject({
       Principal: { Service: "eks.amazonaws.com" },
       Action: ["sts:AssumeRole", "sts:TagSession"],

@@ -2,7 +2,7 @@ import { karpenterControllerStatements } from "../../constructs/karpenter/contro
 import { KarpenterAws, KarpenterAwsProps } from "../../constructs/karpenter/karpenter-aws";
 import { policyDocument } from "../../constructs/shared/aws-account";
 import { POD_NETWORK_MODES, podNetworkTraits } from "../../constructs/shared/pod-network";
-import { SynthJson, onlyResource, resourcesOf, synthConstruct } from "../support/synth";
+import { SynthJson, onlyResource, resourcesOf, synthConstruct, policyJson } from "../support/synth";
 
 const CLUSTER = "dev-platform";
 const CLUSTER_ARN = "arn:aws:eks:ap-northeast-2:111111111111:cluster/dev-platform";
@@ -43,7 +43,7 @@ function role(json: SynthJson, name: string): Resource {
 }
 
 function statements(policy: unknown): Statement[] {
-  return (JSON.parse(policy as string) as { Statement: Statement[] }).Statement;
+  return policyJson<{ Statement: Statement[] }>(policy).Statement;
 }
 
 function controllerStatements(json: SynthJson): Map<string, Statement> {

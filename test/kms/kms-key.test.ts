@@ -1,5 +1,5 @@
 import { KmsKey, KmsKeyProps } from "../../constructs/kms";
-import { onlyResource, synthConstruct } from "../support/synth";
+import { onlyResource, synthConstruct, policyJson } from "../support/synth";
 
 const ACCOUNT = "111111111111";
 const REGION = "ap-northeast-2";
@@ -26,7 +26,7 @@ function synthKey(overrides: Partial<KmsKeyProps> = {}) {
   const json = synthConstruct((scope) => new KmsKey(scope, "key", { ...baseProps, ...overrides }));
   const key = onlyResource<Record<string, unknown>>(json, "aws_kms_key");
   const alias = onlyResource<Record<string, unknown>>(json, "aws_kms_alias");
-  const policy = JSON.parse(key.policy as string) as { Version: string; Statement: Statement[] };
+  const policy = policyJson<{ Version: string; Statement: Statement[] }>(key.policy);
   const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
   return { key, alias, policy, bySid };
 }

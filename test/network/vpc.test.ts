@@ -1,5 +1,5 @@
 import { Vpc, VpcProps } from "../../constructs/network";
-import { SynthJson, onlyResource, resourcesOf, synthConstruct } from "../support/synth";
+import { SynthJson, onlyResource, resourcesOf, synthConstruct, policyJson } from "../support/synth";
 
 const KEY_ARN = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000";
 const ZONES2 = ["ap-northeast-2a", "ap-northeast-2c"];
@@ -226,7 +226,7 @@ describe("Vpc", () => {
     const { json } = synthVpc();
     const role = onlyResource<Res>(json, "aws_iam_role");
     expect(role.name).toBe("dev-platform-vpc-flow-logs");
-    expect(JSON.parse(role.assume_role_policy as string)).toEqual({
+    expect(policyJson(role.assume_role_policy)).toEqual({
       Version: "2012-10-17",
       Statement: [
         {
@@ -245,7 +245,7 @@ describe("Vpc", () => {
     const policy = onlyResource<Res>(json, "aws_iam_role_policy");
     expect(policy.role).toBe(ref(json, "aws_iam_role", "flow-logs-role"));
     const logGroupArn = ref(json, "aws_cloudwatch_log_group", "flow-logs", "arn");
-    const statements = JSON.parse(policy.policy as string).Statement;
+    const statements = policyJson(policy.policy).Statement;
     expect(statements).toEqual([
       {
         Sid: "WriteFlowLogGroup",

@@ -6,11 +6,33 @@ import { stackDir, synthShipped } from "../support/app";
  * also installs the chart fails the first plan on a fresh cluster (DESIGN.md).
  */
 const CRD_KINDS_BY_CHART: Record<string, readonly string[]> = {
-  "tigera-operator": ["Installation", "APIServer", "FelixConfiguration", "IPPool", "BGPPeer", "BGPConfiguration", "NetworkPolicy", "GlobalNetworkPolicy"],
+  "tigera-operator": [
+    "Installation",
+    "APIServer",
+    "FelixConfiguration",
+    "IPPool",
+    "BGPPeer",
+    "BGPConfiguration",
+    "NetworkPolicy",
+    "GlobalNetworkPolicy",
+  ],
   karpenter: ["NodePool", "EC2NodeClass", "NodeClaim"],
   "karpenter-crd": ["NodePool", "EC2NodeClass", "NodeClaim"],
-  metallb: ["IPAddressPool", "L2Advertisement", "BGPAdvertisement", "BGPPeer", "BFDProfile", "Community"],
-  "nginx-ingress": ["VirtualServer", "VirtualServerRoute", "TransportServer", "Policy", "GlobalConfiguration"],
+  metallb: [
+    "IPAddressPool",
+    "L2Advertisement",
+    "BGPAdvertisement",
+    "BGPPeer",
+    "BFDProfile",
+    "Community",
+  ],
+  "nginx-ingress": [
+    "VirtualServer",
+    "VirtualServerRoute",
+    "TransportServer",
+    "Policy",
+    "GlobalConfiguration",
+  ],
 };
 
 type Resource = Record<string, unknown>;
@@ -30,14 +52,18 @@ function releases(json: StackJson): Resource[] {
 /** Objects a project-chart release (`manifests` values) installs. */
 function renderedManifests(release: Resource): { kind: string }[] {
   const values = (release.values as string[] | undefined) ?? [];
-  return values.flatMap((v) => (JSON.parse(v) as { manifests?: { kind: string }[] }).manifests ?? []);
+  return values.flatMap(
+    (v) => (JSON.parse(v) as { manifests?: { kind: string }[] }).manifests ?? [],
+  );
 }
 
 describe.each(platformStacks)("%s", (stack) => {
   const json = load(stack);
 
   it("creates no kubernetes_manifest of a kind whose CRD the same stack installs", () => {
-    const installed = new Set(releases(json).flatMap((r) => CRD_KINDS_BY_CHART[String(r.chart)] ?? []));
+    const installed = new Set(
+      releases(json).flatMap((r) => CRD_KINDS_BY_CHART[String(r.chart)] ?? []),
+    );
     const manifests = Object.values(json.resource?.kubernetes_manifest ?? {}).map(
       (m) => (m.manifest as { kind: string }).kind,
     );
@@ -53,8 +79,12 @@ describe.each(platformStacks)("%s", (stack) => {
     expect(projectReleases.length).toBeGreaterThan(0);
     for (const release of projectReleases) {
       expect(release.wait).toBe(true);
-      const operators = ((release.depends_on as string[] | undefined) ?? []).map((a) => byAddress[a]);
-      const crdKinds = new Set(operators.flatMap((o) => CRD_KINDS_BY_CHART[String(o?.chart)] ?? []));
+      const operators = ((release.depends_on as string[] | undefined) ?? []).map(
+        (a) => byAddress[a],
+      );
+      const crdKinds = new Set(
+        operators.flatMap((o) => CRD_KINDS_BY_CHART[String(o?.chart)] ?? []),
+      );
       for (const object of renderedManifests(release)) expect(crdKinds).toContain(object.kind);
       for (const operator of operators) expect(operator.wait).not.toBe(false);
     }
@@ -62,7 +92,10 @@ describe.each(platformStacks)("%s", (stack) => {
 });
 
 it("EKS platform stacks install Karpenter's NodePool and EC2NodeClass; on-prem installs MetalLB's pool", () => {
-  const kinds = (stack: string) => releases(load(stack)).flatMap((r) => renderedManifests(r).map((m) => m.kind));
+  const kinds = (stack: string) =>
+    releases(load(stack)).flatMap((r) => renderedManifests(r).map((m) => m.kind));
   expect(kinds("dev-platform")).toEqual(expect.arrayContaining(["EC2NodeClass", "NodePool"]));
-  expect(kinds("onprem-platform")).toEqual(expect.arrayContaining(["IPAddressPool", "L2Advertisement"]));
+  expect(kinds("onprem-platform")).toEqual(
+    expect.arrayContaining(["IPAddressPool", "L2Advertisement"]),
+  );
 });

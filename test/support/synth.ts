@@ -41,3 +41,38 @@ export function onlyResource<T = Record<string, unknown>>(json: SynthJson, type:
 export function newApp(): App {
   return Testing.app();
 }
+
+/**
+ * Reads a synthesized policy document: a plain JSON string, or the `${jsonencode({...})}` that
+ * `policyDocument()` renders, with references such as `aws_sqs_queue.q.arn` turned into
+ * `"${aws_sqs_queue.q.arn}"` strings.
+ */
+export function policyJson<T = { Version: string; Statement: Record<string, unknown>[] }>(
+  value: unknown,
+): T {
+  const text = String(value);
+  const encoded = /^\$\{jsonencode\(([\s\S]*)\)\}$/.exec(text);
+  if (!encoded) return JSON.parse(text) as T;
+  let json = "";
+  const body = encoded[1];
+  for (let i = 0; i < body.length; ) {
+    const c = body[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (body[j] !== '"') j += body[j] === "\\" ? 2 : 1;
+      json += body.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === "=") {
+      json += ":";
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const ref = /^[\w.\-[\]*]+/.exec(body.slice(i))![0];
+      json += ["true", "false", "null"].includes(ref) ? ref : JSON.stringify(`\${${ref}}`);
+      i += ref.length;
+    } else {
+      json += c;
+      i++;
+    }
+  }
+  return JSON.parse(json) as T;
+}

@@ -1,0 +1,91 @@
+/**
+ * Reading cdktf's synth output (`<outdir>/manifest.json`) and ordering its stacks so that every
+ * stack comes after the stacks whose outputs it reads.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+export interface ManifestStack {
+  readonly name: string;
+  /** Absolute directory Terraform runs in. */
+  readonly workingDirectory: string;
+  /** Absolute path of the stack's `cdk.tf.json`. */
+  readonly synthesizedStackPath: string;
+  /** Stacks whose outputs this stack reads (cross-stack references). */
+  readonly dependencies: readonly string[];
+}
+
+interface RawManifest {
+  readonly stacks?: Record<
+    string,
+    {
+      name: string;
+      workingDirectory: string;
+      synthesizedStackPath: string;
+      dependencies?: string[];
+    }
+  >;
+}
+
+/** The stacks of a synth output, in manifest order. */
+export function readManifest(outdir: string): ManifestStack[] {
+  const file = path.join(outdir, "manifest.json");
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} does not exist: synthesize first (npx cdktf synth)`);
+  }
+  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as RawManifest;
+  return Object.values(raw.stacks ?? {}).map((s) => ({
+    name: s.name,
+    workingDirectory: path.resolve(outdir, s.workingDirectory),
+    synthesizedStackPath: path.resolve(outdir, s.synthesizedStackPath),
+    dependencies: s.dependencies ?? [],
+  }));
+}
+
+/**
+ * Topological order, dependencies first; stacks that do not depend on each other keep their
+ * manifest order. Throws on a dependency cycle or a dependency missing from the manifest.
+ */
+export function orderStacks<T extends Pick<ManifestStack, "name" | "dependencies">>(
+  stacks: readonly T[],
+): T[] {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const ordered: T[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (stack: T, trail: readonly string[]): void => {
+    const seen = state.get(stack.name);
+    if (seen === "done") return;
+    if (seen === "visiting") {
+      throw new Error(`stack dependency cycle: ${[...trail, stack.name].join(" -> ")}`);
+    }
+    state.set(stack.name, "visiting");
+    for (const dependency of stack.dependencies) {
+      const target = byName.get(dependency);
+      if (!target)
+        throw new Error(
+          `stack ${stack.name} depends on ${dependency}, which is not in the manifest`,
+        );
+      visit(target, [...trail, stack.name]);
+    }
+    state.set(stack.name, "done");
+    ordered.push(stack);
+  };
+  for (const stack of stacks) visit(stack, []);
+  return ordered;
+}
+
+/** The named stacks (all when `names` is empty), keeping the given order. */
+export function selectStacks<T extends Pick<ManifestStack, "name">>(
+  ordered: readonly T[],
+  names: readonly string[],
+): T[] {
+  if (names.length === 0) return [...ordered];
+  const known = new Set(ordered.map((s) => s.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown stack(s) ${unknown.join(", ")}; the app has ${[...known].join(", ") || "no stacks"}`,
+    );
+  }
+  return ordered.filter((s) => names.includes(s.name));
+}

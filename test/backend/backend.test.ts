@@ -1,0 +1,170 @@
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { App, TerraformStack, Testing } from "cdktf";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runTerraform, terraformEnvironment } from "../../scripts/lib/terraform";
+import { awsProvider } from "../../stacks/aws-provider";
+import { configureBackend, stateKey, type StateLocation } from "../../stacks/backend";
+import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
+import { synthStack, type SynthJson } from "../support/synth";
+
+function backendOf(stack: TerraformStack): Record<string, unknown> {
+  const json = synthStack(stack);
+  return (json.terraform?.backend ?? {}) as Record<string, unknown>;
+}
+
+function stackWith(options: {
+  environment: string;
+  state?: StateLocation;
+  offline: boolean;
+}): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), `${options.environment}-infra`);
+  configureBackend(stack, { ...options, stackName: `${options.environment}-infra` });
+  return stack;
+}
+
+describe("configureBackend per shipped environment", () => {
+  it.each(SHIPPED_ENVIRONMENTS.map((e) => [e.name, e] as const))("%s", (name, environment) => {
+    const backend = backendOf(
+      stackWith({ environment: name, state: environment.state, offline: false }),
+    );
+    if (environment.state) {
+      expect(backend).toEqual({
+        s3: {
+          bucket: environment.state.bucket,
+          region: environment.state.region,
+          key: `${name}/${name}-infra.tfstate`,
+          encrypt: true,
+          use_lockfile: true,
+          ...(environment.state.dynamodbTable
+            ? { dynamodb_table: environment.state.dynamodbTable }
+            : {}),
+        },
+      });
+    } else {
+      expect(Object.keys(backend)).toEqual(["local"]);
+    }
+    const normalized = JSON.stringify(backend).split(process.cwd()).join("<cwd>");
+    expect(JSON.parse(normalized)).toMatchSnapshot();
+  });
+});
+
+describe("configureBackend", () => {
+  const state: StateLocation = {
+    bucket: "platform-tfstate-111111111111",
+    region: "ap-northeast-2",
+    dynamodbTable: "terraform-locks",
+    kmsKeyId: "alias/dev/tfstate",
+  };
+
+  it("adds the legacy lock table and the state key when given", () => {
+    expect(backendOf(stackWith({ environment: "dev", state, offline: false }))).toEqual({
+      s3: {
+        bucket: state.bucket,
+        region: state.region,
+        key: "dev/dev-infra.tfstate",
+        encrypt: true,
+        use_lockfile: true,
+        dynamodb_table: "terraform-locks",
+        kms_key_id: "alias/dev/tfstate",
+      },
+    });
+  });
+
+  it("uses cdktf's local backend offline, whatever the environment says", () => {
+    expect(backendOf(stackWith({ environment: "dev", state, offline: true }))).toEqual({
+      local: { path: path.join(process.cwd(), "terraform.dev-infra.tfstate") },
+    });
+  });
+
+  it("names the key after environment and stack", () => {
+    expect(stateKey("prod", "prod-platform")).toBe("prod/prod-platform.tfstate");
+  });
+
+  it("rejects names that would make a bad state key", () => {
+    expect(() => stackWith({ environment: "Dev/1", state, offline: false })).toThrow(
+      'BackendOptions.environment ("Dev/1") and stackName ("Dev/1-infra") must be lowercase letters, digits and hyphens',
+    );
+  });
+
+  it("keeps use_lockfile out of the remote state other stacks read", () => {
+    const app = Testing.app();
+    crossStackApp(app, state);
+    // Cross-stack references become remote state sources only when the whole app synthesizes.
+    app.synth();
+    const read = (stack: string) =>
+      JSON.parse(
+        fs.readFileSync(path.join(app.outdir, "stacks", stack, "cdk.tf.json"), "utf8"),
+      ) as SynthJson;
+    const remote = read("dev-platform").data?.terraform_remote_state ?? {};
+    expect(Object.values(remote)).toEqual([
+      {
+        backend: "s3",
+        config: {
+          bucket: state.bucket,
+          region: state.region,
+          key: "dev/dev-infra.tfstate",
+          encrypt: true,
+          dynamodb_table: "terraform-locks",
+          kms_key_id: "alias/dev/tfstate",
+        },
+        workspace: "${terraform.workspace}",
+      },
+    ]);
+    expect((read("dev-infra").terraform?.backend as { s3: object }).s3).toHaveProperty(
+      "use_lockfile",
+      true,
+    );
+  });
+});
+
+/** Two stacks where the second reads an output of the first (a cross-stack reference). */
+function crossStackApp(app: App, state: StateLocation) {
+  const target = { accountId: "111111111111", region: "ap-northeast-2" };
+  const make = (id: string) => {
+    const stack = new TerraformStack(app, id);
+    configureBackend(stack, { environment: "dev", stackName: id, state, offline: false });
+    awsProvider(stack, { environment: "dev", owner: "platform-team", target, offline: true });
+    return stack;
+  };
+  const infra = make("dev-infra");
+  const queue = new SqsQueue(infra, "queue", { name: "dev-events" });
+  new SqsQueue(make("dev-platform"), "dead-letter", {
+    name: "dev-dead-letter",
+    redrivePolicy: queue.arn,
+  });
+}
+
+const tf = terraformEnvironment();
+const ready = !!tf.cli && tf.mirroredProviders.includes("hashicorp/aws");
+if (!ready)
+  console.warn(
+    "SKIPPING backend terraform validate: terraform CLI or hashicorp/aws mirror not found",
+  );
+
+(ready ? describe : describe.skip)(
+  "terraform accepts the synthesized backend configuration",
+  () => {
+    it("validates both stacks, including the S3 remote state source", () => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "backend-"));
+      const app = new App({ outdir });
+      crossStackApp(app, {
+        bucket: "platform-tfstate-111111111111",
+        region: "ap-northeast-2",
+        kmsKeyId: "alias/dev/tfstate",
+      });
+      app.synth();
+      for (const stack of ["dev-infra", "dev-platform"]) {
+        const cwd = path.join(outdir, "stacks", stack);
+        const init = runTerraform(cwd, ["init", "-backend=false", "-input=false", "-no-color"]);
+        expect(init.stderr).toBe("");
+        const validate = runTerraform(cwd, ["validate", "-no-color"]);
+        expect(`${stack}: ${validate.stdout}${validate.stderr}`).toContain(
+          `${stack}: Success! The configuration is valid.`,
+        );
+      }
+      fs.rmSync(outdir, { recursive: true, force: true });
+    });
+  },
+);

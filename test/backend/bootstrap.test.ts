@@ -1,0 +1,175 @@
+import { App, Testing } from "cdktf";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { terraformEnvironment } from "../../scripts/lib/terraform";
+import { planStack } from "../../scripts/plan/runner";
+import { buildSummary } from "../../scripts/plan/summary";
+import { BootstrapStack, type BootstrapStackProps } from "../../stacks/bootstrap-stack";
+import { onlyResource, resourcesOf, synthStack, policyJson } from "../support/synth";
+
+const props: BootstrapStackProps = {
+  environment: "dev",
+  owner: "platform-team",
+  target: { accountId: "111111111111", region: "ap-northeast-2" },
+  state: {
+    bucket: "platform-tfstate-111111111111",
+    region: "ap-northeast-2",
+    dynamodbTable: "terraform-locks",
+  },
+  kmsAdministrators: ["arn:aws:iam::111111111111:role/platform-admin"],
+  offline: true,
+};
+
+const synth = (overrides: Partial<BootstrapStackProps> = {}) =>
+  synthStack(new BootstrapStack(Testing.app(), "dev-bootstrap", { ...props, ...overrides }));
+
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Principal: unknown;
+  Action: unknown;
+  Resource?: unknown;
+  Condition?: unknown;
+};
+const statements = (policy: unknown) => policyJson<{ Statement: Statement[] }>(policy).Statement;
+
+describe("BootstrapStack", () => {
+  const json = synth();
+  const keyArn = `\${aws_kms_key.${Object.keys(resourcesOf(json, "aws_kms_key"))[0]}.arn}`;
+
+  it("keeps its own state in a local backend until told to move it into the bucket", () => {
+    expect(Object.keys(json.terraform?.backend ?? {})).toEqual(["local"]);
+    const moved = synth({ stateInBucket: true, offline: false });
+    expect(moved.terraform?.backend).toEqual({
+      s3: {
+        bucket: "platform-tfstate-111111111111",
+        region: "ap-northeast-2",
+        key: "dev/dev-bootstrap.tfstate",
+        encrypt: true,
+        use_lockfile: true,
+        dynamodb_table: "terraform-locks",
+      },
+    });
+  });
+
+  it("creates a protected, rotating state key whose policy names the account root and the admins only", () => {
+    const key = onlyResource(json, "aws_kms_key");
+    expect(key).toMatchObject({
+      enable_key_rotation: true,
+      deletion_window_in_days: 30,
+      lifecycle: { prevent_destroy: true },
+    });
+    const policy = statements(key.policy);
+    expect(policy.map((s) => s.Principal)).toEqual([
+      { AWS: "arn:aws:iam::111111111111:root" },
+      { AWS: ["arn:aws:iam::111111111111:role/platform-admin"] },
+    ]);
+    expect(onlyResource(json, "aws_kms_alias")).toMatchObject({ name: "alias/dev/tfstate" });
+  });
+
+  it("creates a protected bucket: versioned, SSE-KMS with a bucket key, private, owner-enforced", () => {
+    expect(onlyResource(json, "aws_s3_bucket")).toEqual({
+      bucket: "platform-tfstate-111111111111",
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(onlyResource(json, "aws_s3_bucket_versioning")).toMatchObject({
+      versioning_configuration: { status: "Enabled" },
+    });
+    expect(onlyResource(json, "aws_s3_bucket_server_side_encryption_configuration")).toMatchObject({
+      rule: [
+        {
+          apply_server_side_encryption_by_default: {
+            sse_algorithm: "aws:kms",
+            kms_master_key_id: keyArn,
+          },
+          bucket_key_enabled: true,
+        },
+      ],
+    });
+    expect(onlyResource(json, "aws_s3_bucket_public_access_block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(onlyResource(json, "aws_s3_bucket_ownership_controls")).toMatchObject({
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
+  });
+
+  it("denies every request that does not use TLS", () => {
+    const policy = onlyResource(json, "aws_s3_bucket_policy");
+    expect(statements(policy.policy)).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: ["${aws_s3_bucket.state-bucket.arn}", "${aws_s3_bucket.state-bucket.arn}/*"],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+  });
+
+  it("creates the legacy lock table only when asked", () => {
+    expect(onlyResource(json, "aws_dynamodb_table")).toEqual({
+      name: "terraform-locks",
+      billing_mode: "PAY_PER_REQUEST",
+      hash_key: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      server_side_encryption: { enabled: true, kms_key_arn: keyArn },
+      point_in_time_recovery: { enabled: true },
+      lifecycle: { prevent_destroy: true },
+    });
+    const withoutTable = synth({
+      state: { bucket: "platform-tfstate-111111111111", region: "ap-northeast-2" },
+    });
+    expect(resourcesOf(withoutTable, "aws_dynamodb_table")).toEqual({});
+  });
+
+  it("rejects a state region other than the provider's", () => {
+    expect(() => synth({ state: { bucket: "b-tfstate", region: "eu-west-1" } })).toThrow(
+      'BootstrapStackProps.state.region ("eu-west-1") must equal target.region ("ap-northeast-2")',
+    );
+  });
+
+  it("rejects a key without administrators", () => {
+    expect(() => synth({ kmsAdministrators: [] })).toThrow(
+      "KmsKeyProps.administrators must name at least one",
+    );
+  });
+});
+
+const tf = terraformEnvironment();
+const ready = !!tf.cli && tf.mirroredProviders.includes("hashicorp/aws");
+if (!ready)
+  console.warn("SKIPPING bootstrap offline plan: terraform CLI or hashicorp/aws mirror not found");
+
+(ready ? describe : describe.skip)("BootstrapStack offline plan", () => {
+  it("plans every resource for creation, with nothing destructive", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-"));
+    const app = new App({ outdir });
+    new BootstrapStack(app, "dev-bootstrap", props);
+    app.synth();
+    const cwd = path.join(outdir, "stacks", "dev-bootstrap");
+    const result = planStack(
+      {
+        name: "dev-bootstrap",
+        dependencies: [],
+        workingDirectory: cwd,
+        synthesizedStackPath: path.join(cwd, "cdk.tf.json"),
+      },
+      { offline: true, progress: "[1/1]", log: () => undefined },
+    );
+    expect(result.reason).toBeUndefined();
+    const [stack] = buildSummary([result]).stacks;
+    expect(stack.counts).toEqual({ create: 9, update: 0, delete: 0, replace: 0 });
+    expect([...result.protectedAddresses].sort()).toEqual([
+      "aws_dynamodb_table.lock-table",
+      "aws_kms_key.state-key_753BFC90",
+      "aws_s3_bucket.state-bucket",
+    ]);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+});
