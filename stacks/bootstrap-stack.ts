@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import { KmsKey } from "../constructs/kms/kms-key";
 import { assertPartition, policyDocument } from "../constructs/shared/aws-account";
 import { AwsAccountTarget, awsProvider } from "./aws-provider";
+import { suppress } from "../constructs/policy";
 import { configureBackend, type StateLocation } from "./backend";
 
 export interface BootstrapStackProps {
@@ -65,6 +66,13 @@ export class BootstrapStack extends TerraformStack {
       state: props.stateInBucket ? props.state : undefined,
       offline: props.offline,
     });
+    if (!props.stateInBucket) {
+      suppress(
+        this,
+        "PLT-STATE-2",
+        "the state bucket does not exist until this stack creates it; move this state into it with stateInBucket: true and terraform init -migrate-state",
+      );
+    }
     awsProvider(this, {
       environment: props.environment,
       owner: props.owner,

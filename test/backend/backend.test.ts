@@ -40,6 +40,7 @@ describe("configureBackend per shipped environment", () => {
           ...(environment.state.dynamodbTable
             ? { dynamodb_table: environment.state.dynamodbTable }
             : {}),
+          ...(environment.state.kmsKeyId ? { kms_key_id: environment.state.kmsKeyId } : {}),
         },
       });
     } else {
