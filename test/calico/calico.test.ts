@@ -1,18 +1,7 @@
 import { Calico, CalicoProps, CalicoValues } from "../../constructs/calico";
 import { POD_NETWORK_MODES, PodNetworkMode } from "../../constructs/shared/pod-network";
 import { VERSIONS } from "../../constructs/versions";
-import { onlyResource, synthConstruct } from "../support/synth";
-
-interface HelmRelease {
-  name: string;
-  repository: string;
-  chart: string;
-  version: string;
-  namespace: string;
-  create_namespace: boolean;
-  wait: boolean;
-  values: string[];
-}
+import { onlyResource, synthConstruct, HelmRelease } from "../support/synth";
 
 const base: CalicoProps = {
   mode: "vxlan",

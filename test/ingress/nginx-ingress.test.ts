@@ -1,18 +1,7 @@
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
 import { NginxIngress, NginxIngressProps } from "../../constructs/ingress";
 import { VERSIONS } from "../../constructs/versions";
-import { onlyResource, synthConstruct } from "../support/synth";
-
-interface HelmRelease {
-  name: string;
-  repository: string;
-  chart: string;
-  version: string;
-  namespace: string;
-  create_namespace: boolean;
-  wait: boolean;
-  values: string[];
-}
+import { onlyResource, synthConstruct, HelmRelease } from "../support/synth";
 
 // Loose view of both charts' values for assertions.
 interface Values {

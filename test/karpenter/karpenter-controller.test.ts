@@ -5,19 +5,7 @@ import {
 } from "../../constructs/karpenter/karpenter-controller";
 import { POD_NETWORK_MODES } from "../../constructs/shared/pod-network";
 import { VERSIONS } from "../../constructs/versions";
-import { resourcesOf, synthConstruct, SynthJson } from "../support/synth";
-
-interface HelmRelease {
-  name: string;
-  repository: string;
-  chart: string;
-  version: string;
-  namespace: string;
-  wait: boolean;
-  skip_crds?: boolean;
-  values?: string[];
-  depends_on?: string[];
-}
+import { resourcesOf, synthConstruct, SynthJson, HelmRelease } from "../support/synth";
 
 const BASE: KarpenterControllerProps = {
   clusterName: "dev-platform",

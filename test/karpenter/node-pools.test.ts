@@ -8,7 +8,7 @@ import { POD_NETWORK_MODES } from "../../constructs/shared/pod-network";
 import { VERSIONS } from "../../constructs/versions";
 import type { IEC2NodeClass, INodePool } from "../../constructs/karpenter/models";
 import type { NodePoolSpec } from "../../stacks/environment/schema";
-import { onlyResource, synthConstruct, SynthJson } from "../support/synth";
+import { onlyResource, synthConstruct, SynthJson, HelmRelease } from "../support/synth";
 
 const KEY_ARN = "arn:aws:kms:ap-northeast-2:111111111111:key/0a1b2c3d-1111-2222-3333-444455556666";
 
@@ -57,13 +57,6 @@ const BASE: KarpenterNodePoolsProps = {
 };
 
 type Manifest = IEC2NodeClass | INodePool;
-
-interface HelmRelease {
-  name: string;
-  namespace: string;
-  values: string[];
-  depends_on?: string[];
-}
 
 function synth(overrides: Partial<KarpenterNodePoolsProps> = {}): SynthJson {
   return synthConstruct(

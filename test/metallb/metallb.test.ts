@@ -1,19 +1,7 @@
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
 import { MetalLb, MetalLbProps } from "../../constructs/metallb";
 import { VERSIONS } from "../../constructs/versions";
-import { resourcesOf, synthConstruct } from "../support/synth";
-
-interface HelmRelease {
-  name: string;
-  namespace: string;
-  repository?: string;
-  chart: string;
-  version?: string;
-  create_namespace?: boolean;
-  wait: boolean;
-  values?: string[];
-  depends_on?: string[];
-}
+import { resourcesOf, synthConstruct, HelmRelease } from "../support/synth";
 
 interface Manifest {
   apiVersion: string;

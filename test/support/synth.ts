@@ -76,3 +76,17 @@ export function policyJson<T = { Version: string; Statement: Record<string, unkn
   }
   return JSON.parse(json) as T;
 }
+
+/** The synthesized attributes of a `helm_release` that tests read. */
+export interface HelmRelease {
+  name: string;
+  repository?: string;
+  chart: string;
+  version?: string;
+  namespace: string;
+  create_namespace?: boolean;
+  wait?: boolean;
+  values: string[];
+  depends_on?: string[];
+  [attribute: string]: unknown;
+}
