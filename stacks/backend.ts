@@ -40,8 +40,8 @@ export function stateKey(environment: string, stackName: string): string {
 
 /**
  * Gives `stack` its backend: S3 with encryption and S3-native locking when the environment names a
- * bucket (and we are not offline), otherwise cdktf's local backend (`terraform.<stack>.tfstate` in
- * the directory synth ran from, which is also where cross-stack `terraform_remote_state` looks).
+ * bucket (and we are not offline), otherwise a local backend (`terraform.<stack>.tfstate` in
+ * the project root, three levels above the stack's working directory, where cross-stack `terraform_remote_state` also looks).
  */
 export function configureBackend(stack: TerraformStack, options: BackendOptions): TerraformBackend {
   const { environment, stackName, state, offline } = options;
@@ -51,7 +51,12 @@ export function configureBackend(stack: TerraformStack, options: BackendOptions)
         "lowercase letters, digits and hyphens: they form the state key",
     );
   }
-  if (offline || !state) return new LocalBackend(stack, {});
+  if (offline || !state) {
+    // Relative to the stack's working directory (cdktf.out/stacks/<stack>): the project root, as
+    // cdktf's default, but without baking this machine's absolute path into the configuration.
+    // Cross-stack `terraform_remote_state` reads the same path from a sibling directory.
+    return new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
+  }
 
   const backend = new S3Backend(stack, {
     bucket: state.bucket,

@@ -75,7 +75,7 @@ describe("configureBackend", () => {
 
   it("uses cdktf's local backend offline, whatever the environment says", () => {
     expect(backendOf(stackWith({ environment: "dev", state, offline: true }))).toEqual({
-      local: { path: path.join(process.cwd(), "terraform.dev-infra.tfstate") },
+      local: { path: "../../../terraform.dev-infra.tfstate" },
     });
   });
 
