@@ -2,11 +2,11 @@ import { App, Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { terraformEnvironment } from "../../scripts/lib/terraform";
 import { planStack } from "../../scripts/plan/runner";
 import { buildSummary } from "../../scripts/plan/summary";
 import { BootstrapStack, type BootstrapStackProps } from "../../stacks/bootstrap-stack";
 import { onlyResource, resourcesOf, synthStack, policyJson } from "../support/synth";
+import { describeWithTerraform } from "../support/terraform-available";
 
 const props: BootstrapStackProps = {
   environment: "dev",
@@ -141,12 +141,7 @@ describe("BootstrapStack", () => {
   });
 });
 
-const tf = terraformEnvironment();
-const ready = !!tf.cli && tf.mirroredProviders.includes("hashicorp/aws");
-if (!ready)
-  console.warn("SKIPPING bootstrap offline plan: terraform CLI or hashicorp/aws mirror not found");
-
-(ready ? describe : describe.skip)("BootstrapStack offline plan", () => {
+describeWithTerraform("BootstrapStack offline plan", () => {
   it("plans every resource for creation, with nothing destructive", () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-"));
     const app = new App({ outdir });

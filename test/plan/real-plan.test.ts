@@ -5,7 +5,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { terraformEnvironment } from "../../scripts/lib/terraform";
 import { protectedAddresses } from "../../scripts/plan/protected";
 import { planStack } from "../../scripts/plan/runner";
 import {
@@ -15,18 +14,7 @@ import {
   type StackPlanInput,
 } from "../../scripts/plan/summary";
 import { config, writeStack } from "./fixtures";
-
-const tf = terraformEnvironment();
-const ready = !!tf.cli && tf.mirroredProviders.includes("hashicorp/aws");
-if (!ready) {
-  console.warn(
-    "SKIPPING real terraform plan tests: " +
-      (tf.cli
-        ? "no hashicorp/aws provider mirror found (set TF_PROVIDER_MIRROR)"
-        : "terraform CLI not installed"),
-  );
-}
-const describeWithTerraform = ready ? describe : describe.skip;
+import { describeWithTerraform } from "../support/terraform-available";
 
 describeWithTerraform("plan summary on real terraform plans", () => {
   let root: string;
