@@ -14,7 +14,7 @@ import {
 } from "../shared/aws-account";
 import { PodNetworkMode } from "../shared/pod-network";
 import { karpenterControllerStatements } from "./controller-policy";
-import { assertDnsLabel } from "./k8s-names";
+import { assertDnsLabel } from "../shared/kubernetes";
 import type { KarpenterIdentity } from "./karpenter-controller";
 import { INTERRUPTION_EVENTS, InterruptionQueue, interruptionRuleName } from "./interruption-queue";
 

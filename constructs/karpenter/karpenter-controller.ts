@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { VERSIONS } from "../versions";
-import { assertDnsLabel } from "./k8s-names";
+import { assertDnsLabel } from "../shared/kubernetes";
 
 /** How the controller gets AWS credentials. */
 export type KarpenterIdentity = "pod-identity" | "irsa";

@@ -4,7 +4,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { ManifestsRelease } from "../shared/manifests-release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { VERSIONS } from "../versions";
-import { assertDnsLabel } from "./k8s-names";
+import { assertDnsLabel } from "../shared/kubernetes";
 import { EC2NodeClass, IEC2NodeClass, INodePool, NodePool } from "./models";
 
 /** A voluntary-disruption budget of a node pool. */

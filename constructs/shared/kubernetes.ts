@@ -1,4 +1,5 @@
 /** Helpers shared by the constructs that install charts into a cluster. */
+import { Token } from "cdktf";
 
 /** Where the cluster runs: EKS in a VPC, or on-prem machines reached by kubeconfig. */
 export type Platform = "eks" | "onprem";
@@ -9,6 +10,18 @@ export type HelmValues = Record<string, unknown>;
 /** Whether `name` is a DNS-1123 label, the format of most Kubernetes object names. */
 export function isDnsLabel(name: string): boolean {
   return name.length <= 63 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name);
+}
+
+/**
+ * Throws unless `value` is a DNS-1123 label, which the API server would otherwise reject only at
+ * apply. `where` names the prop, e.g. `KarpenterControllerProps.namespace`; tokens pass.
+ */
+export function assertDnsLabel(where: string, value: string): void {
+  if (Token.isUnresolved(value) || isDnsLabel(value)) return;
+  throw new Error(
+    `${where} must be a Kubernetes name: at most 63 lowercase letters, digits and hyphens, ` +
+      `starting and ending with a letter or digit; got "${value}"`,
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
