@@ -24,6 +24,15 @@ export const stackNames = (environment: string) => ({
   bootstrap: `${environment}-bootstrap`,
 });
 
+/**
+ * The stacks `cdktf deploy` runs for an environment, in order (the one-off `<env>-bootstrap`
+ * comes before them, once per account). Destroy runs them in reverse.
+ */
+export function deploySequence(environment: Pick<Environment, "name" | "platform">): string[] {
+  const names = stackNames(environment.name);
+  return environment.platform === "eks" ? [names.infra, names.platform] : [names.platform];
+}
+
 /** Adds every stack of each (already validated) environment to the app. */
 export function buildApp(
   app: App,

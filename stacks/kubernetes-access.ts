@@ -2,20 +2,11 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-
-/** How the platform stack reaches its cluster. */
-export type ClusterAccess =
-  | {
-      readonly kind: "eks";
-      readonly clusterName: string;
-      readonly region: string;
-      /** Cross-stack references to the infra stack's cluster. */
-      readonly endpoint: string;
-      readonly certificateAuthorityData: string;
-      /** Role to assume for `aws eks get-token`, when the pipeline's identity is not an admin itself. */
-      readonly roleArn?: string;
-    }
-  | { readonly kind: "kubeconfig"; readonly path: string; readonly context: string };
+import {
+  ClusterAccess,
+  EKS_EXEC_API_VERSION,
+  eksGetTokenArgs,
+} from "../constructs/shared/cluster-access";
 
 /**
  * Configures the kubernetes and helm providers for one cluster. On EKS they authenticate with a
@@ -32,16 +23,7 @@ export function kubernetesProviders(scope: Construct, access: ClusterAccess): vo
     });
     return;
   }
-  const args = [
-    "eks",
-    "get-token",
-    "--cluster-name",
-    access.clusterName,
-    "--region",
-    access.region,
-  ];
-  if (access.roleArn) args.push("--role-arn", access.roleArn);
-  const exec = { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args };
+  const exec = { apiVersion: EKS_EXEC_API_VERSION, command: "aws", args: eksGetTokenArgs(access) };
   const host = access.endpoint;
   const clusterCaCertificate = Fn.base64decode(access.certificateAuthorityData);
   new KubernetesProvider(scope, "kubernetes", { host, clusterCaCertificate, exec: [exec] });

@@ -1,10 +1,11 @@
 import { ITerraformDependable, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Calico } from "../constructs/calico";
-import { CorednsAddon } from "../constructs/eks";
+import { CorednsAddon, SystemNodeGroup } from "../constructs/eks";
 import { NginxIngress } from "../constructs/ingress";
 import { KarpenterController, KarpenterNodePools } from "../constructs/karpenter";
 import { MetalLb } from "../constructs/metallb";
+import type { ClusterAccess } from "../constructs/shared/cluster-access";
 import { podNetworkTraits } from "../constructs/shared/pod-network";
 import { awsProvider } from "./aws-provider";
 import { configureBackend } from "./backend";
@@ -23,7 +24,8 @@ export interface PlatformStackProps {
  * `<env>-platform`: what runs inside the cluster, with the helm and kubernetes providers. Kept apart
  * from the infra stack because those providers cannot be configured from values unknown at plan
  * time in the same stack. Add-ons are chained with explicit dependencies, so apply runs Calico
- * first and destroy removes it last.
+ * first and destroy removes it last. With Calico as the CNI the system node group lives here too,
+ * created after Calico (see EksCluster.systemNodeGroupProps).
  */
 export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -38,7 +40,8 @@ export class PlatformStack extends TerraformStack {
     const ingressDefaults = { replicas: env.ingress.replicas ?? (env.tier === "dev" ? 1 : 2) };
 
     if (env.platform === "onprem") {
-      kubernetesProviders(this, { kind: "kubeconfig", ...env.kubeconfig });
+      const access: ClusterAccess = { kind: "kubeconfig", ...env.kubeconfig };
+      kubernetesProviders(this, access);
       const calico = new Calico(this, "calico", {
         platform: "onprem",
         mode: env.podNetwork.mode,
@@ -49,6 +52,8 @@ export class PlatformStack extends TerraformStack {
         nodeCidrs: env.nodeCidrs,
         serviceCidr: env.serviceCidr,
       });
+      // The nodes exist already, NotReady until calico-node runs on them.
+      const podNetwork = calico.waitForReady({ access });
       const metallb = new MetalLb(this, "metallb", {
         platform: "onprem",
         pools: env.metallb.pools,
@@ -56,7 +61,7 @@ export class PlatformStack extends TerraformStack {
         bgp: env.metallb.bgp,
         strictArp: env.metallb.kubeProxyIpvs,
         reservedCidrs: [...env.nodeCidrs, env.podNetwork.podCidr, env.serviceCidr],
-        dependsOn: [calico.release],
+        dependsOn: [podNetwork.resource],
       });
       new NginxIngress(this, "ingress", {
         ...env.ingress,
@@ -72,13 +77,14 @@ export class PlatformStack extends TerraformStack {
     const infra = props.infra;
     if (!infra) throw new Error(`${id}: an EKS platform stack needs its infra stack`);
     const { aws, cluster } = env;
-    kubernetesProviders(this, {
+    const access: ClusterAccess = {
       kind: "eks",
       clusterName: cluster.name,
       region: aws.region,
       endpoint: infra.cluster.endpoint,
       certificateAuthorityData: infra.cluster.certificateAuthorityData,
-    });
+    };
+    kubernetesProviders(this, access);
 
     const calico = new Calico(this, "calico", {
       platform: "eks",
@@ -91,7 +97,9 @@ export class PlatformStack extends TerraformStack {
       serviceCidr: env.serviceCidr,
     });
 
-    // With Calico as the CNI, CoreDNS can only become healthy once Calico runs (see CorednsAddon).
+    // With the VPC CNI the infra stack brought up nodes and CoreDNS. With Calico as the CNI the
+    // order is Calico, then the system nodes (which only become Ready once Calico runs on them),
+    // then a wait for Calico to report Available, then CoreDNS and everything else.
     let clusterDns: ITerraformDependable = calico.release;
     if (podNetworkTraits(env.podNetwork.mode).cni === "calico") {
       awsProvider(this, {
@@ -100,9 +108,14 @@ export class PlatformStack extends TerraformStack {
         target: aws,
         offline: props.offline,
       });
+      const systemNodes = new SystemNodeGroup(this, "system-node-group", {
+        ...infra.cluster.systemNodeGroupProps,
+        dependsOn: [calico.release],
+      });
+      const podNetwork = calico.waitForReady({ access, dependsOn: [systemNodes.nodeGroup] });
       clusterDns = new CorednsAddon(this, "coredns", {
         clusterName: cluster.name,
-        dependsOn: [calico.release],
+        dependsOn: [podNetwork.resource],
       }).addon;
     }
 

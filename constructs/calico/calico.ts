@@ -1,8 +1,11 @@
-import { Token } from "cdktf";
+import { createHash } from "crypto";
+import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Ipv4Cidr, overlaps, parseCidr } from "../shared/cidr";
+import type { ClusterAccess } from "../shared/cluster-access";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
+import { WaitForCondition } from "../shared/wait-for-condition";
 import { CalicoEncapsulation, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { VERSIONS } from "../versions";
 
@@ -102,7 +105,12 @@ const DEFAULT_INTERFACE_MTU: Record<Platform, number> = { eks: 9001, onprem: 150
 export class Calico extends Construct {
   /** The rendered chart values, after `valuesOverride`. */
   readonly values: CalicoValues;
+  /**
+   * The tigera-operator release. In Calico CNI modes it does not wait for anything (see
+   * `waitForReady`); with the AWS VPC CNI it waits for the operator.
+   */
   readonly release: Release;
+  private readonly version: string;
 
   constructor(scope: Construct, id: string, props: CalicoProps) {
     super(scope, id);
@@ -156,19 +164,54 @@ export class Calico extends Construct {
     };
     this.values = mergeValues(rendered, props.valuesOverride);
 
+    this.version = props.version ?? VERSIONS.calico;
     this.release = new Release(this, "operator", {
       name: "calico",
       repository: CALICO_CHART.repository,
       chart: CALICO_CHART.chart,
-      version: props.version ?? VERSIONS.calico,
+      version: this.version,
       namespace: CALICO_CHART.namespace,
       createNamespace: true,
-      // Later releases need a working pod network; hold until the operator is up.
-      wait: true,
+      // As the CNI, Calico is installed before any node can be Ready (on EKS before any node
+      // exists): Helm must not wait for the operator's pod. The operator runs on the host network
+      // and tolerates NotReady nodes; `waitForReady` waits for the result instead. Next to the
+      // VPC CNI, nodes are Ready already and Helm waits for the operator as usual.
+      wait: !calicoCni,
       values: [JSON.stringify(this.values)],
     });
   }
+
+  /**
+   * A step that waits until Calico reports Available (`tigerastatus/calico`): calico-node runs on
+   * every node and pods get addresses. Helm cannot wait for this, because the operator creates
+   * those pods from the Installation after the release is done. Everything that needs pod
+   * networking (CoreDNS, controllers, load balancers) depends on the returned step. It runs again
+   * when the chart version or values change, so an upgrade is waited for too.
+   *
+   * The machine running the apply needs kubectl (and for EKS the AWS CLI).
+   */
+  waitForReady(props: {
+    readonly access: ClusterAccess;
+    /** What must exist before Calico can become Available, such as the first nodes. */
+    readonly dependsOn?: ITerraformDependable[];
+    /** @default 900 */
+    readonly timeoutSeconds?: number;
+  }): WaitForCondition {
+    return new WaitForCondition(this, "ready", {
+      access: props.access,
+      ...CALICO_READY,
+      timeoutSeconds: props.timeoutSeconds,
+      triggers: {
+        version: this.version,
+        values: createHash("sha256").update(JSON.stringify(this.values)).digest("hex"),
+      },
+      dependsOn: [this.release, ...(props.dependsOn ?? [])],
+    });
+  }
 }
+
+/** What "Calico is ready" means: the operator's TigeraStatus for Calico is Available. */
+export const CALICO_READY = { resource: "tigerastatus/calico", condition: "Available" } as const;
 
 function validatePlatform(props: CalicoProps): void {
   const traits = podNetworkTraits(props.mode);

@@ -13,7 +13,7 @@ import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { AdminAccessEntries } from "./access-entries";
 import { managedAddon } from "./addons";
 import { awsManagedPolicyArn, serviceTrustPolicy } from "./iam";
-import { SystemNodeGroup, SystemNodeGroupSizing } from "./node-group";
+import { SystemNodeGroup, SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
 import { NodeRole } from "./node-role";
 import { ClusterSecurityGroups, IngressRuleSpec } from "./security-groups";
 
@@ -121,8 +121,9 @@ export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"] as const;
 /**
  * An EKS cluster as DESIGN.md describes it: API authentication mode with access entries for
  * named admins, private endpoint, control plane logs to a KMS-encrypted log group created first,
- * secrets encryption, security groups opened for the pod network mode, a managed node group for
- * system pods, and the add-ons that can be healthy before the pod network is installed.
+ * secrets encryption, security groups opened for the pod network mode, the add-ons that can be
+ * healthy before the pod network is installed, and (with the AWS VPC CNI) a managed node group for
+ * system pods.
  */
 export class EksCluster extends Construct {
   public readonly cluster: EksClusterResource;
@@ -134,7 +135,16 @@ export class EksCluster extends Construct {
   public readonly clusterSecurityGroupId: string;
   public readonly nodeSecurityGroupId: string;
   public readonly systemNodeRoleArn: string;
-  public readonly systemNodeGroup: EksNodeGroup;
+  /**
+   * Everything a `SystemNodeGroup` for this cluster needs. With the AWS VPC CNI this construct
+   * creates the group itself (`systemNodeGroup`). With Calico as the CNI it cannot: nodes stay
+   * NotReady until Calico runs, and a managed node group whose nodes stay NotReady ends in
+   * CREATE_FAILED. The stack that installs Calico creates the group from these props, after its
+   * Calico release.
+   */
+  public readonly systemNodeGroupProps: SystemNodeGroupProps;
+  /** The system node group; only with the AWS VPC CNI (see `systemNodeGroupProps`). */
+  public readonly systemNodeGroup?: EksNodeGroup;
   /** Ingress rules of the cluster and node security groups, as created. */
   public readonly nodeRules: readonly IngressRuleSpec[];
   /** Set when `oidc` is true. */
@@ -234,7 +244,7 @@ export class EksCluster extends Construct {
     });
     this.systemNodeRoleArn = nodeRole.roleArn;
 
-    const nodeGroup = new SystemNodeGroup(this, "system-node-group", {
+    this.systemNodeGroupProps = {
       clusterName: this.cluster.name,
       kubernetesVersion: this.cluster.version,
       subnetIds: props.nodeSubnetIds,
@@ -243,13 +253,16 @@ export class EksCluster extends Construct {
       kmsKeyArn: props.volumeKmsKeyArn ?? props.kmsKeyArn,
       sizing,
       maxPods: calicoCni ? (props.maxPods ?? DEFAULTS.maxPods) : undefined,
-      // Nodes need the VPC CNI (and its policy on the role) before they can become Ready.
-      dependsOn: [...addons, ...nodeRole.policies],
-    });
-    this.systemNodeGroup = nodeGroup.nodeGroup;
-
-    // With Calico as the CNI, CoreDNS waits for Calico: see CorednsAddon.
+    };
+    // With Calico as the CNI, the system nodes and CoreDNS come after Calico, in the stack that
+    // installs it (see systemNodeGroupProps and CorednsAddon).
     if (!calicoCni) {
+      const nodeGroup = new SystemNodeGroup(this, "system-node-group", {
+        ...this.systemNodeGroupProps,
+        // Nodes need the VPC CNI (and its policy on the role) before they can become Ready.
+        dependsOn: [...addons, ...nodeRole.policies],
+      });
+      this.systemNodeGroup = nodeGroup.nodeGroup;
       managedAddon(this, "coredns", this.cluster.name, "coredns", [nodeGroup.nodeGroup]);
     }
 

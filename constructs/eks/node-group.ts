@@ -25,7 +25,10 @@ export interface SystemNodeGroupProps {
   readonly sizing: SystemNodeGroupSizing;
   /** kubelet maxPods written into the node user data; undefined leaves EKS's value. */
   readonly maxPods?: number;
-  /** Resources that must exist before nodes join (the VPC CNI add-on, the node role policies). */
+  /**
+   * Resources that must exist before nodes join: the CNI (the VPC CNI add-on, or the Calico
+   * release) and the node role's policies when they are in the same stack.
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 

@@ -97,8 +97,12 @@ export interface TerraformResult {
   readonly stderr: string;
 }
 
-/** Runs `terraform <args>` in `cwd` with the prepared environment. */
-export function runTerraform(cwd: string, args: readonly string[]): TerraformResult {
+/** Runs `terraform <args>` in `cwd` with the prepared environment (plus `extraEnv`). */
+export function runTerraform(
+  cwd: string,
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): TerraformResult {
   const tf = terraformEnvironment();
   if (!tf.cli)
     throw new Error(
@@ -106,7 +110,7 @@ export function runTerraform(cwd: string, args: readonly string[]): TerraformRes
     );
   const result = spawnSync(tf.cli, [...args], {
     cwd,
-    env: tf.env,
+    env: { ...tf.env, ...extraEnv },
     encoding: "utf8",
     maxBuffer: 512 * 1024 * 1024,
   });

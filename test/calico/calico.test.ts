@@ -144,7 +144,7 @@ describe("Calico", () => {
     }
   });
 
-  it("installs the pinned tigera-operator chart into its own namespace and waits", () => {
+  it("installs the pinned tigera-operator chart into its own namespace", () => {
     const { release } = render({});
     expect(release).toMatchObject({
       name: "calico",
@@ -153,7 +153,37 @@ describe("Calico", () => {
       version: VERSIONS.calico,
       namespace: "tigera-operator",
       create_namespace: true,
-      wait: true,
+    });
+  });
+
+  it.each(POD_NETWORK_MODES.filter((m) => m !== "direct"))(
+    "%s: Helm waits for the operator only when the nodes are Ready without Calico",
+    (mode) => {
+      // As the CNI, no node is Ready before Calico runs: waiting for the operator's pod would
+      // hold the release until its timeout on a fresh cluster with no nodes at all.
+      const { release } = render({ mode });
+      expect(release.wait).toBe(mode === "policy-only");
+    },
+  );
+
+  it("waitForReady waits for tigerastatus/calico Available after the release and the nodes", () => {
+    const json = synthConstruct((scope) => {
+      const calico = new Calico(scope, "calico", base);
+      calico.waitForReady({
+        access: { kind: "kubeconfig", path: "~/.kube/config", context: "admin" },
+        dependsOn: [new Calico(scope, "stand-in-for-nodes", base).release],
+      });
+    });
+    const wait = onlyResource<Record<string, unknown>>(json, "terraform_data");
+    expect(wait.input).toEqual({ resource: "tigerastatus/calico", condition: "Available" });
+    expect(wait.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.calico_operator_/),
+      expect.stringMatching(/^helm_release\.stand-in-for-nodes_operator_/),
+    ]);
+    // An upgrade (new version or values) is waited for again.
+    expect(wait.triggers_replace).toEqual({
+      version: VERSIONS.calico,
+      values: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
   });
 

@@ -1,4 +1,4 @@
-import { CorednsAddon, EksCluster, EksClusterProps } from "../../constructs/eks";
+import { CorednsAddon, EksCluster, EksClusterProps, SystemNodeGroup } from "../../constructs/eks";
 import {
   POD_NETWORK_MODES,
   PodNetworkMode,
@@ -29,6 +29,17 @@ function props(overrides: Partial<EksClusterProps> = {}): EksClusterProps {
 
 function synth(overrides: Partial<EksClusterProps> = {}): SynthJson {
   return synthConstruct((scope) => new EksCluster(scope, "eks", props(overrides)));
+}
+
+/**
+ * The cluster plus its system node group: made by the cluster with the VPC CNI, and from its
+ * `systemNodeGroupProps` (as the stack that installs Calico does) with a Calico CNI.
+ */
+function synthWithNodes(overrides: Partial<EksClusterProps> = {}): SynthJson {
+  return synthConstruct((scope) => {
+    const eks = new EksCluster(scope, "eks", props(overrides));
+    if (!eks.systemNodeGroup) new SystemNodeGroup(scope, "nodes", eks.systemNodeGroupProps);
+  });
 }
 
 type Resource = Record<string, unknown>;
@@ -83,8 +94,18 @@ describe("EksCluster per pod network mode", () => {
     expect(names.includes("coredns")).toBe(vpcCni);
   });
 
+  test.each(POD_NETWORK_MODES)(
+    "%s: the cluster creates the system nodes only with the VPC CNI (with Calico they come after it)",
+    (mode) => {
+      const vpcCni = podNetworkTraits(mode).cni === "aws-vpc-cni";
+      const json = synths.get(mode)!;
+      expect(Object.keys(resourcesOf(json, "aws_eks_node_group"))).toHaveLength(vpcCni ? 1 : 0);
+      expect(Object.keys(resourcesOf(json, "aws_launch_template"))).toHaveLength(vpcCni ? 1 : 0);
+    },
+  );
+
   test.each(POD_NETWORK_MODES)("%s: maxPods user data only with Calico CNI", (mode) => {
-    const userData = decodedUserData(synths.get(mode)!);
+    const userData = decodedUserData(synthWithNodes({ podNetworkMode: mode }));
     if (podNetworkTraits(mode).cni === "calico") {
       expect(userData).toContain("Content-Type: application/node.eks.aws");
       expect(userData).toContain("kind: NodeConfig");
@@ -233,7 +254,7 @@ describe("EksCluster control plane", () => {
 });
 
 describe("EksCluster system node group", () => {
-  const json = synth();
+  const json = synthWithNodes();
 
   test("launch template requires IMDSv2 with one hop and encrypts the root volume", () => {
     const template = onlyResource(json, "aws_launch_template");
@@ -277,14 +298,14 @@ describe("EksCluster system node group", () => {
   });
 
   test("Graviton instance types select the ARM AMI", () => {
-    const arm = synth({
+    const arm = synthWithNodes({
       systemNodeGroup: { instanceTypes: ["m7g.large", "c6gn.xlarge"] },
     });
     expect(onlyResource(arm, "aws_eks_node_group").ami_type).toBe("AL2023_ARM_64_STANDARD");
   });
 
   test("maxPods follows the prop", () => {
-    expect(decodedUserData(synth({ maxPods: 200 }))).toContain("maxPods: 200");
+    expect(decodedUserData(synthWithNodes({ maxPods: 200 }))).toContain("maxPods: 200");
   });
 
   test("CorednsAddon is a standalone coredns add-on", () => {

@@ -7,17 +7,7 @@ import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
 import { dev } from "../../stacks/environments/dev";
 import { onprem } from "../../stacks/environments/onprem";
 import { prod } from "../../stacks/environments/prod";
-
-/** Deep-merges `patch` into a copy of `base`; arrays and `undefined` replace. */
-function variant<T>(base: T, patch: Record<string, unknown>): unknown {
-  const merge = (a: unknown, b: unknown): unknown => {
-    if (b === undefined || Array.isArray(b) || typeof b !== "object" || b === null) return b;
-    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-    for (const [k, v] of Object.entries(b)) out[k] = v === undefined ? undefined : merge(out[k], v);
-    return out;
-  };
-  return merge(structuredClone(base), patch);
-}
+import { variant } from "../support/variant";
 
 function problemsOf(input: unknown): { path: string; message: string }[] {
   try {

@@ -6,18 +6,31 @@ import { allStacks, buildApp } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
 import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
 
+/** Synthesizes environment inputs (validated like any input) into a fresh temporary directory. */
+export function synthEnvironments(
+  inputs: readonly unknown[],
+  options: { offline: boolean },
+): { outdir: string; stackNames: string[] } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-synth-"));
+  const app = new App({ outdir, skipValidation: false });
+  const built = buildApp(app, parseEnvironments(inputs), options);
+  app.synth();
+  return { outdir, stackNames: allStacks(built).map((s) => s.node.id) };
+}
+
 /** Synthesizes the shipped environments into a fresh temporary directory. */
 export function synthShipped(options: { offline: boolean }): {
   outdir: string;
   stackNames: string[];
 } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-synth-"));
-  const app = new App({ outdir, skipValidation: false });
-  const built = buildApp(app, parseEnvironments(SHIPPED_ENVIRONMENTS), options);
-  app.synth();
-  return { outdir, stackNames: allStacks(built).map((s) => s.node.id) };
+  return synthEnvironments(SHIPPED_ENVIRONMENTS, options);
 }
 
 export function stackDir(outdir: string, stack: string): string {
   return path.join(outdir, "stacks", stack);
+}
+
+/** The synthesized `cdk.tf.json` of one stack. */
+export function stackJson(outdir: string, stack: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(stackDir(outdir, stack), "cdk.tf.json"), "utf8"));
 }

@@ -1,0 +1,93 @@
+import { BringUpTraits, DeployStep, walkBringUp, walkTeardown } from "../support/bring-up";
+
+const CALICO_CNI: BringUpTraits = { calicoCni: true, preexisting: [] };
+
+/** A synthesized-stack shape with only what the model reads. */
+function stack(name: string, resource: Record<string, Record<string, object>>): DeployStep {
+  return { stack: name, json: { resource } };
+}
+
+const cluster = { aws_eks_cluster: { cluster: { name: "c" } } };
+const kubeProxy = {
+  aws_eks_addon: {
+    "kube-proxy": { addon_name: "kube-proxy", cluster_name: "${aws_eks_cluster.cluster.name}" },
+  },
+};
+const calico = (wait: boolean, dependsOn: string[] = []) => ({
+  chart: "tigera-operator",
+  name: "calico",
+  wait,
+  depends_on: dependsOn,
+});
+const nodes = (dependsOn: string[]) => ({
+  aws_eks_node_group: { system: { cluster_name: "c", depends_on: dependsOn } },
+});
+
+describe("the bring-up model", () => {
+  it("catches system nodes created before the CNI (the stack split this project had)", () => {
+    const violations = walkBringUp(
+      [
+        stack("infra", { ...cluster, ...kubeProxy, ...nodes(["aws_eks_addon.kube-proxy"]) }),
+        stack("platform", { helm_release: { calico: calico(false) } }),
+      ],
+      CALICO_CNI,
+    );
+    expect(violations.map((v) => v.message)).toEqual([
+      "infra: aws_eks_node_group.system needs cni, which nothing before it provides (provided by platform: helm_release.calico, which is not created before it)",
+    ]);
+  });
+
+  it("catches a Calico release that waits for nodes which need Calico", () => {
+    const violations = walkBringUp(
+      [
+        stack("infra", { ...cluster, ...kubeProxy }),
+        stack("platform", {
+          helm_release: { calico: calico(true) },
+          ...nodes(["helm_release.calico"]),
+        }),
+      ],
+      CALICO_CNI,
+    );
+    expect(violations.map((v) => `${v.address} ${v.capability}`)).toEqual([
+      "helm_release.calico nodes",
+    ]);
+  });
+
+  it("does not count a resource the requirer does not depend on, even if listed first", () => {
+    const violations = walkBringUp(
+      [
+        stack("infra", { ...cluster, ...kubeProxy }),
+        stack("platform", {
+          helm_release: { calico: calico(false) },
+          ...nodes([]),
+        }),
+      ],
+      CALICO_CNI,
+    );
+    expect(violations.map((v) => `${v.address} ${v.capability}`)).toEqual([
+      "aws_eks_node_group.system cni",
+    ]);
+  });
+
+  it("refuses to guess about a chart it does not know", () => {
+    expect(() =>
+      walkBringUp(
+        [stack("platform", { helm_release: { x: { chart: "mystery", name: "x" } } })],
+        CALICO_CNI,
+      ),
+    ).toThrow(/does not know chart "mystery" \(release "x"\)/);
+  });
+
+  it("catches node pools that could outlive the Karpenter controller on destroy", () => {
+    const platform = (nodePoolsDependOn: string[]) =>
+      stack("platform", {
+        helm_release: {
+          controller: { chart: "karpenter", name: "karpenter" },
+          pools: { chart: "assets/x", name: "karpenter-node-pools", depends_on: nodePoolsDependOn },
+        },
+      });
+    const traits: BringUpTraits = { calicoCni: true, preexisting: ["nodes", "pod-network"] };
+    expect(walkTeardown([platform([])], traits).map((v) => v.capability)).toEqual(["karpenter"]);
+    expect(walkTeardown([platform(["helm_release.controller"])], traits)).toEqual([]);
+  });
+});
