@@ -7,6 +7,7 @@ import type { ClusterAccess } from "../shared/cluster-access";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
 import { WaitForCondition } from "../shared/wait-for-condition";
 import { CalicoEncapsulation, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import type { SystemWorkload } from "../eks/system-capacity";
 import { VERSIONS } from "../versions";
 
 export interface CalicoProps {
@@ -286,3 +287,44 @@ function parseRange(field: string, text: string): Ipv4Cidr {
   }
   return parsed;
 }
+
+/**
+ * What Calico runs before anything else can, as budgets: the operator sets no resource requests
+ * on its components unless the Installation overrides them, but they still use CPU and memory.
+ * calico-node's budget is the 250m the Calico manifests request; Typha runs two replicas on
+ * clusters of three or four nodes (the operator adds one per 200 nodes beyond).
+ */
+export const CALICO_SYSTEM_WORKLOADS: readonly SystemWorkload[] = [
+  {
+    name: "calico-node",
+    replicas: "per-node",
+    requests: { cpuMillis: 250, memoryMiB: 256 },
+    basis: "budget",
+  },
+  {
+    name: "tigera-operator",
+    replicas: 1,
+    requests: { cpuMillis: 100, memoryMiB: 128 },
+    basis: "budget",
+  },
+  {
+    name: "calico-typha",
+    replicas: 2,
+    requests: { cpuMillis: 100, memoryMiB: 128 },
+    basis: "budget",
+  },
+  {
+    name: "calico-kube-controllers",
+    replicas: 1,
+    requests: { cpuMillis: 100, memoryMiB: 128 },
+    basis: "budget",
+  },
+  {
+    name: "calico-apiserver",
+    replicas: 2,
+    requests: { cpuMillis: 50, memoryMiB: 128 },
+    basis: "budget",
+  },
+  { name: "goldmane", replicas: 1, requests: { cpuMillis: 50, memoryMiB: 128 }, basis: "budget" },
+  { name: "whisker", replicas: 1, requests: { cpuMillis: 50, memoryMiB: 64 }, basis: "budget" },
+];

@@ -1,6 +1,7 @@
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { SystemWorkload } from "./system-capacity";
 
 /**
  * An EKS managed add-on. No `addon_version` pin: EKS installs its default version for the
@@ -43,4 +44,42 @@ export class CorednsAddon extends Construct {
     super(scope, id);
     this.addon = managedAddon(this, "addon", props.clusterName, "coredns", props.dependsOn);
   }
+}
+
+/**
+ * What the EKS add-ons run on every node, and CoreDNS, as the add-ons' own manifests request it
+ * (kube-proxy 100m CPU; aws-node 25m; CoreDNS 100m and 70Mi per replica, two replicas). The Pod
+ * Identity agent sets no requests: the figure is a budget.
+ */
+export function eksAddonWorkloads(options: { vpcCni: boolean }): SystemWorkload[] {
+  return [
+    {
+      name: "kube-proxy",
+      replicas: "per-node",
+      requests: { cpuMillis: 100, memoryMiB: 0 },
+      basis: "requests",
+    },
+    {
+      name: "eks-pod-identity-agent",
+      replicas: "per-node",
+      requests: { cpuMillis: 25, memoryMiB: 32 },
+      basis: "budget",
+    },
+    ...(options.vpcCni
+      ? [
+          {
+            name: "aws-node",
+            replicas: "per-node",
+            requests: { cpuMillis: 25, memoryMiB: 0 },
+            basis: "requests",
+          } as const,
+        ]
+      : []),
+    {
+      name: "coredns",
+      replicas: 2,
+      requests: { cpuMillis: 100, memoryMiB: 70 },
+      basis: "requests",
+    },
+  ];
 }

@@ -72,7 +72,8 @@ export interface EksClusterProps {
   readonly serviceCidr?: string;
   /**
    * Managed node group for system pods.
-   * @default m6i.large, min 2, max 3, desired 2, 50 GiB root volume
+   * @default m6i.large, min 3, max 4, desired 3, 50 GiB root volume: Calico's control plane,
+   * CoreDNS and two Karpenter controllers fit with one node drained (see checkSystemCapacity)
    */
   readonly systemNodeGroup?: Partial<SystemNodeGroupSizing>;
   /**
@@ -104,9 +105,9 @@ const DEFAULTS = {
   serviceCidr: "172.20.0.0/16",
   systemNodeGroup: {
     instanceTypes: ["m6i.large"],
-    minSize: 2,
-    maxSize: 3,
-    desiredSize: 2,
+    minSize: 3,
+    maxSize: 4,
+    desiredSize: 3,
     diskSizeGiB: 50,
   } satisfies SystemNodeGroupSizing,
   maxPods: 110,

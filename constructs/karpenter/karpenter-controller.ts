@@ -2,6 +2,7 @@ import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { Requests, SystemWorkload, resourceQuantities } from "../eks/system-capacity";
 import { VERSIONS } from "../versions";
 import { assertDnsLabel } from "../shared/kubernetes";
 
@@ -86,6 +87,14 @@ const DEFAULTS = {
 
 const CHART_REPOSITORY = "oci://public.ecr.aws/karpenter";
 
+/** The controller's requests (and limits): upstream's getting-started sizing, 1 CPU and 1 GiB. */
+const CONTROLLER_REQUESTS: Requests = { cpuMillis: 1000, memoryMiB: 1024 };
+
+/** What the controller takes on the system nodes, for the capacity check. */
+export function karpenterSystemWorkload(replicas: number = DEFAULTS.replicas): SystemWorkload {
+  return { name: "karpenter", replicas, requests: CONTROLLER_REQUESTS, basis: "requests" };
+}
+
 /**
  * Karpenter's Kubernetes side: the CRDs (chart `karpenter-crd`) and the controller (chart
  * `karpenter`). The CRDs get their own release because Helm installs a chart's `crds/` directory
@@ -129,11 +138,11 @@ export class KarpenterController extends Construct {
       replicas,
       nodeSelector: { "kubernetes.io/os": "linux", ...systemNodeSelector },
       controller: {
-        // Upstream's sizing. Requests equal to limits give Guaranteed QoS: under node pressure the
-        // controller, the only thing that can add capacity, is evicted last.
+        // Requests equal to limits give Guaranteed QoS: under node pressure the controller, the
+        // only thing that can add capacity, is evicted last.
         resources: {
-          requests: { cpu: "1", memory: "1Gi" },
-          limits: { cpu: "1", memory: "1Gi" },
+          requests: resourceQuantities(CONTROLLER_REQUESTS),
+          limits: resourceQuantities(CONTROLLER_REQUESTS),
         },
       },
       webhook: { enabled: webhook },

@@ -11,8 +11,10 @@ import {
   parseCidr,
   parseIpv4,
 } from "../../constructs/shared/cidr";
+import { checkSystemCapacity } from "../../constructs/eks/system-capacity";
 import { planSubnets } from "../../constructs/network/subnet-plan";
 import { podNetworkTraits } from "../../constructs/shared/pod-network";
+import { eksSystemWorkloads } from "../system-workloads";
 import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
 
 export interface Problem {
@@ -200,6 +202,8 @@ function checkEks(env: EksEnvironment, report: Report): void {
     );
   }
 
+  checkSystemNodes(env, report);
+
   const poolNames = new Set<string>();
   env.karpenter.nodePools.forEach((pool, i) => {
     if (poolNames.has(pool.name)) {
@@ -210,6 +214,23 @@ function checkEks(env: EksEnvironment, report: Report): void {
     }
     poolNames.add(pool.name);
   });
+}
+
+/** The system node group holds Calico, CoreDNS and Karpenter with one node drained. */
+function checkSystemNodes(env: EksEnvironment, report: Report): void {
+  const { instanceTypes, minSize } = env.cluster.systemNodeGroup;
+  try {
+    const { problems } = checkSystemCapacity({
+      instanceTypes,
+      minSize,
+      // With the VPC CNI the ENI limit is usually lower; the larger figure reserves more memory.
+      maxPods: env.cluster.maxPods,
+      workloads: eksSystemWorkloads(env.podNetwork.mode),
+    });
+    for (const problem of problems) report(["cluster", "systemNodeGroup"], problem);
+  } catch (error) {
+    report(["cluster", "systemNodeGroup", "instanceTypes"], (error as Error).message);
+  }
 }
 
 function checkOnprem(env: OnpremEnvironment, report: Report): void {

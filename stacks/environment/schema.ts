@@ -241,9 +241,9 @@ const clusterSchema = z
           .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/))
           .min(1)
           .default(["m6i.large"]),
-        minSize: z.number().int().min(1).default(2),
-        maxSize: z.number().int().min(1).default(3),
-        desiredSize: z.number().int().min(1).default(2),
+        minSize: z.number().int().min(1).default(3),
+        maxSize: z.number().int().min(1).default(4),
+        desiredSize: z.number().int().min(1).default(3),
         diskSizeGiB: z.number().int().min(20).max(1000).default(50),
       })
       .strict()

@@ -24,7 +24,8 @@ export const dev: EnvironmentInput = {
     endpoint: { public: true, publicAccessCidrs: ["203.0.113.0/24"] },
     admins: ["arn:aws:iam::111111111111:role/platform-admin"],
     logRetentionDays: 30,
-    systemNodeGroup: { instanceTypes: ["m6i.large"], minSize: 2, maxSize: 3, desiredSize: 2 },
+    // Three nodes: Calico, CoreDNS and two Karpenter controllers must fit with one drained.
+    systemNodeGroup: { instanceTypes: ["m6i.large"], minSize: 3, maxSize: 4, desiredSize: 3 },
   },
   kms: { administrators: ["arn:aws:iam::111111111111:role/platform-admin"] },
   karpenter: {

@@ -286,7 +286,7 @@ describe("EksCluster system node group", () => {
       ami_type: "AL2023_x86_64_STANDARD",
       instance_types: ["m6i.large"],
       subnet_ids: ["subnet-private-a", "subnet-private-c"],
-      scaling_config: { min_size: 2, max_size: 3, desired_size: 2 },
+      scaling_config: { min_size: 3, max_size: 4, desired_size: 3 },
       update_config: { max_unavailable: 1 },
       labels: { "node-role.platform/system": "true" },
     });
@@ -369,11 +369,11 @@ describe("EksCluster bad input", () => {
     [
       "desired above max",
       { systemNodeGroup: { desiredSize: 5 } },
-      /EksClusterProps\.systemNodeGroup needs minSize <= desiredSize <= maxSize; got 2 <= 5 <= 3/,
+      /EksClusterProps\.systemNodeGroup needs minSize <= desiredSize <= maxSize; got 3 <= 5 <= 4/,
     ],
     [
       "min above desired",
-      { systemNodeGroup: { minSize: 3 } },
+      { systemNodeGroup: { minSize: 4 } },
       /EksClusterProps\.systemNodeGroup needs minSize <= desiredSize/,
     ],
     [

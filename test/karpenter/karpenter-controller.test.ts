@@ -106,8 +106,8 @@ describe("KarpenterController", () => {
     });
     expect(v.replicas).toBe(2);
     expect(v.controller.resources).toEqual({
-      requests: { cpu: "1", memory: "1Gi" },
-      limits: { cpu: "1", memory: "1Gi" },
+      requests: { cpu: "1000m", memory: "1024Mi" },
+      limits: { cpu: "1000m", memory: "1024Mi" },
     });
     expect(v.dnsPolicy).toBe("Default");
   });
