@@ -1,3 +1,5 @@
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { karpenterControllerStatements } from "../../constructs/karpenter/controller-policy";
 import { KarpenterAws, KarpenterAwsProps } from "../../constructs/karpenter/karpenter-aws";
 import { policyDocument } from "../../constructs/shared/aws-account";
@@ -259,6 +261,20 @@ describe("Karpenter identity", () => {
     });
   });
 
+  /** The IRSA trust statement: the role takes the policy document data source's JSON. */
+  function irsaTrust(json: SynthJson): Record<string, unknown> {
+    const documents = json.data?.aws_iam_policy_document ?? {};
+    const [id, document] = Object.entries(documents).find(([key]) =>
+      key.startsWith("karpenter_controller-trust"),
+    )!;
+    expect(role(json, "dev-platform-karpenter-controller").assume_role_policy).toBe(
+      `\${data.aws_iam_policy_document.${id}.json}`,
+    );
+    const statements = document.statement as Record<string, unknown>[];
+    expect(statements).toHaveLength(1);
+    return statements[0];
+  }
+
   test("IRSA trusts the OIDC provider for the service account only", () => {
     const json = synth({
       identity: "irsa",
@@ -267,19 +283,54 @@ describe("Karpenter identity", () => {
     });
     expect(resourcesOf(json, "aws_eks_pod_identity_association")).toEqual({});
     const host = ISSUER.replace("https://", "");
-    expect(statements(role(json, "dev-platform-karpenter-controller").assume_role_policy)).toEqual([
-      {
-        Effect: "Allow",
-        Principal: { Federated: PROVIDER_ARN },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${host}:sub`]: "system:serviceaccount:karpenter:karpenter",
-            [`${host}:aud`]: "sts.amazonaws.com",
-          },
+    expect(irsaTrust(json)).toEqual({
+      effect: "Allow",
+      principals: [{ type: "Federated", identifiers: [PROVIDER_ARN] }],
+      actions: ["sts:AssumeRoleWithWebIdentity"],
+      condition: [
+        {
+          test: "StringEquals",
+          variable: `${host}:sub`,
+          values: ["system:serviceaccount:karpenter:karpenter"],
         },
-      },
+        { test: "StringEquals", variable: `${host}:aud`, values: ["sts.amazonaws.com"] },
+      ],
+    });
+  });
+
+  test("IRSA with the cluster's issuer, known only after apply, renders an expression", () => {
+    // What the infra stack passes: attributes of the cluster and of its OIDC provider.
+    const json = synthConstruct((scope) => {
+      const cluster = new EksCluster(scope, "cluster", {
+        name: CLUSTER,
+        roleArn: "arn:aws:iam::111111111111:role/cluster",
+        vpcConfig: { subnetIds: ["subnet-1", "subnet-2"] },
+      });
+      const issuer = cluster.identity.get(0).oidc.get(0).issuer;
+      const provider = new IamOpenidConnectProvider(scope, "oidc", {
+        url: issuer,
+        clientIdList: ["sts.amazonaws.com"],
+      });
+      new KarpenterAws(scope, "karpenter", {
+        ...props(),
+        identity: "irsa",
+        oidc: { providerArn: provider.arn, issuer },
+      });
+    });
+    const trust = irsaTrust(json);
+    const host = '${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}';
+    expect(trust.principals).toEqual([
+      { type: "Federated", identifiers: ["${aws_iam_openid_connect_provider.oidc.arn}"] },
     ]);
+    expect(trust.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: `${host}:sub`,
+        values: ["system:serviceaccount:kube-system:karpenter"],
+      },
+      { test: "StringEquals", variable: `${host}:aud`, values: ["sts.amazonaws.com"] },
+    ]);
+    expect(JSON.stringify(json)).not.toContain("undefined");
   });
 });
 
