@@ -64,6 +64,12 @@ export interface KarpenterAwsProps {
    * to the EC2NodeClass.
    */
   readonly kmsKeyArn: string;
+  /**
+   * Grant the controller what ARC zonal shift needs (`arc-zonal-shift:GetManagedResource` on this
+   * cluster). Set it together with `KarpenterController`'s `enableZonalShift`.
+   * @default false
+   */
+  readonly enableZonalShift?: boolean;
 }
 
 const DEFAULTS = {
@@ -138,6 +144,7 @@ export class KarpenterAws extends Construct {
           clusterArn: props.clusterArn,
           nodeRoleArn: nodeRole.roleArn,
           queueArn: interruption.queue.arn,
+          enableZonalShift: props.enableZonalShift,
         }),
       ),
     });

@@ -13,6 +13,7 @@ import {
 } from "../../constructs/shared/cidr";
 import { planSubnets } from "../../constructs/network/subnet-plan";
 import { podNetworkTraits } from "../../constructs/shared/pod-network";
+import { al2023AmiProblem } from "../../constructs/karpenter/ami";
 import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
 
 export interface Problem {
@@ -199,6 +200,10 @@ function checkEks(env: EksEnvironment, report: Report): void {
       `needs minSize <= desiredSize <= maxSize; got ${minSize} <= ${desiredSize} <= ${maxSize}`,
     );
   }
+
+  const { amiVersion } = env.karpenter;
+  const amiProblem = amiVersion && al2023AmiProblem(amiVersion, env.kubernetesVersion);
+  if (amiProblem) report(["karpenter", "amiVersion"], amiProblem);
 
   const poolNames = new Set<string>();
   env.karpenter.nodePools.forEach((pool, i) => {
