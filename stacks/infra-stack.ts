@@ -113,6 +113,7 @@ export class InfraStack extends TerraformStack {
           ? { providerArn: this.cluster.oidcProviderArn!, issuer: this.cluster.oidcIssuer! }
           : undefined,
       kmsKeyArn: this.keys.ebs.keyArn,
+      enableZonalShift: env.karpenter.enableZonalShift,
     });
 
     // Read by people and pipelines; the platform stack references the attributes directly.

@@ -125,13 +125,15 @@ export class PlatformStack extends TerraformStack {
       interruptionQueueName: infra.karpenter.queueName,
       identity: env.karpenter.identity,
       controllerRoleArn: infra.karpenter.controllerRoleArn,
-      podNetworkMode: env.podNetwork.mode,
+      enableZonalShift: env.karpenter.enableZonalShift,
       dependsOn: [clusterDns],
     });
     const nodePools = new KarpenterNodePools(this, "node-pools", {
       clusterName: cluster.name,
       nodeRoleName: infra.karpenter.nodeRoleName,
       kmsKeyArn: infra.keys.ebs.keyArn,
+      kubernetesVersion: env.kubernetesVersion,
+      amiVersion: env.karpenter.amiVersion,
       podNetworkMode: env.podNetwork.mode,
       maxPods: cluster.maxPods,
       nodePools: env.karpenter.nodePools,

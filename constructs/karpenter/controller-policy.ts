@@ -13,6 +13,13 @@ export interface KarpenterControllerPolicyScope {
   readonly nodeRoleArn: string;
   /** Interruption queue ARN. */
   readonly queueArn: string;
+  /**
+   * Whether the controller follows ARC zonal shifts (chart `settings.enableZonalShift`), which
+   * needs upstream's `AllowZonalShiftStatusReadOnly` statement. Not a token: it decides whether
+   * the statement exists.
+   * @default false
+   */
+  readonly enableZonalShift?: boolean;
 }
 
 /**
@@ -22,8 +29,9 @@ export interface KarpenterControllerPolicyScope {
  * resources tagged for this cluster and a node pool, instance profiles only with this cluster's
  * and region's tags, PassRole only for the node role and only to EC2.
  *
- * Left out on purpose: `AllowZonalShiftStatusReadOnly` (Karpenter 1.12+, zonal shift is off) and
- * `ec2:RebootInstances` (1.15+ `RebootForRepair` feature gate); add them with a chart bump.
+ * Upstream attaches `AllowZonalShiftStatusReadOnly` (its ZonalShiftPolicy) unconditionally; here
+ * it is granted only with `enableZonalShift`, the one setting that makes the controller call
+ * `arc-zonal-shift:GetManagedResource`.
  */
 export function karpenterControllerStatements(
   scope: KarpenterControllerPolicyScope,
@@ -65,7 +73,7 @@ export function karpenterControllerStatements(
     "aws:RequestTag/topology.kubernetes.io/region": region,
   };
 
-  return [
+  const statements: PolicyStatement[] = [
     // Node lifecycle.
     {
       Sid: "AllowScopedEC2InstanceAccessActions",
@@ -236,4 +244,15 @@ export function karpenterControllerStatements(
       Action: "iam:GetInstanceProfile",
     },
   ];
+  if (scope.enableZonalShift) {
+    // Zonal shift: which zones ARC currently shifts this cluster's traffic away from.
+    statements.push({
+      Sid: "AllowZonalShiftStatusReadOnly",
+      Effect: "Allow",
+      Resource: "*",
+      Action: ["arc-zonal-shift:GetManagedResource"],
+      Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": scope.clusterArn } },
+    });
+  }
+  return statements;
 }

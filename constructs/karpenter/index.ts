@@ -1,3 +1,4 @@
+export * from "./ami";
 export * from "./controller-policy";
 export * from "./interruption-queue";
 export * from "./karpenter-aws";

@@ -1,3 +1,4 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -63,6 +64,12 @@ export interface KarpenterAwsProps {
    * to the EC2NodeClass.
    */
   readonly kmsKeyArn: string;
+  /**
+   * Grant the controller what ARC zonal shift needs (`arc-zonal-shift:GetManagedResource` on this
+   * cluster). Set it together with `KarpenterController`'s `enableZonalShift`.
+   * @default false
+   */
+  readonly enableZonalShift?: boolean;
 }
 
 const DEFAULTS = {
@@ -137,6 +144,7 @@ export class KarpenterAws extends Construct {
           clusterArn: props.clusterArn,
           nodeRoleArn: nodeRole.roleArn,
           queueArn: interruption.queue.arn,
+          enableZonalShift: props.enableZonalShift,
         }),
       ),
     });
@@ -157,24 +165,35 @@ export class KarpenterAws extends Construct {
     this.queueArn = interruption.queue.arn;
   }
 
+  /**
+   * Trust for the service account through the cluster's OIDC provider. The condition keys are
+   * `<issuer host>:sub` and `:aud`, and the issuer is usually known only after apply: a reference
+   * cannot be an object key in `jsonencode` (Terraform cannot parse it), so the document comes from
+   * `aws_iam_policy_document`, whose condition `variable` takes an expression. The data source is
+   * computed by the provider itself, without calling AWS.
+   */
   private irsaTrustPolicy(oidc: NonNullable<KarpenterAwsProps["oidc"]>): string {
     // Condition keys name the issuer without its scheme.
     const issuer = Token.isUnresolved(oidc.issuer)
       ? Fn.replace(oidc.issuer, "https://", "")
       : oidc.issuer.replace(/^https:\/\//, "");
-    return policyDocument([
-      {
-        Effect: "Allow",
-        Principal: { Federated: oidc.providerArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: `system:serviceaccount:${this.namespace}:${this.serviceAccount}`,
-            [`${issuer}:aud`]: "sts.amazonaws.com",
-          },
+    return new DataAwsIamPolicyDocument(this, "controller-trust", {
+      statement: [
+        {
+          effect: "Allow",
+          principals: [{ type: "Federated", identifiers: [oidc.providerArn] }],
+          actions: ["sts:AssumeRoleWithWebIdentity"],
+          condition: [
+            {
+              test: "StringEquals",
+              variable: `${issuer}:sub`,
+              values: [`system:serviceaccount:${this.namespace}:${this.serviceAccount}`],
+            },
+            { test: "StringEquals", variable: `${issuer}:aud`, values: ["sts.amazonaws.com"] },
+          ],
         },
-      },
-    ]);
+      ],
+    }).json;
   }
 }
 

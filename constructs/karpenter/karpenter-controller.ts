@@ -1,7 +1,6 @@
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { Requests, SystemWorkload, resourceQuantities } from "../eks/system-capacity";
 import { VERSIONS } from "../versions";
 import { assertDnsLabel } from "../shared/kubernetes";
@@ -57,16 +56,13 @@ export interface KarpenterControllerProps {
    * @default 2
    */
   readonly replicas?: number;
-  /** The cluster's pod network mode; decides whether webhooks need the host network. */
-  readonly podNetworkMode: PodNetworkMode;
   /**
-   * Serve Karpenter's admission webhooks. Karpenter 1.x validates its objects with CEL rules in
-   * the CRDs and ships with the webhook off; turn it on only if a release note asks for it. With
-   * Calico as the CNI the controller then runs with `hostNetwork`, because the EKS control plane
-   * cannot reach overlay pod IPs.
+   * Chart `settings.enableZonalShift`: new capacity avoids an Availability Zone while an ARC zonal
+   * shift (or zonal autoshift) moves traffic away from it. Give `KarpenterAws` the same value: it
+   * grants the controller `arc-zonal-shift:GetManagedResource` on this cluster.
    * @default false
    */
-  readonly webhook?: boolean;
+  readonly enableZonalShift?: boolean;
   /**
    * Releases to install first. With Calico as the CNI, pass the Calico release: nodes stay
    * NotReady, and the controller unschedulable, until the CNI runs.
@@ -82,7 +78,7 @@ const DEFAULTS = {
   version: VERSIONS.karpenter,
   systemNodeSelector: { "node-role.platform/system": "true" },
   replicas: 2,
-  webhook: false,
+  enableZonalShift: false,
 } as const;
 
 const CHART_REPOSITORY = "oci://public.ecr.aws/karpenter";
@@ -117,16 +113,14 @@ export class KarpenterController extends Construct {
     const version = props.version ?? DEFAULTS.version;
     const systemNodeSelector = props.systemNodeSelector ?? DEFAULTS.systemNodeSelector;
     const replicas = props.replicas ?? DEFAULTS.replicas;
-    const webhook = props.webhook ?? DEFAULTS.webhook;
     validate(props, { identity, namespace, serviceAccount, version, systemNodeSelector, replicas });
 
-    // Only a webhook is called by the control plane; the controller itself only calls out.
-    const hostNetwork = webhook && podNetworkTraits(props.podNetworkMode).cni === "calico";
     this.values = {
       settings: {
         clusterName: props.clusterName,
         clusterEndpoint: props.clusterEndpoint,
         interruptionQueue: props.interruptionQueueName,
+        enableZonalShift: props.enableZonalShift ?? DEFAULTS.enableZonalShift,
       },
       serviceAccount: {
         create: true,
@@ -145,8 +139,6 @@ export class KarpenterController extends Construct {
           limits: resourceQuantities(CONTROLLER_REQUESTS),
         },
       },
-      webhook: { enabled: webhook },
-      hostNetwork,
       // The node's resolver (VPC DNS) is enough for AWS endpoints, and Karpenter then does not
       // depend on CoreDNS, which may run on nodes Karpenter is replacing.
       dnsPolicy: "Default",
@@ -191,6 +183,14 @@ interface Resolved {
 
 function validate(props: KarpenterControllerProps, r: Resolved): void {
   const where = "KarpenterControllerProps";
+  // Gone from the TypeScript type, but JavaScript callers may still pass it.
+  if ("webhook" in props) {
+    throw new Error(
+      `${where}.webhook was removed: Karpenter's chart has had no webhook value since 1.1 (the ` +
+        "webhooks converted the v1beta1 APIs that 1.1 dropped; objects are validated by CEL rules " +
+        "in the CRDs), so the prop only moved the controller onto the host network; delete it",
+    );
+  }
   if (!Token.isUnresolved(r.version) && !/^1\.\d+\.\d+$/.test(r.version)) {
     const hint = r.version.startsWith("v")
       ? `; Karpenter's OCI chart versions carry no "v", use "${r.version.slice(1)}"`

@@ -3,8 +3,9 @@ import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { ManifestsRelease } from "../shared/manifests-release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
-import { VERSIONS } from "../versions";
+import { KubernetesVersion, VERSIONS } from "../versions";
 import { assertDnsLabel } from "../shared/kubernetes";
+import { al2023AmiProblem } from "./ami";
 import { EC2NodeClass, IEC2NodeClass, INodePool, NodePool } from "./models";
 
 /** A voluntary-disruption budget of a node pool. */
@@ -18,6 +19,33 @@ export interface KarpenterDisruptionBudget {
   /** Disruption reasons the budget applies to. @default - all reasons */
   readonly reasons?: readonly ("Underutilized" | "Empty" | "Drifted")[];
 }
+
+/**
+ * How long a node being deleted (expired, drifted, consolidated) may drain before Karpenter
+ * deletes its remaining pods regardless of PodDisruptionBudgets. Without a bound a PDB that never
+ * allows an eviction (one replica, `maxUnavailable: 0`) keeps an expired node, and its unpatched
+ * AMI, forever. A day leaves the owners of a blocking PDB a working day to move their pods before
+ * the node goes.
+ */
+export const DEFAULT_TERMINATION_GRACE_PERIOD = "24h";
+
+/**
+ * What the NodePool CRD accepts for `terminationGracePeriod` (karpenter.sh_nodepools.yaml, 1.14):
+ * a duration, never "Never". The bundled models do not check it, so the construct does.
+ */
+export const TERMINATION_GRACE_PERIOD_PATTERN = /^([0-9]+(s|m|h))+$/;
+
+/**
+ * Helm's wait when the node-pools release is uninstalled (`terraform destroy` of the platform
+ * stack). Deleting the NodePools makes Karpenter drain and terminate every node they launched, and
+ * the objects stay until those nodes are gone (NodeClaim and EC2NodeClass finalizers). Drains run
+ * in parallel and a well-behaved pod stops within its grace period; EC2 termination and
+ * Karpenter's batched, rate-limited termination calls for a fleet of hundreds of nodes take
+ * minutes, not the 300 s Helm waits by default. Half an hour covers that; a drain still blocked
+ * after it (a PDB that allows no eviction) fails the destroy, which can be run again once the PDB
+ * is dealt with, instead of holding the pipeline for the whole termination grace period.
+ */
+export const NODE_POOLS_DESTROY_TIMEOUT_SECONDS = 1800;
 
 /**
  * One Karpenter NodePool. Same fields as the environment schema's node pool (whose defaults
@@ -36,6 +64,12 @@ export interface KarpenterNodePoolOptions {
   readonly limits: { readonly cpu: number; readonly memoryGi: number };
   /** Node lifetime before replacement, such as "720h", or "Never". */
   readonly expireAfter: string;
+  /**
+   * Longest drain of a node being deleted; after it, pods still on the node are deleted whatever
+   * their PodDisruptionBudgets say. A duration such as "24h" (not "Never").
+   * @default DEFAULT_TERMINATION_GRACE_PERIOD ("24h")
+   */
+  readonly terminationGracePeriod?: string;
   readonly consolidationPolicy: "WhenEmpty" | "WhenEmptyOrUnderutilized";
   /** How long a node must be consolidatable before Karpenter acts, such as "1m". */
   readonly consolidateAfter: string;
@@ -52,9 +86,17 @@ export interface KarpenterNodePoolsProps {
   /** ARN of the KMS key that encrypts node root volumes. */
   readonly kmsKeyArn: string;
   /**
+   * The cluster's Kubernetes version (known at synth). The AMI alias resolves to the image built
+   * for it, so it chooses the default `amiVersion` and bounds an explicit one.
+   */
+  readonly kubernetesVersion: KubernetesVersion;
+  /**
    * EKS-optimized AL2023 AMI release, `vYYYYMMDD`. Must be pinned: with "latest" every AMI
-   * AWS publishes drifts and replaces all nodes outside any reviewed change.
-   * @default VERSIONS.al2023Ami
+   * AWS publishes drifts and replaces all nodes outside any reviewed change. It must not be older
+   * than `VERSIONS.al2023Ami[kubernetesVersion]`, which may be the first release with images for
+   * that version. A cluster upgrade bumps `kubernetesVersion` and this release together: leave it
+   * unset to follow the table.
+   * @default VERSIONS.al2023Ami[kubernetesVersion]
    */
   readonly amiVersion?: string;
   /** The cluster's pod network mode; Calico CNI modes set kubelet `maxPods`. */
@@ -85,7 +127,6 @@ export interface KarpenterNodePoolsProps {
 }
 
 const DEFAULTS = {
-  amiVersion: VERSIONS.al2023Ami,
   maxPods: 110,
   nodeClassName: "default",
   namespace: "kube-system",
@@ -109,7 +150,8 @@ export class KarpenterNodePools extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterNodePoolsProps) {
     super(scope, id);
-    const amiVersion = props.amiVersion ?? DEFAULTS.amiVersion;
+    validateKubernetesVersion(props.kubernetesVersion);
+    const amiVersion = props.amiVersion ?? VERSIONS.al2023Ami[props.kubernetesVersion];
     const maxPods = props.maxPods ?? DEFAULTS.maxPods;
     const nodeClassName = props.nodeClassName ?? DEFAULTS.nodeClassName;
     const namespace = props.namespace ?? DEFAULTS.namespace;
@@ -167,6 +209,10 @@ export class KarpenterNodePools extends Construct {
       manifests: [this.nodeClass, ...this.nodePools],
       dependsOn: props.dependsOn,
     }).release;
+    this.release.timeout = NODE_POOLS_DESTROY_TIMEOUT_SECONDS;
+    // The helm provider also bounds a delete by its own deadline (20 minutes unless set), which
+    // would cut Helm's wait short; leave Helm room to report what it is still waiting for.
+    this.release.putTimeouts({ delete: `${NODE_POOLS_DESTROY_TIMEOUT_SECONDS / 60 + 5}m` });
   }
 }
 
@@ -195,6 +241,7 @@ function nodePoolObject(pool: KarpenterNodePoolOptions, nodeClassName: string): 
             { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
           ],
           expireAfter: pool.expireAfter,
+          terminationGracePeriod: pool.terminationGracePeriod ?? DEFAULT_TERMINATION_GRACE_PERIOD,
         },
       },
       disruption: {
@@ -233,14 +280,22 @@ interface Resolved {
   readonly namespace: string;
 }
 
-function validateProps(props: KarpenterNodePoolsProps, r: Resolved): void {
-  const where = "KarpenterNodePoolsProps";
-  if (!/^v\d{8}$/.test(r.amiVersion)) {
+function validateKubernetesVersion(version: KubernetesVersion): void {
+  // The type already says so; JavaScript callers and untyped input are checked here.
+  if (!(VERSIONS.kubernetes as readonly string[]).includes(version)) {
     throw new Error(
-      `${where}.amiVersion must be a pinned AL2023 AMI release such as "${VERSIONS.al2023Ami}" ` +
-        `(not "latest": every new AMI would drift and replace all nodes outside a reviewed change); got "${r.amiVersion}"`,
+      `KarpenterNodePoolsProps.kubernetesVersion must be one of ${VERSIONS.kubernetes.join(", ")} ` +
+        `(the versions with a pinned AL2023 AMI in VERSIONS.al2023Ami); got "${version}"`,
     );
   }
+}
+
+function validateProps(props: KarpenterNodePoolsProps, r: Resolved): void {
+  const where = "KarpenterNodePoolsProps";
+  const amiProblem = Token.isUnresolved(r.amiVersion)
+    ? undefined
+    : al2023AmiProblem(r.amiVersion, props.kubernetesVersion);
+  if (amiProblem) throw new Error(`${where}.amiVersion ${amiProblem}`);
   if (!Number.isInteger(r.maxPods) || r.maxPods < 1) {
     throw new Error(`${where}.maxPods must be a positive integer; got ${r.maxPods}`);
   }
@@ -270,6 +325,13 @@ function validateProps(props: KarpenterNodePoolsProps, r: Resolved): void {
 /** What the NodePool schema cannot express. */
 function validatePool(where: string, pool: KarpenterNodePoolOptions): void {
   assertDnsLabel(`${where}.name`, pool.name);
+  const grace = pool.terminationGracePeriod;
+  if (grace !== undefined && !TERMINATION_GRACE_PERIOD_PATTERN.test(grace)) {
+    throw new Error(
+      `${where}.terminationGracePeriod must be a duration such as "24h" or "2h30m" (a bound is the ` +
+        `point: "Never" is not accepted); got "${grace}"`,
+    );
+  }
   const lists = {
     capacityTypes: pool.capacityTypes,
     architectures: pool.architectures,

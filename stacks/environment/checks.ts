@@ -15,6 +15,7 @@ import { checkSystemCapacity } from "../../constructs/eks/system-capacity";
 import { planSubnets } from "../../constructs/network/subnet-plan";
 import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
+import { al2023AmiProblem } from "../../constructs/karpenter/ami";
 import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
 
 export interface Problem {
@@ -203,6 +204,9 @@ function checkEks(env: EksEnvironment, report: Report): void {
   }
 
   checkSystemNodes(env, report);
+  const { amiVersion } = env.karpenter;
+  const amiProblem = amiVersion && al2023AmiProblem(amiVersion, env.kubernetesVersion);
+  if (amiProblem) report(["karpenter", "amiVersion"], amiProblem);
 
   const poolNames = new Set<string>();
   env.karpenter.nodePools.forEach((pool, i) => {

@@ -8,6 +8,11 @@ import { POD_NETWORK_MODES } from "../../constructs/shared/pod-network";
 import { parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
 import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../../constructs/shared/log-retention";
 import { VERSIONS } from "../../constructs/versions";
+import { AL2023_AMI_RELEASE } from "../../constructs/karpenter/ami";
+import {
+  DEFAULT_TERMINATION_GRACE_PERIOD,
+  TERMINATION_GRACE_PERIOD_PATTERN,
+} from "../../constructs/karpenter/node-pools";
 
 const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
   message: "must be an IPv4 CIDR block with no host bits set, such as 10.0.0.0/16",
@@ -90,6 +95,13 @@ const nodePoolSchema = z
       })
       .strict(),
     expireAfter: duration.default("720h"),
+    /** Longest drain of a node being deleted before PodDisruptionBudgets are overridden. */
+    terminationGracePeriod: z
+      .string()
+      .regex(TERMINATION_GRACE_PERIOD_PATTERN, {
+        message: "must be a duration such as 24h or 2h30m (a bound: not Never)",
+      })
+      .default(DEFAULT_TERMINATION_GRACE_PERIOD),
     consolidationPolicy: z
       .enum(["WhenEmpty", "WhenEmptyOrUnderutilized"])
       .default("WhenEmptyOrUnderutilized"),
@@ -267,6 +279,18 @@ const karpenterSchema = z
   .object({
     /** How the controller gets AWS credentials. */
     identity: z.enum(["pod-identity", "irsa"]).default("pod-identity"),
+    /**
+     * EKS-optimized AL2023 AMI release of the nodes; checked against kubernetesVersion (checks.ts).
+     * @default VERSIONS.al2023Ami[kubernetesVersion], so an upgrade moves both
+     */
+    amiVersion: z
+      .string()
+      .regex(AL2023_AMI_RELEASE, {
+        message: 'must be an AL2023 AMI release: "v" and its build date, such as v20261119',
+      })
+      .optional(),
+    /** Karpenter avoids zones that an ARC zonal shift moves traffic away from. */
+    enableZonalShift: z.boolean().default(false),
     nodePools: z.array(nodePoolSchema).min(1, { message: "must define at least one node pool" }),
   })
   .strict();

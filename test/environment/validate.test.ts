@@ -8,6 +8,8 @@ import { dev } from "../../stacks/environments/dev";
 import { onprem } from "../../stacks/environments/onprem";
 import { prod } from "../../stacks/environments/prod";
 import { variant } from "../support/variant";
+import { DEFAULT_TERMINATION_GRACE_PERIOD } from "../../constructs/karpenter/node-pools";
+import { VERSIONS } from "../../constructs/versions";
 
 function problemsOf(input: unknown): { path: string; message: string }[] {
   try {
@@ -47,6 +49,29 @@ describe("shipped environments", () => {
       prod: "policy-only",
       onprem: "direct",
     });
+  });
+
+  it("fill Karpenter's defaults: AMI from kubernetesVersion, zonal shift off, bounded drains", () => {
+    for (const env of parseEnvironments(SHIPPED_ENVIRONMENTS)) {
+      if (env.platform !== "eks") continue;
+      expect(env.karpenter.amiVersion).toBeUndefined();
+      expect(env.karpenter.enableZonalShift).toBe(false);
+      for (const pool of env.karpenter.nodePools) {
+        expect(pool.terminationGracePeriod).toBe(DEFAULT_TERMINATION_GRACE_PERIOD);
+      }
+    }
+  });
+
+  it("accept an explicit AMI release no older than the one pinned for the version", () => {
+    for (const version of VERSIONS.kubernetes) {
+      const env = parseEnvironment(
+        variant(dev, {
+          kubernetesVersion: version,
+          karpenter: { amiVersion: VERSIONS.al2023Ami[version] },
+        }),
+      );
+      expect(env.platform === "eks" && env.karpenter.amiVersion).toBe(VERSIONS.al2023Ami[version]);
+    }
   });
 
   it("rejects two environments with one name", () => {
@@ -261,10 +286,34 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     /count \(2\) or a percentage/,
   ],
   [
+    "node pool whose termination grace period is Never",
+    variant(dev, {
+      karpenter: {
+        nodePools: [
+          { name: "a", limits: { cpu: 1, memoryGi: 1 }, terminationGracePeriod: "Never" },
+        ],
+      },
+    }),
+    "karpenter.nodePools[0].terminationGracePeriod",
+    /duration such as 24h or 2h30m \(a bound: not Never\)/,
+  ],
+  [
     "no node pools",
     variant(dev, { karpenter: { nodePools: [] } }),
     "karpenter.nodePools",
     /at least one node pool/,
+  ],
+  [
+    "an AMI release that is not pinned",
+    variant(dev, { karpenter: { amiVersion: "latest" } }),
+    "karpenter.amiVersion",
+    /must be an AL2023 AMI release: "v" and its build date/,
+  ],
+  [
+    "Kubernetes 1.35 with an AMI release that has no 1.35 images",
+    variant(dev, { kubernetesVersion: "1.35", karpenter: { amiVersion: "v20251108" } }),
+    "karpenter.amiVersion",
+    /v20251108 is older than v\d{8}, the release checked to hold Kubernetes 1\.35 images .*use v\d{8} or later, or leave it unset to follow kubernetesVersion/,
   ],
   [
     "bad state bucket name",

@@ -1,6 +1,9 @@
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { karpenterControllerStatements } from "../../constructs/karpenter/controller-policy";
 import { KarpenterAws, KarpenterAwsProps } from "../../constructs/karpenter/karpenter-aws";
 import { policyDocument } from "../../constructs/shared/aws-account";
+import { upstreamControllerStatements, ZONAL_SHIFT_SID } from "./upstream-controller-policy";
 import { POD_NETWORK_MODES, podNetworkTraits } from "../../constructs/shared/pod-network";
 import { SynthJson, onlyResource, resourcesOf, synthConstruct, policyJson } from "../support/synth";
 
@@ -53,174 +56,51 @@ function controllerStatements(json: SynthJson): Map<string, Statement> {
   return new Map(statements(policy.policy).map((s) => [s.Sid!, s]));
 }
 
-const OWNED_REQUEST = {
-  "aws:RequestTag/kubernetes.io/cluster/dev-platform": "owned",
-  "aws:RequestTag/eks:eks-cluster-name": CLUSTER,
-};
-const NODEPOOL_REQUEST = { "aws:RequestTag/karpenter.sh/nodepool": "*" };
-const OWNED_RESOURCE = {
-  StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/dev-platform": "owned" },
-  StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
-};
-
 describe("Karpenter controller policy", () => {
-  const json = synth();
-  const sids = controllerStatements(json);
-  const sid = (name: string): Statement => {
-    const s = sids.get(name);
-    if (!s) throw new Error(`missing statement ${name}`);
-    return s;
+  // Literal ARNs where the construct passes references, so the whole policy compares as data.
+  const scope = {
+    partition: "aws",
+    region: "ap-northeast-2",
+    accountId: "111111111111",
+    clusterName: CLUSTER,
+    clusterArn: CLUSTER_ARN,
+    nodeRoleArn: "arn:aws:iam::111111111111:role/dev-platform-karpenter-node",
+    queueArn: "arn:aws:sqs:ap-northeast-2:111111111111:dev-platform-karpenter",
   };
+  const upstream = upstreamControllerStatements(scope);
+  const bySid = (statements: readonly { Sid?: string }[]) =>
+    new Map(statements.map((s) => [s.Sid!, s]));
 
-  test("has every upstream v1 statement", () => {
-    expect([...sids.keys()].sort()).toEqual(
-      [
-        "AllowScopedEC2InstanceAccessActions",
-        "AllowScopedEC2LaunchTemplateAccessActions",
-        "AllowScopedEC2InstanceActionsWithTags",
-        "AllowScopedResourceCreationTagging",
-        "AllowScopedResourceTagging",
-        "AllowScopedDeletion",
-        "AllowPassingInstanceRole",
-        "AllowScopedInstanceProfileCreationActions",
-        "AllowScopedInstanceProfileTagActions",
-        "AllowScopedInstanceProfileActions",
-        "AllowAPIServerEndpointDiscovery",
-        "AllowInterruptionQueueActions",
-        "AllowRegionalReadActions",
-        "AllowSSMReadActions",
-        "AllowPricingReadActions",
-        "AllowUnscopedInstanceProfileListAction",
-        "AllowInstanceProfileReadActions",
-      ].sort(),
+  test("equals upstream's v1.14 statements, statement for statement, zonal shift aside", () => {
+    const ours = karpenterControllerStatements(scope);
+    expect(ours.map((s) => s.Sid)).toEqual(
+      upstream.map((s) => s.Sid).filter((sid) => sid !== ZONAL_SHIFT_SID),
     );
-    for (const s of sids.values()) expect(s.Effect).toBe("Allow");
+    const expected = bySid(upstream);
+    for (const statement of ours) expect(statement).toEqual(expected.get(statement.Sid!));
   });
 
-  test("launches need the cluster, cluster-name and node pool request tags", () => {
-    const launch = sid("AllowScopedEC2InstanceActionsWithTags");
-    expect(launch.Action).toEqual([
-      "ec2:RunInstances",
-      "ec2:CreateFleet",
-      "ec2:CreateLaunchTemplate",
-    ]);
-    expect(launch.Condition).toEqual({ StringEquals: OWNED_REQUEST, StringLike: NODEPOOL_REQUEST });
-    expect(launch.Resource).toContain("arn:aws:ec2:ap-northeast-2:*:instance/*");
+  test("with zonal shift on, upstream's zonal-shift statement is added as it is", () => {
+    const ours = bySid(karpenterControllerStatements({ ...scope, enableZonalShift: true }));
+    expect([...ours.keys()].sort()).toEqual(upstream.map((s) => s.Sid).sort());
+    expect(ours.get(ZONAL_SHIFT_SID)).toEqual(bySid(upstream).get(ZONAL_SHIFT_SID));
   });
 
-  test("tagging on creation only for Karpenter's create actions", () => {
-    expect(sid("AllowScopedResourceCreationTagging").Condition).toEqual({
-      StringEquals: {
-        ...OWNED_REQUEST,
-        "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
-      },
-      StringLike: NODEPOOL_REQUEST,
-    });
-  });
-
-  test("retagging limited to owned instances and three tag keys", () => {
-    expect(sid("AllowScopedResourceTagging").Condition).toEqual({
-      ...OWNED_RESOURCE,
-      StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": CLUSTER },
-      "ForAllValues:StringEquals": {
-        "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"],
-      },
-    });
-  });
-
-  test("launch templates used and deleted only when owned", () => {
-    expect(sid("AllowScopedEC2LaunchTemplateAccessActions").Condition).toEqual(OWNED_RESOURCE);
-    const deletion = sid("AllowScopedDeletion");
-    expect(deletion.Condition).toEqual(OWNED_RESOURCE);
-    expect(deletion.Action).toEqual(["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"]);
-  });
-
-  test("instance access covers images, snapshots, networks and reservations in the region", () => {
-    expect(sid("AllowScopedEC2InstanceAccessActions").Resource).toEqual([
-      "arn:aws:ec2:ap-northeast-2::image/*",
-      "arn:aws:ec2:ap-northeast-2::snapshot/*",
-      "arn:aws:ec2:ap-northeast-2:*:security-group/*",
-      "arn:aws:ec2:ap-northeast-2:*:subnet/*",
-      "arn:aws:ec2:ap-northeast-2:*:capacity-reservation/*",
-      "arn:aws:ec2:ap-northeast-2:*:placement-group/*",
-    ]);
-  });
-
-  test("PassRole only for the node role and only to EC2", () => {
-    const pass = sid("AllowPassingInstanceRole");
-    expect(pass.Action).toBe("iam:PassRole");
-    expect(pass.Resource).toMatch(/^\$\{aws_iam_role\.karpenter_node-role_.*\.arn\}$/);
-    expect(pass.Condition).toEqual({
-      StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] },
-    });
-  });
-
-  test("instance profiles scoped by cluster, region and node class tags", () => {
-    const profiles = "arn:aws:iam::111111111111:instance-profile/*";
-    const create = sid("AllowScopedInstanceProfileCreationActions");
-    expect(create.Resource).toBe(profiles);
-    expect(create.Condition).toEqual({
-      StringEquals: {
-        ...OWNED_REQUEST,
-        "aws:RequestTag/topology.kubernetes.io/region": "ap-northeast-2",
-      },
-      StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
-    });
-    expect(sid("AllowScopedInstanceProfileTagActions").Condition?.StringEquals).toMatchObject({
-      "aws:ResourceTag/kubernetes.io/cluster/dev-platform": "owned",
-      "aws:ResourceTag/topology.kubernetes.io/region": "ap-northeast-2",
-      "aws:RequestTag/topology.kubernetes.io/region": "ap-northeast-2",
-    });
-    const manage = sid("AllowScopedInstanceProfileActions");
-    expect(manage.Action).toEqual([
-      "iam:AddRoleToInstanceProfile",
-      "iam:RemoveRoleFromInstanceProfile",
-      "iam:DeleteInstanceProfile",
-    ]);
-    expect(manage.Condition).toEqual({
-      StringEquals: {
-        "aws:ResourceTag/kubernetes.io/cluster/dev-platform": "owned",
-        "aws:ResourceTag/topology.kubernetes.io/region": "ap-northeast-2",
-      },
-      StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" },
-    });
-    expect(sid("AllowInstanceProfileReadActions")).toMatchObject({
-      Action: "iam:GetInstanceProfile",
-      Resource: profiles,
-    });
-    expect(sid("AllowUnscopedInstanceProfileListAction")).toMatchObject({
-      Action: "iam:ListInstanceProfiles",
-      Resource: "*",
-    });
-  });
-
-  test("reads limited to the region, SSM public parameters and pricing", () => {
-    const reads = sid("AllowRegionalReadActions");
-    expect(reads.Condition).toEqual({ StringEquals: { "aws:RequestedRegion": "ap-northeast-2" } });
-    expect(reads.Action).toEqual(
-      expect.arrayContaining([
-        "ec2:DescribeCapacityReservations",
-        "ec2:DescribeInstanceStatus",
-        "ec2:DescribePlacementGroups",
-        "ec2:DescribeInstanceTypes",
-        "ec2:DescribeSubnets",
-      ]),
+  test("the construct's inline policy is that policy, pointing at its own role and queue", () => {
+    const sids = controllerStatements(synth());
+    expect([...sids.keys()]).toEqual(
+      upstream.map((s) => s.Sid).filter((sid) => sid !== ZONAL_SHIFT_SID),
     );
-    expect(sid("AllowSSMReadActions")).toMatchObject({
-      Action: "ssm:GetParameter",
-      Resource: "arn:aws:ssm:ap-northeast-2::parameter/aws/service/*",
-    });
-    expect(sid("AllowPricingReadActions").Action).toBe("pricing:GetProducts");
-  });
-
-  test("queue and cluster access point at this cluster's resources", () => {
-    expect(sid("AllowInterruptionQueueActions")).toMatchObject({
-      Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-      Resource: expect.stringMatching(/^\$\{aws_sqs_queue\..*\.arn\}$/),
-    });
-    expect(sid("AllowAPIServerEndpointDiscovery")).toMatchObject({
-      Action: "eks:DescribeCluster",
-      Resource: CLUSTER_ARN,
+    expect(sids.get("AllowPassingInstanceRole")!.Resource).toMatch(
+      /^\$\{aws_iam_role\.karpenter_node-role_.*\.arn\}$/,
+    );
+    expect(sids.get("AllowInterruptionQueueActions")!.Resource).toMatch(
+      /^\$\{aws_sqs_queue\..*\.arn\}$/,
+    );
+    expect(sids.get("AllowAPIServerEndpointDiscovery")!.Resource).toBe(CLUSTER_ARN);
+    const zonal = controllerStatements(synth({ enableZonalShift: true })).get(ZONAL_SHIFT_SID);
+    expect(zonal?.Condition).toEqual({
+      StringEquals: { "arc-zonal-shift:ResourceIdentifier": CLUSTER_ARN },
     });
   });
 
@@ -234,6 +114,7 @@ describe("Karpenter controller policy", () => {
         clusterArn: `arn:aws-us-gov:eks:ap-southeast-5:111111111111:cluster/${"c".repeat(38)}`,
         nodeRoleArn: `arn:aws-us-gov:iam::111111111111:role/${"c".repeat(38)}-karpenter-node`,
         queueArn: `arn:aws-us-gov:sqs:ap-southeast-5:111111111111:${"c".repeat(38)}-karpenter`,
+        enableZonalShift: true,
       }),
     );
     expect(longest.length).toBeLessThan(10240);
@@ -259,6 +140,20 @@ describe("Karpenter identity", () => {
     });
   });
 
+  /** The IRSA trust statement: the role takes the policy document data source's JSON. */
+  function irsaTrust(json: SynthJson): Record<string, unknown> {
+    const documents = json.data?.aws_iam_policy_document ?? {};
+    const [id, document] = Object.entries(documents).find(([key]) =>
+      key.startsWith("karpenter_controller-trust"),
+    )!;
+    expect(role(json, "dev-platform-karpenter-controller").assume_role_policy).toBe(
+      `\${data.aws_iam_policy_document.${id}.json}`,
+    );
+    const statements = document.statement as Record<string, unknown>[];
+    expect(statements).toHaveLength(1);
+    return statements[0];
+  }
+
   test("IRSA trusts the OIDC provider for the service account only", () => {
     const json = synth({
       identity: "irsa",
@@ -267,19 +162,54 @@ describe("Karpenter identity", () => {
     });
     expect(resourcesOf(json, "aws_eks_pod_identity_association")).toEqual({});
     const host = ISSUER.replace("https://", "");
-    expect(statements(role(json, "dev-platform-karpenter-controller").assume_role_policy)).toEqual([
-      {
-        Effect: "Allow",
-        Principal: { Federated: PROVIDER_ARN },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${host}:sub`]: "system:serviceaccount:karpenter:karpenter",
-            [`${host}:aud`]: "sts.amazonaws.com",
-          },
+    expect(irsaTrust(json)).toEqual({
+      effect: "Allow",
+      principals: [{ type: "Federated", identifiers: [PROVIDER_ARN] }],
+      actions: ["sts:AssumeRoleWithWebIdentity"],
+      condition: [
+        {
+          test: "StringEquals",
+          variable: `${host}:sub`,
+          values: ["system:serviceaccount:karpenter:karpenter"],
         },
-      },
+        { test: "StringEquals", variable: `${host}:aud`, values: ["sts.amazonaws.com"] },
+      ],
+    });
+  });
+
+  test("IRSA with the cluster's issuer, known only after apply, renders an expression", () => {
+    // What the infra stack passes: attributes of the cluster and of its OIDC provider.
+    const json = synthConstruct((scope) => {
+      const cluster = new EksCluster(scope, "cluster", {
+        name: CLUSTER,
+        roleArn: "arn:aws:iam::111111111111:role/cluster",
+        vpcConfig: { subnetIds: ["subnet-1", "subnet-2"] },
+      });
+      const issuer = cluster.identity.get(0).oidc.get(0).issuer;
+      const provider = new IamOpenidConnectProvider(scope, "oidc", {
+        url: issuer,
+        clientIdList: ["sts.amazonaws.com"],
+      });
+      new KarpenterAws(scope, "karpenter", {
+        ...props(),
+        identity: "irsa",
+        oidc: { providerArn: provider.arn, issuer },
+      });
+    });
+    const trust = irsaTrust(json);
+    const host = '${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}';
+    expect(trust.principals).toEqual([
+      { type: "Federated", identifiers: ["${aws_iam_openid_connect_provider.oidc.arn}"] },
     ]);
+    expect(trust.condition).toEqual([
+      {
+        test: "StringEquals",
+        variable: `${host}:sub`,
+        values: ["system:serviceaccount:kube-system:karpenter"],
+      },
+      { test: "StringEquals", variable: `${host}:aud`, values: ["sts.amazonaws.com"] },
+    ]);
+    expect(JSON.stringify(json)).not.toContain("undefined");
   });
 });
 

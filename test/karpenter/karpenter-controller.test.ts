@@ -3,7 +3,6 @@ import {
   KarpenterController,
   KarpenterControllerProps,
 } from "../../constructs/karpenter/karpenter-controller";
-import { POD_NETWORK_MODES } from "../../constructs/shared/pod-network";
 import { VERSIONS } from "../../constructs/versions";
 import { resourcesOf, synthConstruct, SynthJson, HelmRelease } from "../support/synth";
 
@@ -11,7 +10,72 @@ const BASE: KarpenterControllerProps = {
   clusterName: "dev-platform",
   clusterEndpoint: "https://ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com",
   interruptionQueueName: "dev-platform",
-  podNetworkMode: "vxlan",
+};
+
+/**
+ * Keys of the Karpenter 1.14.1 chart's values (charts/karpenter/values.yaml in
+ * aws/karpenter-provider-aws at the v1.14.1 docs commit): the top level and `settings`. A value
+ * the chart does not read is silently ignored by Helm, so everything rendered must be here.
+ */
+const CHART_1_14_1_VALUES = {
+  topLevel: [
+    "nameOverride",
+    "fullnameOverride",
+    "additionalLabels",
+    "additionalAnnotations",
+    "imagePullPolicy",
+    "imagePullSecrets",
+    "service",
+    "serviceAccount",
+    "additionalClusterRoleRules",
+    "serviceMonitor",
+    "replicas",
+    "revisionHistoryLimit",
+    "strategy",
+    "podLabels",
+    "podAnnotations",
+    "podDisruptionBudget",
+    "podSecurityContext",
+    "priorityClassName",
+    "terminationGracePeriodSeconds",
+    "hostNetwork",
+    "schedulerName",
+    "dnsPolicy",
+    "dnsConfig",
+    "initContainers",
+    "nodeSelector",
+    "affinity",
+    "topologySpreadConstraints",
+    "tolerations",
+    "extraVolumes",
+    "controller",
+    "logLevel",
+    "logOutputPaths",
+    "logErrorOutputPaths",
+    "settings",
+  ],
+  settings: [
+    "batchMaxDuration",
+    "batchIdleDuration",
+    "preferencePolicy",
+    "minValuesPolicy",
+    "clusterCABundle",
+    "clusterName",
+    "clusterEndpoint",
+    "isolatedVPC",
+    "eksControlPlane",
+    "vmMemoryOverheadPercent",
+    "interruptionQueue",
+    "enableZonalShift",
+    "reservedENIs",
+    "ignoreDRARequests",
+    "disableClusterStateObservability",
+    "disableDryRun",
+    "amiRefreshInterval",
+    "subnetRefreshInterval",
+    "featureGates",
+    "awsFeatureGates",
+  ],
 };
 
 function synth(overrides: Partial<KarpenterControllerProps> = {}): SynthJson {
@@ -30,13 +94,11 @@ function releaseNamed(json: SynthJson, name: string): HelmRelease {
 
 /** The controller chart values these tests read. */
 interface ControllerValues {
-  settings: Record<string, string>;
+  settings: Record<string, string | boolean>;
   serviceAccount: { create: boolean; name: string; annotations?: Record<string, string> };
   replicas: number;
   nodeSelector: Record<string, string>;
   controller: { resources: unknown };
-  webhook: { enabled: boolean };
-  hostNetwork: boolean;
   dnsPolicy: string;
 }
 
@@ -77,7 +139,25 @@ describe("KarpenterController", () => {
       clusterName: "dev-platform",
       clusterEndpoint: "https://ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com",
       interruptionQueue: "dev-platform",
+      enableZonalShift: false,
     });
+    expect(values({ enableZonalShift: true }).settings.enableZonalShift).toBe(true);
+  });
+
+  test("pins Karpenter 1.14.1, the version whose chart and policy template were read", () => {
+    expect(VERSIONS.karpenter).toBe("1.14.1");
+  });
+
+  test("renders only values the pinned chart reads", () => {
+    const rendered = values({
+      identity: "irsa",
+      controllerRoleArn: "arn:aws:iam::111111111111:role/karpenter",
+      enableZonalShift: true,
+    });
+    for (const key of Object.keys(rendered)) expect(CHART_1_14_1_VALUES.topLevel).toContain(key);
+    for (const key of Object.keys(rendered.settings)) {
+      expect(CHART_1_14_1_VALUES.settings).toContain(key);
+    }
   });
 
   test("pod identity leaves the service account unannotated, even when a role ARN is passed", () => {
@@ -131,24 +211,14 @@ describe("KarpenterController", () => {
     expect(v.replicas).toBe(3);
   });
 
-  test.each(POD_NETWORK_MODES)(
-    "%s: the webhook stays off and the controller keeps pod networking by default",
-    (mode) => {
-      const v = values({ podNetworkMode: mode });
-      expect(v.webhook).toEqual({ enabled: false });
-      expect(v.hostNetwork).toBe(false);
-    },
-  );
-
-  test.each(POD_NETWORK_MODES)(
-    "%s: an enabled webhook uses the host network only with Calico as the CNI",
-    (mode) => {
-      const v = values({ podNetworkMode: mode, webhook: true });
-      expect(v.webhook).toEqual({ enabled: true });
-      // Only policy-only keeps the AWS VPC CNI, whose pod IPs the control plane can reach.
-      expect(v.hostNetwork).toBe(mode !== "policy-only");
-    },
-  );
+  test("a JavaScript caller still passing webhook is told it was removed and why", () => {
+    for (const webhook of [true, false]) {
+      const props = { ...BASE, webhook } as KarpenterControllerProps;
+      expect(() => synthConstruct((scope) => new KarpenterController(scope, "k", props))).toThrow(
+        /KarpenterControllerProps\.webhook was removed: Karpenter's chart has had no webhook value since 1\.1 .*only moved the controller onto the host network; delete it/,
+      );
+    }
+  });
 
   test("apply-time values (tokens) pass validation and reach the values", () => {
     const json = synthConstruct((scope) => {

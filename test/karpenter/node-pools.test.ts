@@ -1,11 +1,14 @@
 import { TerraformVariable } from "cdktf";
 import {
+  DEFAULT_TERMINATION_GRACE_PERIOD,
   KarpenterNodePoolOptions,
   KarpenterNodePools,
   KarpenterNodePoolsProps,
+  NODE_POOLS_DESTROY_TIMEOUT_SECONDS,
 } from "../../constructs/karpenter/node-pools";
 import { POD_NETWORK_MODES } from "../../constructs/shared/pod-network";
-import { VERSIONS } from "../../constructs/versions";
+import { KubernetesVersion, VERSIONS } from "../../constructs/versions";
+import { AL2023_AMI_RELEASE, al2023AmiProblem } from "../../constructs/karpenter/ami";
 import type { IEC2NodeClass, INodePool } from "../../constructs/karpenter/models";
 import type { NodePoolSpec } from "../../stacks/environment/schema";
 import { onlyResource, synthConstruct, SynthJson, HelmRelease } from "../support/synth";
@@ -52,6 +55,7 @@ const BASE: KarpenterNodePoolsProps = {
   clusterName: "dev-platform",
   nodeRoleName: "dev-platform-karpenter-node",
   kmsKeyArn: KEY_ARN,
+  kubernetesVersion: "1.34",
   podNetworkMode: "vxlan",
   nodePools: [GENERAL, SPOT],
 };
@@ -99,6 +103,7 @@ describe("KarpenterNodePools", () => {
       minInstanceGeneration: 5,
       limits: { cpu: 16, memoryGi: 64 },
       expireAfter: "720h",
+      terminationGracePeriod: "24h",
       consolidationPolicy: "WhenEmpty",
       consolidateAfter: "1m",
       budgets: [{ nodes: "1", reasons: ["Empty"] }],
@@ -120,7 +125,7 @@ describe("KarpenterNodePools", () => {
       expect(nc.apiVersion).toBe("karpenter.k8s.aws/v1");
       expect(nc.metadata).toEqual({ name: "default" });
       expect(nc.spec.role).toBe("dev-platform-karpenter-node");
-      expect(nc.spec.amiSelectorTerms).toEqual([{ alias: `al2023@${VERSIONS.al2023Ami}` }]);
+      expect(nc.spec.amiSelectorTerms).toEqual([{ alias: `al2023@${VERSIONS.al2023Ami["1.34"]}` }]);
       const byTag = [{ tags: { "karpenter.sh/discovery": "dev-platform" } }];
       expect(nc.spec.subnetSelectorTerms).toEqual(byTag);
       expect(nc.spec.securityGroupSelectorTerms).toEqual(byTag);
@@ -151,13 +156,41 @@ describe("KarpenterNodePools", () => {
     });
 
     test("a custom AMI release and node class name are used", () => {
-      const overrides = { amiVersion: "v20250101", nodeClassName: "general-purpose" };
+      const overrides = { amiVersion: "v20991231", nodeClassName: "general-purpose" };
       const nc = nodeClass(overrides);
       expect(nc.metadata?.name).toBe("general-purpose");
-      expect(nc.spec.amiSelectorTerms).toEqual([{ alias: "al2023@v20250101" }]);
+      expect(nc.spec.amiSelectorTerms).toEqual([{ alias: "al2023@v20991231" }]);
       for (const pool of nodePools(overrides)) {
         expect(pool.spec.template.spec.nodeClassRef.name).toBe("general-purpose");
       }
+    });
+
+    // The alias resolves per Kubernetes version, so the release follows the cluster's version.
+    test.each(VERSIONS.kubernetes)("Kubernetes %s gets the release pinned for it", (version) => {
+      expect(nodeClass({ kubernetesVersion: version }).spec.amiSelectorTerms).toEqual([
+        { alias: `al2023@${VERSIONS.al2023Ami[version]}` },
+      ]);
+    });
+
+    test.each(VERSIONS.kubernetes)("the release pinned for %s passes its own check", (version) => {
+      expect(VERSIONS.al2023Ami[version]).toMatch(AL2023_AMI_RELEASE);
+      expect(al2023AmiProblem(VERSIONS.al2023Ami[version], version)).toBeUndefined();
+    });
+
+    test("v20251108, which has no Kubernetes 1.35 images, is refused for 1.35", () => {
+      expect(() => synth({ kubernetesVersion: "1.35", amiVersion: "v20251108" })).toThrow(
+        /KarpenterNodePoolsProps\.amiVersion v20251108 is older than v\d{8}, the release checked to hold Kubernetes 1\.35 images .*; use v\d{8} or later, or leave it unset to follow kubernetesVersion/,
+      );
+    });
+
+    test("an AMI release given as a token is not checked at synth", () => {
+      const json = synthConstruct((scope) => {
+        const ami = new TerraformVariable(scope, "ami", { type: "string" });
+        new KarpenterNodePools(scope, "node-pools", { ...BASE, amiVersion: ami.stringValue });
+      });
+      expect(onlyResource<HelmRelease>(json, "helm_release").values[0]).toContain(
+        '"alias":"al2023@${var.ami}"',
+      );
     });
 
     // maxPods only where Calico is the CNI; the VPC CNI's ENI-based limit stays Karpenter's.
@@ -201,9 +234,23 @@ describe("KarpenterNodePools", () => {
       ]);
     });
 
-    test("expireAfter sits in the template; disruption, limits and weight in the spec", () => {
+    test("expireAfter and the termination grace period sit in the template", () => {
+      expect(nodePool("general").spec.template.spec).toMatchObject({
+        expireAfter: "720h",
+        terminationGracePeriod: DEFAULT_TERMINATION_GRACE_PERIOD,
+      });
+      expect(DEFAULT_TERMINATION_GRACE_PERIOD).toBe("24h");
+      const custom = nodePool("spot-arm", {
+        nodePools: [GENERAL, { ...SPOT, terminationGracePeriod: "2h30m" }],
+      });
+      expect(custom.spec.template.spec).toMatchObject({
+        expireAfter: "Never",
+        terminationGracePeriod: "2h30m",
+      });
+    });
+
+    test("disruption, limits and weight sit in the spec", () => {
       const general = nodePool("general").spec;
-      expect(general.template.spec.expireAfter).toBe("720h");
       expect(general.disruption).toEqual({
         consolidationPolicy: "WhenEmptyOrUnderutilized",
         consolidateAfter: "5m",
@@ -221,7 +268,6 @@ describe("KarpenterNodePools", () => {
       expect(general.weight).toBeUndefined();
 
       const spot = nodePool("spot-arm").spec;
-      expect(spot.template.spec.expireAfter).toBe("Never");
       expect(spot.disruption).toEqual({
         consolidationPolicy: "WhenEmpty",
         consolidateAfter: "30s",
@@ -244,6 +290,20 @@ describe("KarpenterNodePools", () => {
     const kinds = JSON.parse(release.values[0]).manifests.map((m: { kind: string }) => m.kind);
     expect(kinds).toEqual(["EC2NodeClass", "NodePool", "NodePool"]);
     expect(json.resource?.kubernetes_manifest).toBeUndefined();
+  });
+
+  test("destroy waits for Karpenter to drain and terminate the fleet, not Helm's 300 s", () => {
+    const release = onlyResource<HelmRelease & { timeout: number; timeouts: { delete: string } }>(
+      synth(),
+      "helm_release",
+    );
+    // Helm waits (wait = true) for the NodePools to go, which their finalizers hold until every
+    // node is terminated; the provider's own delete deadline must outlast Helm's wait.
+    expect(release.wait).toBe(true);
+    expect(release.timeout).toBe(NODE_POOLS_DESTROY_TIMEOUT_SECONDS);
+    expect(NODE_POOLS_DESTROY_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(1800);
+    const deleteMinutes = Number(/^(\d+)m$/.exec(release.timeouts.delete)![1]);
+    expect(deleteMinutes * 60).toBeGreaterThan(NODE_POOLS_DESTROY_TIMEOUT_SECONDS);
   });
 
   test("apply-time values (tokens) pass validation and reach the objects", () => {
@@ -283,6 +343,11 @@ describe("KarpenterNodePools", () => {
         "an expireAfter the model rejects",
         withPool({ expireAfter: "30d" }),
         /nodePools\[1\] \("spot-arm"\): .*expireAfter must match pattern/,
+      ],
+      [
+        "a termination grace period of Never",
+        withPool({ terminationGracePeriod: "Never" }),
+        /nodePools\[1\] \("spot-arm"\)\.terminationGracePeriod must be a duration such as "24h" .*got "Never"/,
       ],
       [
         "a budget the model rejects",
@@ -329,6 +394,11 @@ describe("KarpenterNodePools", () => {
         "an AMI version without the v",
         { amiVersion: "20251108" },
         /amiVersion must be a pinned AL2023 AMI release such as "v\d{8}"/,
+      ],
+      [
+        "a Kubernetes version without a pinned AMI (from JavaScript)",
+        { kubernetesVersion: "1.31" as KubernetesVersion },
+        /kubernetesVersion must be one of 1\.32, 1\.33, 1\.34, 1\.35 .*; got "1\.31"/,
       ],
       [
         "a role ARN instead of its name",
