@@ -89,7 +89,7 @@ export class BootstrapStack extends TerraformStack {
       administrators: props.kmsAdministrators,
       protect: true,
       // Only S3 (through IAM policies of the account) uses this key.
-      usage: { eks: false, ebs: false, logs: false },
+      usage: { ebs: false, logs: false },
     });
 
     this.bucket = new S3Bucket(this, "state-bucket", {

@@ -47,11 +47,7 @@ export class InfraStack extends TerraformStack {
     });
 
     // One key per purpose, so that each key policy grants only what its service needs.
-    const key = (
-      purpose: string,
-      description: string,
-      usage: { eks?: boolean; ebs?: boolean; logs?: boolean },
-    ) =>
+    const key = (purpose: string, description: string, usage: { ebs?: boolean; logs?: boolean }) =>
       new KmsKey(this, `kms-${purpose}`, {
         ...account,
         alias: `${env.name}/${purpose}`,
@@ -59,10 +55,11 @@ export class InfraStack extends TerraformStack {
         administrators: env.kms.administrators,
         rotationPeriodDays: env.kms.rotationPeriodDays,
         protect,
-        usage: { eks: false, ebs: false, logs: false, ...usage },
+        usage: { ebs: false, logs: false, ...usage },
       });
     this.keys = {
-      secrets: key("eks-secrets", "EKS secrets envelope encryption", { eks: true }),
+      // Only the cluster role uses it, through its own IAM policy (EksCluster).
+      secrets: key("eks-secrets", "EKS secrets envelope encryption", {}),
       ebs: key("ebs", "node root volumes", { ebs: true }),
       logs: key("logs", "control-plane and VPC flow logs", { logs: true }),
     };

@@ -3,6 +3,7 @@ import { EksCluster as EksClusterResource } from "@cdktf/provider-aws/lib/eks-cl
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
@@ -12,7 +13,7 @@ import { isLogRetentionDays } from "../shared/log-retention";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { AdminAccessEntries } from "./access-entries";
 import { managedAddon } from "./addons";
-import { awsManagedPolicyArn, serviceTrustPolicy } from "./iam";
+import { awsManagedPolicyArn, clusterEncryptionPolicy, serviceTrustPolicy } from "./iam";
 import { SystemNodeGroup, SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
 import { NodeRole } from "./node-role";
 import { ClusterSecurityGroups, IngressRuleSpec } from "./security-groups";
@@ -173,6 +174,12 @@ export class EksCluster extends Construct {
       role: role.name,
       policyArn: awsManagedPolicyArn(partition, "AmazonEKSClusterPolicy"),
     });
+    // EKS encrypts secrets as this role from the cluster's first write: in place before it.
+    const encryptionPolicy = new IamRolePolicy(this, "cluster-role-encryption", {
+      name: "secrets-encryption",
+      role: role.name,
+      policy: clusterEncryptionPolicy(props.kmsKeyArn),
+    });
 
     // Created before the cluster: otherwise EKS creates it unencrypted and without retention,
     // and the next apply fails with "already exists".
@@ -216,7 +223,7 @@ export class EksCluster extends Construct {
       // With Calico as the CNI, EKS must not install aws-node (or kube-proxy and CoreDNS as
       // self-managed copies); the add-ons below install what is needed.
       bootstrapSelfManagedAddons: !calicoCni,
-      dependsOn: [logGroup, rolePolicy],
+      dependsOn: [logGroup, rolePolicy, encryptionPolicy],
       lifecycle: (props.protect ?? DEFAULTS.protect) ? { preventDestroy: true } : undefined,
     });
     this.clusterName = this.cluster.name;

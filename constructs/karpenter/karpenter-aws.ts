@@ -58,10 +58,12 @@ export interface KarpenterAwsProps {
    */
   readonly serviceAccount?: string;
   /**
-   * Key the EC2NodeClass encrypts node volumes with. No grant is made here: the controller only
-   * calls RunInstances, and EC2 uses the key on its behalf, which the environment key policy
-   * already allows for account principals via EC2. Kept as a prop so callers pass the same key
-   * to the EC2NodeClass.
+   * Key the EC2NodeClass encrypts node volumes with. The controller's policy has no kms: actions:
+   * EC2 uses the key with the controller's credentials when it launches a node, so the key's own
+   * policy must allow that, with principal `*` limited by `kms:CallerAccount` and
+   * `kms:ViaService = ec2.<region>.amazonaws.com` (KmsKey with `usage.ebs`). A statement naming
+   * the account root is not enough: it only lets IAM policies grant the key. Kept as a prop so
+   * callers pass the same key to the EC2NodeClass.
    */
   readonly kmsKeyArn: string;
   /**

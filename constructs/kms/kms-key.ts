@@ -10,19 +10,17 @@ import {
   policyDocument,
 } from "../shared/aws-account";
 
-/** The AWS services a key's policy lets use it. */
+/**
+ * The AWS services a key's policy lets use it on their own authority. EKS secrets encryption is
+ * not one: the cluster role gets its rights on the key from an IAM policy (EksCluster), which the
+ * key policy's account-root statement already lets IAM grant.
+ */
 export interface KmsKeyUsage {
   /**
-   * Lets principals of the account use the key through EKS (secrets envelope encryption by the
-   * cluster role).
-   * @default true
-   */
-  readonly eks?: boolean;
-  /**
-   * Lets principals of the account use the key through EC2 (EBS volumes of nodes, including
-   * Karpenter-launched ones) and lets the Auto Scaling service-linked role encrypt volumes of
-   * managed node groups. That role must already exist in the account (AWS creates it with the
-   * first Auto Scaling group); KMS rejects a policy naming a principal that does not exist.
+   * Lets EC2 use the key for EBS volumes it creates for any principal of the account (principal
+   * `*` limited by `kms:CallerAccount` and `kms:ViaService`, AWS's own EBS key policy): nodes
+   * launched by Karpenter with the controller's credentials, or by Auto Scaling for managed node
+   * groups, whose service-linked role is also allowed by name.
    * @default true
    */
   readonly ebs?: boolean;
@@ -123,7 +121,6 @@ function resolveProps(props: KmsKeyProps): ResolvedProps {
     deletionWindowDays: props.deletionWindowDays ?? 30,
     protect: props.protect ?? false,
     usage: {
-      eks: props.usage?.eks ?? true,
       ebs: props.usage?.ebs ?? true,
       logs: props.usage?.logs ?? true,
     },
@@ -219,7 +216,18 @@ function keyPolicyStatements(p: ResolvedProps): PolicyStatement[] {
   }
 
   if (p.usage.ebs) {
-    // Managed node groups launch through Auto Scaling, whose service-linked role encrypts the volumes.
+    // EC2 calls KMS with the credentials of whoever launches the instance, so an IAM policy would
+    // have to carry these actions for every such principal. Like the AWS managed aws/ebs key (and
+    // Karpenter's troubleshooting guide), allow any principal of the account, but only through EC2
+    // of this region.
+    const viaEc2 = {
+      StringEquals: {
+        "kms:CallerAccount": p.accountId,
+        "kms:ViaService": `ec2.${p.region}.amazonaws.com`,
+      },
+    };
+    // Managed node groups launch through Auto Scaling, whose service-linked role encrypts the
+    // volumes; AWS's Auto Scaling guide names it in the key policy.
     const autoscaling = `arn:${p.partition}:iam::${p.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
     // Matched by condition rather than named as the principal: KMS rejects a policy naming a role
     // that does not exist yet, and this service-linked role appears with the first Auto Scaling
@@ -229,46 +237,39 @@ function keyPolicyStatements(p: ResolvedProps): PolicyStatement[] {
       ArnEquals: { "aws:PrincipalArn": autoscaling },
     };
     statements.push(
-      {
-        Sid: "AutoScalingEbsEncryption",
-        Effect: "Allow",
-        Principal: { AWS: "*" },
-        Action: USE_ACTIONS,
-        Resource: "*",
-        Condition: asAutoscaling,
-      },
-      {
-        Sid: "AutoScalingEbsGrants",
-        Effect: "Allow",
-        Principal: { AWS: "*" },
-        Action: "kms:CreateGrant",
-        Resource: "*",
-        Condition: { ...asAutoscaling, Bool: { "kms:GrantIsForAWSResource": "true" } },
-      },
+      ...volumeEncryptionStatements("AutoScaling", asAutoscaling),
+      ...volumeEncryptionStatements("AccountViaEc2", viaEc2),
     );
   }
-
-  const viaServices = [
-    ...(p.usage.eks ? [`eks.${p.region}.amazonaws.com`] : []),
-    ...(p.usage.ebs ? [`ec2.${p.region}.amazonaws.com`] : []),
-  ];
-  if (viaServices.length > 0) {
-    // The cluster role and (Karpenter) nodes reach the key only through these services.
-    statements.push({
-      Sid: "AccountUseThroughEksAndEc2",
-      Effect: "Allow",
-      Principal: { AWS: accountRoot },
-      Action: [...USE_ACTIONS, "kms:CreateGrant"],
-      Resource: "*",
-      Condition: {
-        StringEquals: {
-          "kms:CallerAccount": p.accountId,
-          "kms:ViaService": viaServices,
-        },
-      },
-    });
-  }
   return statements;
+}
+
+/**
+ * What EC2 needs to encrypt volumes for a principal matched by `condition`: use the key, and
+ * create grants only for AWS resources (EC2 attaches the volume through a grant to itself).
+ */
+function volumeEncryptionStatements(
+  who: string,
+  condition: NonNullable<PolicyStatement["Condition"]>,
+): PolicyStatement[] {
+  return [
+    {
+      Sid: `${who}EbsEncryption`,
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: USE_ACTIONS,
+      Resource: "*",
+      Condition: condition,
+    },
+    {
+      Sid: `${who}EbsGrants`,
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: { ...condition, Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+  ];
 }
 
 /**

@@ -128,7 +128,9 @@ describe("EksCluster per pod network mode", () => {
   });
 
   test.each(POD_NETWORK_MODES)("%s: Felix EC2 permissions only when routing natively", (mode) => {
-    const inline = Object.values(resourcesOf(synths.get(mode)!, "aws_iam_role_policy"));
+    const inline = Object.values(resourcesOf(synths.get(mode)!, "aws_iam_role_policy")).filter(
+      (p) => p.name === "calico-felix",
+    );
     if (podNetworkTraits(mode).routesNatively) {
       expect(inline).toHaveLength(1);
       const doc = policyJson(inline[0].policy);
@@ -198,6 +200,24 @@ describe("EksCluster control plane", () => {
       Action: ["sts:AssumeRole", "sts:TagSession"],
     });
     expect(attachedPolicies(json, "cluster-role")).toEqual(["AmazonEKSClusterPolicy"]);
+  });
+
+  test("cluster role may use the secrets key itself, before the cluster exists", () => {
+    const inline = Object.entries(resourcesOf(json, "aws_iam_role_policy")).filter(
+      ([, p]) => p.name === "secrets-encryption",
+    );
+    expect(inline).toHaveLength(1);
+    const [[id, policy]] = inline;
+    expect(policy.role).toMatch(/^\$\{aws_iam_role\.eks_cluster-role_[\w]+\.name\}$/);
+    expect(policyJson(policy.policy).Statement).toEqual([
+      {
+        Sid: "SecretsEnvelopeEncryption",
+        Effect: "Allow",
+        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"],
+        Resource: KEY,
+      },
+    ]);
+    expect(cluster(json).depends_on).toContain(`aws_iam_role_policy.${id}`);
   });
 
   test("private endpoint only by default, on the intra subnets", () => {

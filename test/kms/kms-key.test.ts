@@ -4,6 +4,14 @@ import { onlyResource, synthConstruct, policyJson } from "../support/synth";
 const ACCOUNT = "111111111111";
 const REGION = "ap-northeast-2";
 const ADMIN = "arn:aws:iam::111111111111:role/platform-admin";
+/** What EC2 does with an EBS key for the principal launching an instance. */
+const EBS_USE_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+];
 
 const baseProps: KmsKeyProps = {
   alias: "dev/eks",
@@ -116,13 +124,7 @@ describe("KmsKey", () => {
       ArnEquals: { "aws:PrincipalArn": role },
     };
     expect(bySid.AutoScalingEbsEncryption.Principal).toEqual({ AWS: "*" });
-    expect(bySid.AutoScalingEbsEncryption.Action).toEqual([
-      "kms:Encrypt",
-      "kms:Decrypt",
-      "kms:ReEncrypt*",
-      "kms:GenerateDataKey*",
-      "kms:DescribeKey",
-    ]);
+    expect(bySid.AutoScalingEbsEncryption.Action).toEqual(EBS_USE_ACTIONS);
     expect(bySid.AutoScalingEbsEncryption.Condition).toEqual(asRole);
     expect(bySid.AutoScalingEbsGrants).toMatchObject({
       Principal: { AWS: "*" },
@@ -131,40 +133,57 @@ describe("KmsKey", () => {
     });
   });
 
-  test("policy: account principals only through EKS and EC2 of the region", () => {
+  test("policy: any principal of the account, but only through EC2 of the region (AWS's EBS key policy)", () => {
     const { bySid } = synthKey();
-    expect(bySid.AccountUseThroughEksAndEc2).toMatchObject({
-      Principal: { AWS: "arn:aws:iam::111111111111:root" },
-      Action: expect.arrayContaining(["kms:Encrypt", "kms:Decrypt", "kms:CreateGrant"]),
-      Condition: {
-        StringEquals: {
-          "kms:CallerAccount": ACCOUNT,
-          "kms:ViaService": [
-            "eks.ap-northeast-2.amazonaws.com",
-            "ec2.ap-northeast-2.amazonaws.com",
-          ],
-        },
+    // Karpenter's nodes are launched with the controller's credentials: a statement naming the
+    // account root would only let IAM policies grant the key, and the controller's grants none.
+    const viaEc2 = {
+      StringEquals: {
+        "kms:CallerAccount": ACCOUNT,
+        "kms:ViaService": "ec2.ap-northeast-2.amazonaws.com",
       },
+    };
+    expect(bySid.AccountViaEc2EbsEncryption).toEqual({
+      Sid: "AccountViaEc2EbsEncryption",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: EBS_USE_ACTIONS,
+      Resource: "*",
+      Condition: viaEc2,
+    });
+    expect(bySid.AccountViaEc2EbsGrants).toEqual({
+      Sid: "AccountViaEc2EbsGrants",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: { ...viaEc2, Bool: { "kms:GrantIsForAWSResource": "true" } },
     });
   });
 
-  test("usage selects statements", () => {
-    const logsOnly = synthKey({ usage: { eks: false, ebs: false } });
+  test("usage selects statements; none names the account root for a service", () => {
+    const logsOnly = synthKey({ usage: { ebs: false } });
     expect(Object.keys(logsOnly.bySid)).toEqual([
       "EnableIamPolicies",
       "KeyAdministrators",
       "CloudWatchLogsEncryption",
     ]);
-
-    const eksOnly = synthKey({ usage: { ebs: false, logs: false } });
-    expect(Object.keys(eksOnly.bySid)).toEqual([
+    const ebsOnly = synthKey({ usage: { logs: false } });
+    expect(Object.keys(ebsOnly.bySid)).toEqual([
       "EnableIamPolicies",
       "KeyAdministrators",
-      "AccountUseThroughEksAndEc2",
+      "AutoScalingEbsEncryption",
+      "AutoScalingEbsGrants",
+      "AccountViaEc2EbsEncryption",
+      "AccountViaEc2EbsGrants",
     ]);
-    expect(
-      eksOnly.bySid.AccountUseThroughEksAndEc2.Condition?.StringEquals["kms:ViaService"],
-    ).toEqual(["eks.ap-northeast-2.amazonaws.com"]);
+    const iamOnly = synthKey({ usage: { ebs: false, logs: false } });
+    expect(Object.keys(iamOnly.bySid)).toEqual(["EnableIamPolicies", "KeyAdministrators"]);
+    const rootStatements = ebsOnly.policy.Statement.filter(
+      (s) =>
+        JSON.stringify(s.Principal) === JSON.stringify({ AWS: "arn:aws:iam::111111111111:root" }),
+    );
+    expect(rootStatements.map((s) => s.Sid)).toEqual(["EnableIamPolicies"]);
   });
 
   test("partition flows into every ARN", () => {
