@@ -13,6 +13,15 @@ export interface ManifestStack {
   readonly synthesizedStackPath: string;
   /** Stacks whose outputs this stack reads (cross-stack references). */
   readonly dependencies: readonly string[];
+  /** Synth-time findings (policy pack warnings, suppressions), as `cdktf synth` prints them. */
+  readonly annotations: readonly Annotation[];
+}
+
+export interface Annotation {
+  readonly constructPath: string;
+  /** `@cdktf/info`, `@cdktf/warn`, `@cdktf/error`. */
+  readonly level: string;
+  readonly message: string;
 }
 
 interface RawManifest {
@@ -23,6 +32,7 @@ interface RawManifest {
       workingDirectory: string;
       synthesizedStackPath: string;
       dependencies?: string[];
+      annotations?: Annotation[];
     }
   >;
 }
@@ -31,7 +41,7 @@ interface RawManifest {
 export function readManifest(outdir: string): ManifestStack[] {
   const file = path.join(outdir, "manifest.json");
   if (!fs.existsSync(file)) {
-    throw new Error(`${file} does not exist: synthesize first (npx cdktf synth)`);
+    throw new Error(`${file} does not exist: synthesize first (npm run synth)`);
   }
   const raw = JSON.parse(fs.readFileSync(file, "utf8")) as RawManifest;
   return Object.values(raw.stacks ?? {}).map((s) => ({
@@ -39,6 +49,7 @@ export function readManifest(outdir: string): ManifestStack[] {
     workingDirectory: path.resolve(outdir, s.workingDirectory),
     synthesizedStackPath: path.resolve(outdir, s.synthesizedStackPath),
     dependencies: s.dependencies ?? [],
+    annotations: s.annotations ?? [],
   }));
 }
 
@@ -72,6 +83,12 @@ export function orderStacks<T extends Pick<ManifestStack, "name" | "dependencies
   };
   for (const stack of stacks) visit(stack, []);
   return ordered;
+}
+
+/** `WARN [dev-infra/backend]: ...`, the way the cdktf CLI prints an annotation. */
+export function annotationLine(annotation: Annotation): string {
+  const level = annotation.level.replace(/^@cdktf\//, "").toUpperCase();
+  return `${level} [${annotation.constructPath}]: ${annotation.message}`;
 }
 
 /** The named stacks (all when `names` is empty), keeping the given order. */

@@ -1,12 +1,13 @@
 /**
- * Plans one stack: `terraform init`, `plan -out`, `show -json`, with progress on stderr, and an
- * honest status when a step cannot run.
+ * Plans one stack: `terraform init`, `plan -out`, `show -json` and `show` (the text a reviewer
+ * reads), with progress on stderr, and an honest status when a step cannot run.
  */
-import * as fs from "fs";
 import { runTerraform, type TerraformResult } from "../lib/terraform";
 import type { ManifestStack } from "./manifest";
-import { protectedAddresses, refusedProtectedAddresses } from "./protected";
-import type { StackPlanInput, TerraformPlanJson } from "./summary";
+import type { TerraformPlanJson } from "./plan-json";
+import { refusedProtectedAddresses } from "./protected";
+import { readStackConfig } from "./stack-config";
+import type { StackPlanInput } from "./summary";
 
 export const PLAN_FILE = "plan.tfplan";
 
@@ -75,13 +76,14 @@ function step(
 }
 
 /** Runs init, plan and show for `stack`; never throws for Terraform errors, it reports them. */
-export function planStack(stack: ManifestStack, context: PlanContext): StackPlanInput {
+export function planStack(
+  stack: Pick<ManifestStack, "name" | "dependencies" | "workingDirectory" | "synthesizedStackPath">,
+  context: PlanContext,
+): StackPlanInput {
   const base = {
     name: stack.name,
     dependencies: stack.dependencies,
-    protectedAddresses: protectedAddresses(
-      JSON.parse(fs.readFileSync(stack.synthesizedStackPath, "utf8")),
-    ),
+    config: readStackConfig(stack.synthesizedStackPath),
   };
   const cwd = stack.workingDirectory;
 
@@ -124,19 +126,30 @@ export function planStack(stack: ManifestStack, context: PlanContext): StackPlan
       ...base,
       status: "failed",
       reason: `terraform plan failed: ${reason}`,
+      // What Terraform planned before it stopped, and why it stopped.
+      planText: `${plan.stdout}\n${plan.stderr}`,
       refusedProtected,
     };
   }
 
-  const show = step(context, stack.name, "show", () =>
+  const show = step(context, stack.name, "show -json", () =>
     runTerraform(cwd, ["show", "-json", "-no-color", PLAN_FILE]),
   );
-  if (show.status !== 0) {
+  const text = step(context, stack.name, "show", () =>
+    runTerraform(cwd, ["show", "-no-color", PLAN_FILE]),
+  );
+  const failedShow = [show, text].find((r) => r.status !== 0);
+  if (failedShow) {
     return {
       ...base,
       status: "failed",
-      reason: `terraform show failed: ${extractError(show.stderr)}`,
+      reason: `terraform show failed: ${extractError(failedShow.stderr)}`,
     };
   }
-  return { ...base, status: "planned", planJson: JSON.parse(show.stdout) as TerraformPlanJson };
+  return {
+    ...base,
+    status: "planned",
+    planJson: JSON.parse(show.stdout) as TerraformPlanJson,
+    planText: text.stdout,
+  };
 }

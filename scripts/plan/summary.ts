@@ -1,24 +1,25 @@
 /**
- * The plan summary: pure functions from per-stack plan results (`terraform show -json` output)
- * to summary.json and summary.md. Destructive changes always come first, with a warning a
- * reviewer cannot miss.
+ * The plan summary: pure functions from per-stack plan results (`terraform show -json` output and
+ * what the synthesized configuration says about each resource) to summary.json, and the exit
+ * status a pipeline acts on. Destructive changes come first, protected ones before the rest.
  */
+import {
+  changedAttributes,
+  forcingAttributes,
+  KNOWN_AFTER_APPLY,
+  type AttributeChange,
+} from "./attributes";
+import { replacementExplanation } from "./explanations";
+import {
+  countOutputChanges,
+  isPlannedAgainstEmptyState,
+  type ResourceChangeJson,
+  type TerraformPlanJson,
+} from "./plan-json";
+import { configAddress, protectionReasons, PREVENT_DESTROY } from "./protected";
+import type { StackConfig } from "./stack-config";
 
 export type StackStatus = "planned" | "failed" | "not-planned";
-
-/** The parts of `terraform show -json <planfile>` the summary reads. */
-export interface TerraformPlanJson {
-  readonly resource_changes?: readonly {
-    readonly address: string;
-    readonly type: string;
-    readonly name: string;
-    readonly module_address?: string;
-    readonly change: {
-      readonly actions: readonly string[];
-      readonly replace_paths?: readonly (readonly (string | number)[])[];
-    };
-  }[];
-}
 
 export interface StackPlanInput {
   readonly name: string;
@@ -29,25 +30,33 @@ export interface StackPlanInput {
   readonly dependencies: readonly string[];
   /** Present when status is "planned". */
   readonly planJson?: TerraformPlanJson;
-  /** Addresses (`aws_kms_key.state`) whose configuration sets `lifecycle.prevent_destroy`. */
-  readonly protectedAddresses: readonly string[];
+  /** What Terraform printed: the plan as text (`terraform show`), or the output of the failed step. */
+  readonly planText?: string;
+  /** Protection and construct paths from the synthesized configuration. */
+  readonly config: StackConfig;
   /**
-   * Protected addresses Terraform refused to plan because the plan would destroy them (the plan
-   * then fails with "Instance cannot be destroyed").
+   * `prevent_destroy` addresses Terraform refused to plan because the plan would destroy them (the
+   * plan then fails with "Instance cannot be destroyed").
    */
   readonly refusedProtected?: readonly string[];
 }
 
-export type ChangeKind = "create" | "update" | "delete" | "replace";
+export type ChangeKind = "create" | "update" | "replace" | "delete";
 
 export interface ChangeEntry {
   readonly address: string;
+  /** Construct path (`dev-infra/vpc/vpc`), or the address when the configuration does not name it. */
+  readonly name: string;
+  readonly type: string;
   readonly kind: ChangeKind;
-  readonly protected: boolean;
-  /** Attributes forcing a replacement, as dotted paths (`cidr_block`, `ebs_block_device.0.size`). */
-  readonly replacePaths?: readonly string[];
-  /** Plain-language warning, on delete and replace only. */
-  readonly warning?: string;
+  /** Why the resource must not be lost (`prevent_destroy`, `KMS key`, ...); empty when it may. */
+  readonly protection: readonly string[];
+  /** Replacements: the attributes forcing it; updates: the changed attributes. */
+  readonly attributes: readonly AttributeChange[];
+  /** Why Terraform replaces or destroys it when no attribute says (tainted, removed from the configuration). */
+  readonly reason?: string;
+  /** What else a replacement takes with it. */
+  readonly consequence?: string;
 }
 
 export type ChangeCounts = Record<ChangeKind, number>;
@@ -58,23 +67,37 @@ export interface StackSummary {
   readonly reason?: string;
   readonly dependencies: readonly string[];
   readonly counts: ChangeCounts;
-  /** Deletes and replacements, in plan order. */
+  readonly outputChanges: number;
+  /** Planned against a state holding no resources: every resource shows as a create. */
+  readonly emptyState: boolean;
+  /** Replacements and deletions, protected first, then replacements whose cause is known. */
   readonly destructive: readonly ChangeEntry[];
-  /** Creates and updates, in plan order. */
-  readonly other: readonly ChangeEntry[];
-  /** Protected addresses that would be destroyed or replaced, or that Terraform refused to plan. */
-  readonly protectedDestroys: readonly string[];
+  readonly updates: readonly ChangeEntry[];
+  /** Creates per resource type, most first. */
+  readonly creates: readonly { readonly type: string; readonly count: number }[];
+}
+
+export interface ProtectedDestroy {
+  readonly stack: string;
+  readonly address: string;
+  readonly name: string;
+  /** "refused" when Terraform refused the plan because of `prevent_destroy`. */
+  readonly kind: "replace" | "delete" | "refused";
+  readonly protection: readonly string[];
+  readonly consequence?: string;
 }
 
 export interface PlanSummary {
+  /** Planned with fake credentials, local state and no refresh. */
+  readonly offline: boolean;
   readonly stacks: readonly StackSummary[];
   readonly totals: ChangeCounts;
   readonly failed: readonly string[];
   readonly notPlanned: readonly string[];
-  readonly protectedDestroys: readonly { readonly stack: string; readonly address: string }[];
+  readonly protectedDestroys: readonly ProtectedDestroy[];
 }
 
-const KINDS: readonly ChangeKind[] = ["create", "update", "delete", "replace"];
+export const KINDS: readonly ChangeKind[] = ["create", "update", "replace", "delete"];
 
 /** Maps Terraform's action list to a change kind; no-op, read and forget are not changes. */
 export function classifyActions(actions: readonly string[]): ChangeKind | undefined {
@@ -92,82 +115,167 @@ export function classifyActions(actions: readonly string[]): ChangeKind | undefi
   }
 }
 
-const zeroCounts = (): ChangeCounts => ({ create: 0, update: 0, delete: 0, replace: 0 });
+/** Terraform's reasons, for replacements and deletions that no attribute explains. */
+const ACTION_REASONS: Readonly<Record<string, string>> = {
+  replace_because_tainted: "tainted by a failed apply",
+  replace_by_request: "replacement requested (-replace)",
+  replace_by_triggers: "replace_triggered_by",
+  delete_because_no_resource_config: "removed from the configuration",
+  delete_because_no_module: "its module was removed",
+  delete_because_wrong_repetition: "count / for_each changed",
+  delete_because_count_index: "count index no longer configured",
+  delete_because_each_key: "for_each key no longer configured",
+  delete_because_no_move_target: "moved to an address that does not exist",
+};
 
-/** Resource address without instance keys (`aws_subnet.a[0]` -> `aws_subnet.a`), as configured. */
-function configAddress(change: NonNullable<TerraformPlanJson["resource_changes"]>[number]): string {
-  const base = `${change.type}.${change.name}`;
-  return change.module_address ? `${change.module_address}.${base}` : base;
+const zeroCounts = (): ChangeCounts => ({ create: 0, update: 0, replace: 0, delete: 0 });
+
+/** `dev-infra/vpc/vpc`, with the instance key of a counted resource (`.../subnet[0]`). */
+function constructName(change: ResourceChangeJson, config: StackConfig): string {
+  const configured = configAddress(change);
+  const constructPath = config.constructPaths[configured];
+  return constructPath ? constructPath + change.address.slice(configured.length) : change.address;
 }
 
-function warningFor(
+/** Whether applying the stack's plan would change anything, outputs included. */
+export function hasChanges(stack: Pick<StackSummary, "counts" | "outputChanges">): boolean {
+  return KINDS.some((k) => stack.counts[k] > 0) || stack.outputChanges > 0;
+}
+
+/** A replacement every forcing value of which is known: a cause, not a knock-on of another replacement. */
+export function isRootCause(entry: ChangeEntry): boolean {
+  return (
+    entry.kind === "replace" &&
+    entry.attributes.length > 0 &&
+    entry.attributes.every((a) => a.after !== KNOWN_AFTER_APPLY)
+  );
+}
+
+const destructiveRank = (entry: ChangeEntry): number =>
+  (entry.protection.length > 0 ? 0 : 3) +
+  (isRootCause(entry) ? 0 : entry.kind === "replace" ? 1 : 2);
+
+function entryFor(
+  change: ResourceChangeJson,
   kind: ChangeKind,
-  isProtected: boolean,
-  replacePaths: readonly string[],
-): string | undefined {
-  const prefix = isProtected ? "🔒 PROTECTED (prevent_destroy) " : "";
-  if (kind === "delete") return `${prefix}⚠ will be DESTROYED`;
-  if (kind !== "replace") return undefined;
-  const forcedBy =
-    replacePaths.length > 0 ? `; forced by ${replacePaths.map((p) => `\`${p}\``).join(", ")}` : "";
-  return `${prefix}⚠ will be REPLACED (destroyed and re-created)${forcedBy}`;
+  config: StackConfig,
+  stateBuckets: readonly string[],
+): ChangeEntry {
+  const attributes =
+    kind === "replace"
+      ? forcingAttributes(change.change)
+      : kind === "update"
+        ? changedAttributes(change.change)
+        : [];
+  const reason = change.action_reason ? ACTION_REASONS[change.action_reason] : undefined;
+  const consequence = kind === "replace" ? replacementExplanation(change) : undefined;
+  return {
+    address: change.address,
+    name: constructName(change, config),
+    type: change.type,
+    kind,
+    protection: protectionReasons(change, {
+      preventDestroy: config.preventDestroy,
+      stateBuckets,
+    }),
+    attributes,
+    ...(reason ? { reason } : {}),
+    ...(consequence ? { consequence } : {}),
+  };
 }
 
-export function summarizeStack(input: StackPlanInput): StackSummary {
+export function summarizeStack(
+  input: StackPlanInput,
+  stateBuckets: readonly string[] = [],
+): StackSummary {
   const counts = zeroCounts();
-  const destructive: ChangeEntry[] = [];
-  const other: ChangeEntry[] = [];
-  const protectedSet = new Set(input.protectedAddresses);
+  const entries: ChangeEntry[] = [];
   for (const change of input.planJson?.resource_changes ?? []) {
     const kind = classifyActions(change.change.actions);
     if (!kind) continue;
     counts[kind] += 1;
-    const isProtected = protectedSet.has(configAddress(change)) || protectedSet.has(change.address);
-    const replacePaths = (change.change.replace_paths ?? []).map((p) => p.join("."));
-    const entry: ChangeEntry = {
-      address: change.address,
-      kind,
-      protected: isProtected,
-      ...(replacePaths.length > 0 ? { replacePaths } : {}),
-      ...(kind === "delete" || kind === "replace"
-        ? { warning: warningFor(kind, isProtected, replacePaths) }
-        : {}),
-    };
-    (kind === "delete" || kind === "replace" ? destructive : other).push(entry);
+    entries.push(entryFor(change, kind, input.config, stateBuckets));
   }
-  const protectedDestroys = [
-    ...destructive.filter((c) => c.protected).map((c) => c.address),
-    ...(input.refusedProtected ?? []),
-  ];
+  const createsByType = new Map<string, number>();
+  for (const entry of entries.filter((e) => e.kind === "create")) {
+    createsByType.set(entry.type, (createsByType.get(entry.type) ?? 0) + 1);
+  }
   return {
     name: input.name,
     status: input.status,
     ...(input.reason ? { reason: input.reason } : {}),
     dependencies: input.dependencies,
     counts,
-    destructive,
-    other,
-    protectedDestroys,
+    outputChanges: input.planJson ? countOutputChanges(input.planJson) : 0,
+    emptyState: input.planJson ? isPlannedAgainstEmptyState(input.planJson) : false,
+    destructive: entries
+      .filter((e) => e.kind === "replace" || e.kind === "delete")
+      .sort((a, b) => destructiveRank(a) - destructiveRank(b)),
+    updates: entries.filter((e) => e.kind === "update"),
+    creates: [...createsByType]
+      .map(([type, count]) => ({ type, count }))
+      .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
   };
 }
 
-export function buildSummary(inputs: readonly StackPlanInput[]): PlanSummary {
-  const stacks = inputs.map(summarizeStack);
+function protectedDestroysOf(input: StackPlanInput, stack: StackSummary): ProtectedDestroy[] {
+  const planned = stack.destructive
+    .filter((e) => e.protection.length > 0)
+    .map(
+      (e): ProtectedDestroy => ({
+        stack: stack.name,
+        address: e.address,
+        name: e.name,
+        kind: e.kind === "replace" ? "replace" : "delete",
+        protection: e.protection,
+        ...(e.consequence ? { consequence: e.consequence } : {}),
+      }),
+    );
+  const refused = (input.refusedProtected ?? []).map(
+    (address): ProtectedDestroy => ({
+      stack: stack.name,
+      address,
+      name: input.config.constructPaths[address] ?? address,
+      kind: "refused",
+      protection: [PREVENT_DESTROY],
+    }),
+  );
+  return [...planned, ...refused];
+}
+
+export interface SummaryOptions {
+  readonly offline: boolean;
+  /** Buckets the app's S3 backends keep state in: protected as state buckets. */
+  readonly stateBuckets?: readonly string[];
+}
+
+/** `inputs` in promotion order: the summary keeps it. */
+export function buildSummary(
+  inputs: readonly StackPlanInput[],
+  options: SummaryOptions,
+): PlanSummary {
+  const stacks = inputs.map((input) => summarizeStack(input, options.stateBuckets));
   const totals = zeroCounts();
   for (const stack of stacks) for (const kind of KINDS) totals[kind] += stack.counts[kind];
   return {
+    offline: options.offline,
     stacks,
     totals,
     failed: stacks.filter((s) => s.status === "failed").map((s) => s.name),
     notPlanned: stacks.filter((s) => s.status === "not-planned").map((s) => s.name),
-    protectedDestroys: stacks.flatMap((s) =>
-      s.protectedDestroys.map((address) => ({ stack: s.name, address })),
-    ),
+    protectedDestroys: inputs.flatMap((input, i) => protectedDestroysOf(input, stacks[i])),
   };
 }
 
+/** Exit statuses a pipeline can act on, as `terraform plan -detailed-exitcode` has them. */
+export const EXIT_NO_CHANGES = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_CHANGES = 2;
+
 export interface ExitOptions {
-  /** Fail when a protected resource would be destroyed or replaced. */
+  /** Fail when anything would be replaced or destroyed. */
+  readonly failOnDestroy: boolean;
+  /** Fail when a protected resource would be replaced or destroyed. */
   readonly failOnProtectedDestroy: boolean;
   /**
    * Offline, a stack whose providers are not installable is expected and does not fail the run;
@@ -176,109 +284,22 @@ export interface ExitOptions {
   readonly offline: boolean;
 }
 
-/** 1 when a plan failed (or, online, a stack was not planned) or a protected resource would go. */
-export function exitCode(summary: PlanSummary, options: ExitOptions): number {
-  if (summary.failed.length > 0) return 1;
-  if (!options.offline && summary.notPlanned.length > 0) return 1;
-  if (options.failOnProtectedDestroy && summary.protectedDestroys.length > 0) return 1;
-  return 0;
+export interface ExitStatus {
+  readonly code: number;
+  /** Why the run fails; absent when it does not. */
+  readonly failure?: string;
 }
 
-const STATUS_LABEL: Record<StackStatus, string> = {
-  planned: "✅ planned",
-  failed: "❌ plan failed",
-  "not-planned": "⏭ not planned",
-};
-
-const mermaidId = (name: string) => `s_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
-
-/** Mermaid text escapes: quotes would end the label. */
-const mermaidText = (text: string) => text.replace(/"/g, "#quot;");
-
-function countsText(c: ChangeCounts): string {
-  return `+${c.create} ~${c.update} -${c.delete} ±${c.replace}`;
-}
-
-/** A Mermaid graph of the stacks, each dependency pointing at the stack that reads it. */
-export function renderMermaid(summary: PlanSummary): string {
-  const lines = ["graph LR"];
-  for (const stack of summary.stacks) {
-    const detail =
-      stack.status === "planned" ? countsText(stack.counts) : STATUS_LABEL[stack.status];
-    lines.push(
-      `  ${mermaidId(stack.name)}["${mermaidText(`${stack.name}<br/>${detail}`)}"]:::${stack.status.replace("-", "")}`,
-    );
-  }
-  const names = new Set(summary.stacks.map((s) => s.name));
-  for (const stack of summary.stacks) {
-    for (const dependency of stack.dependencies) {
-      // A dependency outside the selection is still drawn, so the reader sees what the stack reads.
-      if (!names.has(dependency))
-        lines.push(`  ${mermaidId(dependency)}["${mermaidText(dependency)}"]`);
-      lines.push(`  ${mermaidId(dependency)} --> ${mermaidId(stack.name)}`);
-    }
-  }
-  lines.push(
-    "  classDef planned fill:#dff5e1,stroke:#2e7d32",
-    "  classDef failed fill:#fde0e0,stroke:#c62828",
-    "  classDef notplanned fill:#eeeeee,stroke:#757575,stroke-dasharray:4",
-  );
-  return lines.join("\n");
-}
-
-function changeLine(entry: ChangeEntry): string {
-  const verb: Record<ChangeKind, string> = {
-    create: "will be created",
-    update: "will be updated in place",
-    delete: "",
-    replace: "",
-  };
-  return `- \`${entry.address}\` ${entry.warning ?? verb[entry.kind]}`;
-}
-
-/** Markdown for a pull-request comment: diagram, counts, then per stack destructive changes first. */
-export function renderMarkdown(summary: PlanSummary): string {
-  const out: string[] = ["## Terraform plan", "", "```mermaid", renderMermaid(summary), "```", ""];
-
-  if (summary.protectedDestroys.length > 0) {
-    out.push(
-      `> [!CAUTION]`,
-      `> ${summary.protectedDestroys.length} protected resource(s) (prevent_destroy) would be destroyed or replaced: ` +
-        summary.protectedDestroys.map((p) => `\`${p.stack}: ${p.address}\``).join(", "),
-      "",
-    );
-  }
-
-  out.push(
-    "| Stack | Status | Create | Update | Delete | Replace |",
-    "| --- | --- | ---: | ---: | ---: | ---: |",
-  );
-  for (const s of summary.stacks) {
-    const cells =
-      s.status === "planned" ? KINDS.map((k) => String(s.counts[k])) : KINDS.map(() => "–");
-    out.push(`| ${s.name} | ${STATUS_LABEL[s.status]} | ${cells.join(" | ")} |`);
-  }
-  out.push("");
-
-  for (const s of summary.stacks) {
-    out.push(`### ${s.name}: ${STATUS_LABEL[s.status]}`, "");
-    if (s.reason) out.push(`Reason: ${s.reason.replace(/\s+/g, " ")}`, "");
-    for (const address of s.protectedDestroys.filter(
-      (a) => !s.destructive.some((d) => d.address === a),
-    )) {
-      out.push(
-        `- \`${address}\` 🔒 PROTECTED (prevent_destroy) ⚠ Terraform refused to plan: the change would DESTROY it`,
-      );
-    }
-    for (const entry of s.destructive) out.push(changeLine(entry));
-    if (s.destructive.length > 0 || s.protectedDestroys.length > 0) out.push("");
-    if (s.other.length > 0) {
-      out.push(`<details><summary>${s.other.length} create/update change(s)</summary>`, "");
-      for (const entry of s.other) out.push(changeLine(entry));
-      out.push("", "</details>", "");
-    } else if (s.status === "planned" && s.destructive.length === 0) {
-      out.push("No changes.", "");
-    }
-  }
-  return out.join("\n");
+export function exitStatus(summary: PlanSummary, options: ExitOptions): ExitStatus {
+  const error = (failure: string): ExitStatus => ({ code: EXIT_ERROR, failure });
+  if (summary.failed.length > 0) return error(`plan failed: ${summary.failed.join(", ")}`);
+  if (!options.offline && summary.notPlanned.length > 0)
+    return error(`not planned: ${summary.notPlanned.join(", ")}`);
+  const protectedCount = summary.protectedDestroys.length;
+  if (options.failOnProtectedDestroy && protectedCount > 0)
+    return error(`${protectedCount} protected resource(s) would be replaced or destroyed`);
+  const destroys = summary.totals.replace + summary.totals.delete;
+  if (options.failOnDestroy && destroys > 0)
+    return error(`${destroys} resource(s) would be replaced or destroyed`);
+  return { code: summary.stacks.some(hasChanges) ? EXIT_CHANGES : EXIT_NO_CHANGES };
 }

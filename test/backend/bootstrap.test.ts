@@ -158,9 +158,9 @@ describeWithTerraform("BootstrapStack offline plan", () => {
       { offline: true, progress: "[1/1]", log: () => undefined },
     );
     expect(result.reason).toBeUndefined();
-    const [stack] = buildSummary([result]).stacks;
+    const [stack] = buildSummary([result], { offline: true }).stacks;
     expect(stack.counts).toEqual({ create: 9, update: 0, delete: 0, replace: 0 });
-    expect([...result.protectedAddresses].sort()).toEqual([
+    expect([...result.config.preventDestroy].sort()).toEqual([
       "aws_dynamodb_table.lock-table",
       "aws_kms_key.state-key_753BFC90",
       "aws_s3_bucket.state-bucket",

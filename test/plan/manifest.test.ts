@@ -1,9 +1,21 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { baselineProtected, parseArgs } from "../../scripts/plan/cli";
-import { orderStacks, readManifest, selectStacks } from "../../scripts/plan/manifest";
-import { protectedAddresses, refusedProtectedAddresses } from "../../scripts/plan/protected";
+import { parseArgs } from "../../scripts/plan/cli";
+import {
+  annotationLine,
+  orderStacks,
+  readManifest,
+  selectStacks,
+} from "../../scripts/plan/manifest";
+import { refusedProtectedAddresses } from "../../scripts/plan/protected";
+import {
+  baselineStackConfig,
+  EMPTY_STACK_CONFIG,
+  stackConfig,
+  stateBucketOf,
+  withBaseline,
+} from "../../scripts/plan/stack-config";
 import {
   extractError,
   isProviderInstallError,
@@ -52,10 +64,15 @@ describe("selectStacks", () => {
   });
 });
 
-describe("readManifest and baselineProtected", () => {
-  it("resolves stack paths against the synth output", () => {
+describe("readManifest and baselineStackConfig", () => {
+  it("resolves stack paths against the synth output and reads the base branch's configuration", () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "manifest-"));
     fs.mkdirSync(path.join(outdir, "stacks", "dev-infra"), { recursive: true });
+    const annotation = {
+      constructPath: "dev-infra/backend",
+      level: "@cdktf/warn",
+      message: "PLT-STATE-2: the state is on local disk",
+    };
     fs.writeFileSync(
       path.join(outdir, "manifest.json"),
       JSON.stringify({
@@ -65,6 +82,7 @@ describe("readManifest and baselineProtected", () => {
             workingDirectory: "stacks/dev-infra",
             synthesizedStackPath: "stacks/dev-infra/cdk.tf.json",
             dependencies: [],
+            annotations: [annotation],
           },
         },
       }),
@@ -72,7 +90,14 @@ describe("readManifest and baselineProtected", () => {
     fs.writeFileSync(
       path.join(outdir, "stacks", "dev-infra", "cdk.tf.json"),
       JSON.stringify({
-        resource: { aws_kms_key: { k: { lifecycle: { prevent_destroy: true } } } },
+        resource: {
+          aws_kms_key: {
+            k: {
+              "//": { metadata: { path: "dev-infra/kms/key" } },
+              lifecycle: { prevent_destroy: true },
+            },
+          },
+        },
       }),
     );
     expect(readManifest(outdir)).toEqual([
@@ -81,25 +106,60 @@ describe("readManifest and baselineProtected", () => {
         workingDirectory: path.join(outdir, "stacks/dev-infra"),
         synthesizedStackPath: path.join(outdir, "stacks/dev-infra/cdk.tf.json"),
         dependencies: [],
+        annotations: [annotation],
       },
     ]);
-    expect(baselineProtected(outdir, "dev-infra")).toEqual(["aws_kms_key.k"]);
-    expect(baselineProtected(outdir, "new-stack")).toEqual([]);
+    expect(annotationLine(annotation)).toBe(
+      "WARN [dev-infra/backend]: PLT-STATE-2: the state is on local disk",
+    );
+    expect(baselineStackConfig(outdir, "dev-infra")).toEqual({
+      preventDestroy: ["aws_kms_key.k"],
+      constructPaths: { "aws_kms_key.k": "dev-infra/kms/key" },
+    });
+    expect(baselineStackConfig(outdir, "new-stack")).toEqual(EMPTY_STACK_CONFIG);
     fs.rmSync(outdir, { recursive: true, force: true });
     expect(() => readManifest(outdir)).toThrow("manifest.json does not exist: synthesize first");
   });
 });
 
-describe("protected resources", () => {
-  it("reads prevent_destroy from synthesized JSON", () => {
-    const config = {
-      resource: {
-        aws_s3_bucket: { state: { lifecycle: { prevent_destroy: true } }, logs: {} },
-        aws_kms_key: { k: { lifecycle: { prevent_destroy: false } } },
+describe("stack configuration", () => {
+  const config = {
+    terraform: { backend: { s3: { bucket: "dev-tfstate", key: "dev/dev-infra.tfstate" } } },
+    resource: {
+      aws_s3_bucket: {
+        state: {
+          "//": { metadata: { path: "dev-bootstrap/state-bucket", uniqueId: "state" } },
+          lifecycle: { prevent_destroy: true },
+        },
+        logs: {},
       },
+      aws_kms_key: { k: { lifecycle: { prevent_destroy: false } } },
+    },
+  };
+
+  it("reads prevent_destroy and construct paths from synthesized JSON", () => {
+    expect(stackConfig(config)).toEqual({
+      preventDestroy: ["aws_s3_bucket.state"],
+      constructPaths: { "aws_s3_bucket.state": "dev-bootstrap/state-bucket" },
+    });
+    expect(stackConfig({})).toEqual(EMPTY_STACK_CONFIG);
+    expect(stateBucketOf(config)).toBe("dev-tfstate");
+    expect(stateBucketOf({ terraform: { backend: { local: { path: "x" } } } })).toBeUndefined();
+  });
+
+  it("keeps what the base branch protects and names, the current configuration winning", () => {
+    const current = {
+      preventDestroy: ["aws_kms_key.a"],
+      constructPaths: { "aws_kms_key.a": "s/a-renamed" },
     };
-    expect(protectedAddresses(config)).toEqual(["aws_s3_bucket.state"]);
-    expect(protectedAddresses({})).toEqual([]);
+    const baseline = {
+      preventDestroy: ["aws_kms_key.a", "aws_kms_key.b"],
+      constructPaths: { "aws_kms_key.a": "s/a", "aws_kms_key.b": "s/b" },
+    };
+    expect(withBaseline(current, baseline)).toEqual({
+      preventDestroy: ["aws_kms_key.a", "aws_kms_key.b"],
+      constructPaths: { "aws_kms_key.a": "s/a-renamed", "aws_kms_key.b": "s/b" },
+    });
   });
 
   it("reads refusals from Terraform's error", () => {
@@ -136,25 +196,46 @@ describe("terraform errors", () => {
 describe("parseArgs", () => {
   it("reads stacks and options", () => {
     const args = parseArgs(
-      ["dev-infra", "--offline", "--fail-on-protected-destroy", "--no-synth", "--outdir", "out"],
+      [
+        "dev-infra",
+        "--offline",
+        "--fail-on-destroy",
+        "--fail-on-protected-destroy",
+        "--no-synth",
+        "--outdir",
+        "out",
+        "--max-chars",
+        "21000",
+      ],
       {},
     );
     expect(args).toMatchObject({
       stacks: ["dev-infra"],
       offline: true,
+      failOnDestroy: true,
       failOnProtectedDestroy: true,
       synth: false,
       outdir: path.resolve("out"),
+      maxChars: 21000,
     });
     expect(parseArgs([], { PLATFORM_OFFLINE: "1" }).offline).toBe(true);
-    expect(parseArgs([], {}).offline).toBe(false);
+    expect(parseArgs([], {})).toMatchObject({
+      offline: false,
+      failOnDestroy: false,
+      failOnProtectedDestroy: false,
+      maxChars: 64000,
+    });
   });
 
-  it("rejects unknown options and missing values", () => {
+  it("rejects unknown options and missing or out-of-range values", () => {
     expect(() => parseArgs(["--force"], {})).toThrow("unknown option --force");
     expect(() => parseArgs(["--outdir"], {})).toThrow("--outdir needs a directory");
     expect(() => parseArgs(["--protected-baseline", "--offline"], {})).toThrow(
       "--protected-baseline needs a directory",
     );
+    expect(() => parseArgs(["--max-chars", "70000"], {})).toThrow(
+      "--max-chars must be a whole number from 1000 to 65536",
+    );
+    expect(() => parseArgs(["--max-chars", "lots"], {})).toThrow("--max-chars must be");
   });
 });

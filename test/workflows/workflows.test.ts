@@ -1,4 +1,6 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 
@@ -10,7 +12,7 @@ interface Job {
   environment?: string;
   concurrency?: { group: string; "cancel-in-progress": boolean };
   strategy?: { matrix: { include: { environment: string; role: string }[] } };
-  steps?: { uses?: string; run?: string; with?: Record<string, unknown> }[];
+  steps?: { name?: string; uses?: string; run?: string; with?: Record<string, unknown> }[];
 }
 
 interface Workflow {
@@ -26,6 +28,21 @@ const load = (name: string) =>
 const stepUsing = (job: Job, action: string) =>
   job.steps?.find((s) => s.uses?.startsWith(`${action}@`));
 const runs = (job: Job) => (job.steps ?? []).map((s) => s.run ?? "").join("\n");
+
+/** Node 20 reached end of life in April 2026; the workflows use the maintained LTS. */
+const NODE_LTS = 24;
+
+describe("every workflow", () => {
+  it("sets up the maintained Node LTS wherever it sets up Node", () => {
+    const versions = fs
+      .readdirSync(path.join(__dirname, "../../.github/workflows"))
+      .flatMap((file) => Object.values(load(file).jobs))
+      .flatMap((job) => job.steps ?? [])
+      .filter((step) => step.uses?.startsWith("actions/setup-node@"))
+      .map((step) => step.with?.["node-version"]);
+    expect(versions).toEqual([NODE_LTS, NODE_LTS, NODE_LTS]);
+  });
+});
 
 describe("plan.yml", () => {
   const wf = load("plan.yml");
@@ -46,7 +63,7 @@ describe("plan.yml", () => {
   it("tests before planning", () => {
     const test = wf.jobs.test;
     expect(stepUsing(test, "actions/setup-node")?.with).toEqual({
-      "node-version": 20,
+      "node-version": NODE_LTS,
       cache: "npm",
     });
     expect(stepUsing(test, "hashicorp/setup-terraform")?.with).toMatchObject({
@@ -70,6 +87,47 @@ describe("plan.yml", () => {
       "npm run plan -- ${{ matrix.environment }}-infra ${{ matrix.environment }}-platform",
     );
     expect(runs(plan)).toContain("--fail-on-protected-destroy");
+  });
+
+  describe("the plan step, run by bash as GitHub runs it, with npm standing in", () => {
+    const step = wf.jobs.plan.steps?.find((s) => s.name?.startsWith("Plan "));
+    const script = String(step?.run)
+      .replace(/\$\{\{ matrix\.environment \}\}/g, "dev")
+      .replace(/\$\{\{ strategy\.job-total \}\}/g, "3");
+    let bin: string;
+    beforeAll(() => {
+      bin = fs.mkdtempSync(path.join(os.tmpdir(), "plan-step-"));
+      fs.writeFileSync(
+        path.join(bin, "npm"),
+        '#!/bin/sh\necho "$@" > "$RUNNER_TEMP/npm-args"\nexit "$PLAN_STATUS"\n',
+        { mode: 0o755 },
+      );
+    });
+    afterAll(() => fs.rmSync(bin, { recursive: true, force: true }));
+
+    const runStep = (planStatus: number) =>
+      spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+        env: {
+          ...process.env,
+          PATH: `${bin}:${process.env.PATH}`,
+          RUNNER_TEMP: bin,
+          PLAN_STATUS: String(planStatus),
+        },
+        encoding: "utf8",
+      }).status;
+
+    it("passes with no changes (0) and with changes (2), and fails on an error (1)", () => {
+      expect(runStep(0)).toBe(0);
+      expect(runStep(2)).toBe(0);
+      expect(runStep(1)).toBe(1);
+    });
+
+    it("gives each environment an equal share of the comment limit", () => {
+      runStep(0);
+      expect(fs.readFileSync(path.join(bin, "npm-args"), "utf8").trim()).toBe(
+        "run plan -- dev-infra dev-platform --fail-on-protected-destroy --max-chars 21333",
+      );
+    });
   });
 
   it("posts one comment, found again by its hidden marker", () => {

@@ -1,0 +1,70 @@
+/** What the plan summary reads from a stack's synthesized `cdk.tf.json`. */
+import * as fs from "fs";
+import * as path from "path";
+
+interface ResourceJson {
+  readonly "//"?: { readonly metadata?: { readonly path?: string } };
+  readonly lifecycle?: { readonly prevent_destroy?: unknown };
+}
+
+interface TerraformJson {
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, ResourceJson>>>>;
+  readonly terraform?: { readonly backend?: { readonly s3?: { readonly bucket?: string } } };
+}
+
+export interface StackConfig {
+  /** Addresses (`aws_s3_bucket.state-bucket`) of resources with `lifecycle.prevent_destroy = true`. */
+  readonly preventDestroy: readonly string[];
+  /** Construct path of each resource address: `aws_vpc.vpc_6776A399` → `dev-infra/vpc/vpc`. */
+  readonly constructPaths: Readonly<Record<string, string>>;
+}
+
+export const EMPTY_STACK_CONFIG: StackConfig = { preventDestroy: [], constructPaths: {} };
+
+function resources(config: unknown): [address: string, body: ResourceJson][] {
+  return Object.entries((config as TerraformJson).resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, body]): [string, ResourceJson] => [`${type}.${name}`, body]),
+  );
+}
+
+export function stackConfig(config: unknown): StackConfig {
+  const all = resources(config);
+  return {
+    preventDestroy: all
+      .filter(([, body]) => body.lifecycle?.prevent_destroy === true)
+      .map(([address]) => address),
+    constructPaths: Object.fromEntries(
+      all.flatMap(([address, body]) => {
+        const constructPath = body["//"]?.metadata?.path;
+        return constructPath ? [[address, constructPath]] : [];
+      }),
+    ),
+  };
+}
+
+export function readStackConfig(file: string): StackConfig {
+  return stackConfig(JSON.parse(fs.readFileSync(file, "utf8")));
+}
+
+/**
+ * The stack as configured on the base branch too: a resource the change removes keeps its
+ * construct path and its protection, so deleting it together with its `prevent_destroy` is still
+ * caught. The current configuration wins where both name an address.
+ */
+export function withBaseline(current: StackConfig, baseline: StackConfig): StackConfig {
+  return {
+    preventDestroy: [...new Set([...current.preventDestroy, ...baseline.preventDestroy])],
+    constructPaths: { ...baseline.constructPaths, ...current.constructPaths },
+  };
+}
+
+/** The stack in a baseline synth output; empty when the stack is new there. */
+export function baselineStackConfig(baselineOutdir: string, stack: string): StackConfig {
+  const file = path.join(baselineOutdir, "stacks", stack, "cdk.tf.json");
+  return fs.existsSync(file) ? readStackConfig(file) : EMPTY_STACK_CONFIG;
+}
+
+/** The bucket of the stack's S3 backend: a bucket holding Terraform state. */
+export function stateBucketOf(config: unknown): string | undefined {
+  return (config as TerraformJson).terraform?.backend?.s3?.bucket;
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run synth` (scripts/synth.ts) runs the app command of cdktf.json itself: an invalid
+ * environment is reported once (the cdktf CLI logs the app's stderr as it streams and then
+ * repeats it in its failure report), and the synth-time findings are printed.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "../..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function npmRunSynth(cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(TSX, [path.join(ROOT, "scripts", "synth.ts")], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe("npm run synth", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("prints an invalid environment's problems once, and emits nothing", () => {
+    // The real main.ts, after breaking the shipped dev environment: its pod range inside the VPC.
+    const breakDev = path.join(dir, "break-dev.ts");
+    fs.writeFileSync(
+      breakDev,
+      [
+        `const { SHIPPED_ENVIRONMENTS } = require(${JSON.stringify(path.join(ROOT, "stacks", "environments"))});`,
+        `SHIPPED_ENVIRONMENTS.find((e) => e.name === "dev").podNetwork.podCidr = "10.10.128.0/17";`,
+        `require(${JSON.stringify(path.join(ROOT, "main"))});`,
+      ].join("\n"),
+    );
+    const project = path.join(dir, "broken");
+    fs.mkdirSync(project);
+    fs.writeFileSync(
+      path.join(project, "cdktf.json"),
+      JSON.stringify({ language: "typescript", app: `${TSX} ${breakDev}` }),
+    );
+    const { status, output } = npmRunSynth(project);
+    expect(status).toBe(1);
+    const problem =
+      "podNetwork.podCidr: 10.10.128.0/17 overlaps the VPC CIDR 10.10.0.0/16; Calico pods need a range outside the VPC";
+    expect(output.split(problem)).toHaveLength(2);
+    expect(output).toContain('environment "dev" is invalid (1 problem):');
+    expect(output).toMatch(/synth failed: .*break-dev\.ts exited with 1/);
+    expect(fs.existsSync(path.join(project, "cdktf.out", "manifest.json"))).toBe(false);
+  });
+
+  it("synthesizes every stack and prints their findings, without calling HashiCorp's version check", () => {
+    const outdir = path.join(dir, "cdktf.out");
+    const { status, output } = npmRunSynth(ROOT, { CDKTF_OUTDIR: outdir, PLATFORM_OFFLINE: "1" });
+    expect(status).toBe(0);
+    expect(output).toContain(
+      "INFO [dev-bootstrap/backend]: PLT-STATE-2 suppressed on dev-bootstrap/backend",
+    );
+    expect(output).toContain("WARN [dev-infra/backend]: PLT-STATE-2: the state is on local disk");
+    expect(output).toMatch(/synth: \d+ stacks in .*cdktf\.out\/stacks/);
+    expect(output).not.toContain("checkpoint");
+    expect(fs.existsSync(path.join(outdir, "stacks", "dev-infra", "cdk.tf.json"))).toBe(true);
+  });
+});
