@@ -1,13 +1,13 @@
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { App, TerraformStack, Testing } from "cdktf";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { runTerraform } from "../../scripts/lib/terraform";
 import { awsProvider } from "../../stacks/aws-provider";
 import { configureBackend, stateKey, type StateLocation } from "../../stacks/backend";
 import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
 import { synthStack, type SynthJson } from "../support/synth";
+import { tempOutdir } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
 
 function backendOf(stack: TerraformStack): Record<string, unknown> {
@@ -139,7 +139,7 @@ function crossStackApp(app: App, state: StateLocation) {
 
 describeWithTerraform("terraform accepts the synthesized backend configuration", () => {
   it("validates both stacks, including the S3 remote state source", () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "backend-"));
+    const outdir = tempOutdir("backend-");
     const app = new App({ outdir });
     crossStackApp(app, {
       bucket: "platform-tfstate-111111111111",

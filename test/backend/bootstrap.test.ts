@@ -1,11 +1,11 @@
 import { App, Testing } from "cdktf";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { planStack } from "../../scripts/plan/runner";
 import { buildSummary } from "../../scripts/plan/summary";
 import { BootstrapStack, type BootstrapStackProps } from "../../stacks/bootstrap-stack";
 import { onlyResource, resourcesOf, synthStack, policyJson } from "../support/synth";
+import { tempOutdir } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
 
 const props: BootstrapStackProps = {
@@ -143,7 +143,7 @@ describe("BootstrapStack", () => {
 
 describeWithTerraform("BootstrapStack offline plan", () => {
   it("plans every resource for creation, with nothing destructive", () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bootstrap-"));
+    const outdir = tempOutdir("bootstrap-");
     const app = new App({ outdir });
     new BootstrapStack(app, "dev-bootstrap", props);
     app.synth();

@@ -1,12 +1,9 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { App } from "cdktf";
 import { runTerraform } from "../../scripts/lib/terraform";
 import { buildApp } from "../../stacks/app";
 import { parseEnvironment } from "../../stacks/environment/validate";
 import { dev } from "../../stacks/environments/dev";
-import { stackDir } from "../support/app";
+import { stackDir, tempOutdir } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
 
 /**
@@ -19,7 +16,7 @@ describeWithTerraform("Karpenter IRSA through Terraform (offline)", () => {
   let dir: string;
 
   beforeAll(() => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-irsa-"));
+    const outdir = tempOutdir("platform-irsa-");
     const app = new App({ outdir, skipValidation: false });
     if (dev.platform !== "eks") throw new Error("dev is expected to be an EKS environment");
     const env = parseEnvironment({ ...dev, karpenter: { ...dev.karpenter, identity: "irsa" } });

@@ -6,12 +6,22 @@ import { allStacks, buildApp } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
 import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
 
+/**
+ * A fresh synth output directory, one level below a fresh temporary directory: local backends
+ * keep state three levels above each stack directory (the project root in a real checkout), which
+ * must not be a directory every test run on the machine shares (/tmp): two runs would contend for
+ * one state file and its lock.
+ */
+export function tempOutdir(prefix: string): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), "cdktf.out");
+}
+
 /** Synthesizes environment inputs (validated like any input) into a fresh temporary directory. */
 export function synthEnvironments(
   inputs: readonly unknown[],
   options: { offline: boolean },
 ): { outdir: string; stackNames: string[] } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-synth-"));
+  const outdir = tempOutdir("platform-synth-");
   const app = new App({ outdir, skipValidation: false });
   const built = buildApp(app, parseEnvironments(inputs), options);
   app.synth();
