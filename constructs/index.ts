@@ -12,6 +12,7 @@ export * from "./network";
 export * from "./shared/cidr";
 export * from "./shared/kubernetes";
 export * from "./shared/manifests-release";
+export * from "./shared/node-network";
 export * from "./shared/pod-network";
 export * from "./versions";
 export * from "./policy";

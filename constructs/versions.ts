@@ -41,8 +41,12 @@ export const VERSIONS = {
   } satisfies Record<KubernetesVersion, string>,
   /** Chart `metallb` from https://metallb.github.io/metallb. */
   metallb: "0.15.3",
-  /** Chart `nginx-ingress` at oci://ghcr.io/nginx/charts (F5 NGINX Ingress Controller). */
-  f5NginxIngress: "2.7.2",
+  /**
+   * Chart `nginx-ingress` at oci://ghcr.io/nginx/charts (F5 NGINX Ingress Controller 5.6.0).
+   * 2.7.0, not 2.7.2: the rendered values are checked against 2.7.0's values.schema.json, and
+   * 2.7.2's schema has not been read. Bump only after checking the values against the new one.
+   */
+  f5NginxIngress: "2.7.0",
   /** Chart `ingress-nginx`: the community project's final release (retired March 2026). */
   ingressNginx: "4.15.1",
 } as const;

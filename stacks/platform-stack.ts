@@ -1,6 +1,6 @@
 import { ITerraformDependable, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { Calico } from "../constructs/calico";
+import { Calico, CalicoBgp } from "../constructs/calico";
 import { CorednsAddon, SystemNodeGroup } from "../constructs/eks";
 import { NginxIngress } from "../constructs/ingress";
 import { KarpenterController, KarpenterNodePools } from "../constructs/karpenter";
@@ -49,7 +49,7 @@ export class PlatformStack extends TerraformStack {
         blockSize: env.podNetwork.blockSize,
         natOutgoing: env.podNetwork.natOutgoing,
         interfaceMtu: env.podNetwork.interfaceMtu,
-        nodeCidrs: env.nodeCidrs,
+        nodeCidrs: env.nodeSegments.map((segment) => segment.cidr),
         serviceCidr: env.serviceCidr,
       });
       // The nodes exist already, NotReady until calico-node runs on them.
@@ -59,10 +59,23 @@ export class PlatformStack extends TerraformStack {
         pools: env.metallb.pools,
         l2: env.metallb.l2,
         bgp: env.metallb.bgp,
+        calicoAnnounces: env.metallb.calicoAnnounces,
+        calicoBgp: calico.bgp,
         strictArp: env.metallb.kubeProxyIpvs,
-        reservedCidrs: [...env.nodeCidrs, env.podNetwork.podCidr, env.serviceCidr],
+        nodeSegments: env.nodeSegments,
+        reservedCidrs: [env.podNetwork.podCidr, env.serviceCidr],
         dependsOn: [podNetwork.resource],
       });
+      if (env.calicoBgp) {
+        new CalicoBgp(this, "calico-bgp", {
+          calico,
+          asNumber: env.calicoBgp.asNumber,
+          peers: env.calicoBgp.peers,
+          serviceLoadBalancerCidrs: metallb.calicoAnnouncedCidrs,
+          // Calico's CRDs are there once Calico reports Available.
+          dependsOn: [podNetwork.resource],
+        });
+      }
       new NginxIngress(this, "ingress", {
         ...env.ingress,
         ...ingressDefaults,

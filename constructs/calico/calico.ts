@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { ITerraformDependable, Token } from "cdktf";
+import { Aspects, ITerraformDependable, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Ipv4Cidr, overlaps, parseCidr } from "../shared/cidr";
@@ -9,6 +9,7 @@ import { WaitForCondition } from "../shared/wait-for-condition";
 import { CalicoEncapsulation, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import type { SystemWorkload } from "../eks/system-capacity";
 import { VERSIONS } from "../versions";
+import { BgpMeshScaleCheck } from "./bgp-mesh-scale";
 
 export interface CalicoProps {
   /** How pods are networked; every mode-dependent value comes from `podNetworkTraits(mode)`. */
@@ -43,7 +44,12 @@ export interface CalicoProps {
   readonly bgp?: boolean;
   /** The VPC range (EKS); the pod pool must not overlap it. @default no check */
   readonly vpcCidr?: string;
-  /** Networks the nodes live on; the pod pool must not overlap them. @default no check */
+  /**
+   * The subnets (L2 segments) nodes sit on. The pod pool must not overlap them, and on-prem
+   * Calico takes each node's address from the interface inside one of them
+   * (`nodeAddressAutodetectionV4.cidrs`), so BGP peers on the right NIC of a multi-NIC node.
+   * @default no overlap check; the node's Kubernetes InternalIP as its address
+   */
   readonly nodeCidrs?: readonly string[];
   /** The Kubernetes service range; the pod pool must not overlap it. @default no check */
   readonly serviceCidr?: string;
@@ -58,6 +64,11 @@ export interface CalicoProps {
 }
 
 type EnabledDisabled = "Enabled" | "Disabled";
+
+/** `Installation.spec.calicoNetwork.nodeAddressAutodetectionV4`: exactly one method. */
+export type CalicoNodeAddressAutodetection =
+  | { readonly kubernetes: "NodeInternalIP" }
+  | { readonly cidrs: readonly string[] };
 
 /** One `Installation.spec.calicoNetwork.ipPools[]` entry. */
 export interface CalicoIpPoolValues {
@@ -78,6 +89,7 @@ export interface CalicoValues {
     readonly calicoNetwork: {
       readonly bgp: EnabledDisabled;
       readonly linuxDataplane: "Iptables";
+      readonly nodeAddressAutodetectionV4: CalicoNodeAddressAutodetection;
       readonly mtu?: number;
       readonly ipPools?: readonly CalicoIpPoolValues[];
     };
@@ -112,6 +124,8 @@ export class Calico extends Construct {
    */
   readonly release: Release;
   private readonly version: string;
+  /** Whether Calico runs BGP (the mode's, or the `bgp` override). */
+  readonly bgp: boolean;
 
   constructor(scope: Construct, id: string, props: CalicoProps) {
     super(scope, id);
@@ -120,6 +134,7 @@ export class Calico extends Construct {
     const blockSize = props.blockSize ?? 26;
     const interfaceMtu = props.interfaceMtu ?? DEFAULT_INTERFACE_MTU[props.platform];
     const bgp = props.bgp ?? traits.bgp;
+    this.bgp = bgp;
 
     validatePlatform(props);
     if (bgp !== traits.bgp) validateBgpOverride(props.mode, bgp);
@@ -139,6 +154,14 @@ export class Calico extends Construct {
         calicoNetwork: {
           bgp: bgp ? "Enabled" : "Disabled",
           linuxDataplane: "Iptables",
+          // The operator's default is the first interface found (on EKS: the one that can reach
+          // 8.8.8.8, which fails without a default route); on a multi-NIC node BGP then peers
+          // on the wrong network. The kubelet's InternalIP is the address the cluster knows the
+          // node by; on-prem the node segments say it outright.
+          nodeAddressAutodetectionV4:
+            !isEks && props.nodeCidrs !== undefined && props.nodeCidrs.length > 0
+              ? { cidrs: props.nodeCidrs }
+              : { kubernetes: "NodeInternalIP" },
           ...(pool !== undefined
             ? {
                 mtu: interfaceMtu - traits.mtuOverhead,
@@ -180,6 +203,10 @@ export class Calico extends Construct {
       wait: !calicoCni,
       values: [JSON.stringify(this.values)],
     });
+
+    // A full BGP mesh grows with the square of the node count: warn at synth when the stack's
+    // Karpenter node pools can outgrow it.
+    if (bgp) Aspects.of(TerraformStack.of(this)).add(new BgpMeshScaleCheck(this, props.mode));
   }
 
   /**

@@ -16,6 +16,7 @@ export const INGRESS_NGINX_CHART: ControllerChart = {
   chart: "ingress-nginx",
   version: VERSIONS.ingressNginx,
   releaseName: "ingress-nginx",
+  crdsInChart: false,
   values: (o: ResolvedIngressOptions) => ({
     controller: {
       replicaCount: o.replicas,

@@ -1,8 +1,10 @@
 import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { DataHelmTemplate } from "@cdktf/provider-helm/lib/data-helm-template";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { parseIpv4 } from "../shared/cidr";
 import { HelmValues, Platform, isDnsLabel, mergeValues } from "../shared/kubernetes";
+import { ManifestsRelease } from "../shared/manifests-release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { F5_NGINX_CHART } from "./f5-nginx";
 import { INGRESS_NGINX_CHART } from "./ingress-nginx";
@@ -86,6 +88,11 @@ const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
 export class NginxIngress extends Construct {
   readonly controller: NginxController;
   readonly release: Release;
+  /**
+   * The release holding the controller's CRDs, when its chart ships them (F5): they upgrade
+   * with the chart version, and the controller release skips them.
+   */
+  readonly crdRelease?: Release;
   /** The rendered chart values, after `valuesOverride`. */
   readonly values: HelmValues;
   readonly namespace: string;
@@ -106,16 +113,41 @@ export class NginxIngress extends Construct {
     this.className = options.className;
     this.namespace = props.namespace ?? chart.releaseName;
     this.values = mergeValues(chart.values(options), props.valuesOverride);
+    const version = props.version ?? chart.version;
+    if (chart.crdsInChart) {
+      // Helm installs a chart's crds/ once and never upgrades them, so after a version bump
+      // the custom resources would meet stale schemas. The CRDs are read out of the very chart
+      // version the controller runs (at plan time) and installed as templates of a release of
+      // their own, which Helm does upgrade.
+      const source = new DataHelmTemplate(this, "crd-source", {
+        name: `${chart.releaseName}-crds`,
+        namespace: this.namespace,
+        repository: chart.repository,
+        chart: chart.chart,
+        version,
+      });
+      this.crdRelease = new ManifestsRelease(this, "crds", {
+        releaseName: `${chart.releaseName}-crds`,
+        namespace: this.namespace,
+        documents: source.crds,
+        createNamespace: true,
+        // Clusters installed before this release have the CRDs from the controller's crds/,
+        // without Helm ownership metadata; adopt them instead of failing on "already exists".
+        takeOwnership: true,
+        dependsOn: props.dependsOn,
+      }).release;
+    }
     this.release = new Release(this, "controller", {
       name: chart.releaseName,
       repository: chart.repository,
       chart: chart.chart,
-      version: props.version ?? chart.version,
+      version,
       namespace: this.namespace,
       createNamespace: true,
       wait: true,
       values: [JSON.stringify(this.values)],
-      dependsOn: props.dependsOn,
+      ...(this.crdRelease ? { skipCrds: true } : {}),
+      dependsOn: this.crdRelease ? [this.crdRelease] : props.dependsOn,
     });
   }
 }

@@ -27,5 +27,10 @@ export interface ControllerChart {
   readonly version: string;
   /** Helm release name, also the default namespace. */
   readonly releaseName: string;
+  /**
+   * The chart ships CRDs in `crds/`, which Helm installs on first install and never upgrades.
+   * `NginxIngress` then installs them as a release of their own and the controller skips them.
+   */
+  readonly crdsInChart: boolean;
   readonly values: (options: ResolvedIngressOptions) => HelmValues;
 }

@@ -2,10 +2,12 @@ import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { Ipv4Range, overlaps, parseAddressRange, parseCidr, parseIpv4 } from "../shared/cidr";
+import { parseCidr, parseIpv4 } from "../shared/cidr";
 import { Platform, isDnsLabel } from "../shared/kubernetes";
 import { ManifestsRelease } from "../shared/manifests-release";
+import { NodeSegment, parseNodeSegments } from "../shared/node-network";
 import { VERSIONS } from "../versions";
+import { LayoutProblem, checkMetalLbLayout, formatLayoutPath } from "./layout";
 
 /** A MetalLB `IPAddressPool`. */
 export interface MetalLbPool {
@@ -25,7 +27,7 @@ export interface MetalLbPool {
 
 /** Announce pools with ARP on the node network (one `L2Advertisement`). */
 export interface MetalLbL2 {
-  /** Pools to announce. @default every pool */
+  /** Pools to announce. @default every pool Calico does not announce */
   readonly pools?: readonly string[];
   /** Node interfaces to answer ARP on. @default every interface */
   readonly interfaces?: readonly string[];
@@ -40,10 +42,23 @@ export interface MetalLbBgpPeer {
   readonly peerAddress: string;
 }
 
-/** Announce pools to BGP routers (`BGPPeer`s and one `BGPAdvertisement`). */
+/**
+ * Announce pools to BGP routers (`BGPPeer`s and one `BGPAdvertisement`). Not beside Calico's BGP:
+ * use `calicoAnnounces` there.
+ */
 export interface MetalLbBgp {
   readonly peers: readonly MetalLbBgpPeer[];
-  /** Pools to announce. @default every pool */
+  /** Pools to announce. @default every pool Calico does not announce */
+  readonly pools?: readonly string[];
+}
+
+/**
+ * Pools whose addresses Calico announces over its own BGP sessions (give their CIDRs to
+ * `CalicoBgp.serviceLoadBalancerCidrs`, see `calicoAnnouncedCidrs`). MetalLB only allocates from
+ * them: they get no advertisement, and without `l2` or `bgp` the speaker is not installed at all.
+ */
+export interface MetalLbCalicoAnnouncement {
+  /** @default every pool */
   readonly pools?: readonly string[];
 }
 
@@ -51,12 +66,30 @@ export interface MetalLbProps {
   /** MetalLB works on-prem only; `eks` is rejected (use an NLB there). */
   readonly platform: Platform;
   readonly pools: readonly MetalLbPool[];
-  /** L2 announcement. At least one of `l2` and `bgp` is required. @default none */
+  /** L2 announcement. At least one of `l2`, `bgp` and `calicoAnnounces` is required. @default none */
   readonly l2?: MetalLbL2;
-  /** BGP announcement. At least one of `l2` and `bgp` is required. @default none */
-  readonly bgp?: MetalLbBgp;
   /**
-   * Node, pod and service ranges (CIDRs) that no pool address may fall in.
+   * MetalLB's own BGP announcement; rejected when `calicoBgp` is true (use `calicoAnnounces`).
+   * @default none
+   */
+  readonly bgp?: MetalLbBgp;
+  /** Pools Calico announces; needs `calicoBgp`. @default none */
+  readonly calicoAnnounces?: MetalLbCalicoAnnouncement;
+  /**
+   * Whether Calico runs BGP on the nodes (`Calico.bgp`). MetalLB's BGP cannot run beside it:
+   * BGP allows one session per pair of hosts, so a router already peering with Calico refuses
+   * MetalLB's session, and both speakers want TCP 179 on the host network.
+   */
+  readonly calicoBgp: boolean;
+  /**
+   * The L2 segments nodes sit on. L2 pools must lie inside one (ARP only reaches the local
+   * segment) and BGP- or Calico-announced pools outside all of them; no pool may touch node
+   * addresses, gateways, or a segment's network and broadcast addresses.
+   * @default no placement check
+   */
+  readonly nodeSegments?: readonly NodeSegment[];
+  /**
+   * Other ranges (CIDRs) no pool address may fall in, such as the pod and service ranges.
    * @default no check
    */
   readonly reservedCidrs?: readonly string[];
@@ -94,6 +127,8 @@ export class MetalLb extends Construct {
   /** The pools, advertisements and peers. */
   readonly resources: ManifestsRelease;
   readonly poolNames: readonly string[];
+  /** Addresses of the pools Calico announces, for `CalicoBgp.serviceLoadBalancerCidrs`. */
+  readonly calicoAnnouncedCidrs: readonly string[];
 
   constructor(scope: Construct, id: string, props: MetalLbProps) {
     super(scope, id);
@@ -103,15 +138,12 @@ export class MetalLb extends Construct {
           "and has no BGP to peer with; expose Services through an NLB instead",
       );
     }
-    if (!props.l2 && !props.bgp) {
-      throw new Error(
-        "MetalLbProps needs l2 or bgp (or both): without an advertisement no address is reachable",
-      );
-    }
-    validatePools(props);
+    validateAnnouncers(props);
+    const { l2Pools, bgpPools, calicoPools } = validateLayout(props);
     this.poolNames = props.pools.map((p) => p.name);
-    const l2Pools = resolveAdvertisedPools("l2.pools", props.l2?.pools, this.poolNames);
-    const bgpPools = resolveAdvertisedPools("bgp.pools", props.bgp?.pools, this.poolNames);
+    this.calicoAnnouncedCidrs = props.pools
+      .filter((p) => calicoPools.includes(p.name))
+      .flatMap((p) => p.addresses);
     if (props.bgp?.peers.length === 0) {
       throw new Error("MetalLbProps.bgp.peers is empty; list at least one router to peer with");
     }
@@ -147,6 +179,11 @@ export class MetalLb extends Construct {
       createNamespace: false,
       // The resources below need the CRDs and the validating webhook up first.
       wait: true,
+      // The speaker only announces; when Calico announces every pool it would open BGP
+      // sessions of its own beside Calico's, so MetalLB runs as an allocator only.
+      ...(props.l2 || props.bgp
+        ? {}
+        : { values: [JSON.stringify({ speaker: { enabled: false } })] }),
       dependsOn: [namespace],
     });
 
@@ -201,80 +238,55 @@ export class MetalLb extends Construct {
   }
 }
 
-function validatePools(props: MetalLbProps): void {
-  if (props.pools.length === 0) {
-    throw new Error("MetalLbProps.pools is empty; define at least one address pool");
+function validateAnnouncers(props: MetalLbProps): void {
+  if (!props.l2 && !props.bgp && !props.calicoAnnounces) {
+    throw new Error(
+      "MetalLbProps needs l2, bgp or calicoAnnounces: without an announcement no address is reachable",
+    );
   }
+  if (props.bgp && props.calicoBgp) {
+    throw new Error(
+      "MetalLbProps.bgp cannot run beside Calico's BGP (calicoBgp is true): BGP allows one " +
+        "session per pair of hosts, so routers refuse MetalLB's session next to Calico's, and " +
+        "both want TCP 179 on the nodes; let Calico announce the pools instead (calicoAnnounces, " +
+        "with CalicoBgp peers and serviceLoadBalancerCidrs), or use l2",
+    );
+  }
+  if (props.calicoAnnounces && !props.calicoBgp) {
+    throw new Error(
+      "MetalLbProps.calicoAnnounces needs Calico to run BGP (calicoBgp is false); use a BGP " +
+        "pod network mode, or announce the pools with l2 or bgp",
+    );
+  }
+}
+
+/** Checks pools against each other, the node segments and reserved ranges; returns who announces what. */
+function validateLayout(props: MetalLbProps) {
+  const fail = (prefix: readonly string[], problem: LayoutProblem): never => {
+    const path = formatLayoutPath([...prefix, ...problem.path]);
+    throw new Error(`MetalLbProps.${path} ${problem.message}`);
+  };
+  const segments = props.nodeSegments ? parseNodeSegments(props.nodeSegments) : undefined;
+  if (segments?.problems[0]) fail(["nodeSegments"], segments.problems[0]);
   const reserved = (props.reservedCidrs ?? []).map((text, i) => {
-    const cidr = parseCidr(text);
-    if (!cidr) {
+    const range = parseCidr(text);
+    if (!range) {
       throw new Error(
         `MetalLbProps.reservedCidrs[${i}] must be an IPv4 CIDR such as 10.96.0.0/12; got "${text}"`,
       );
     }
-    return cidr;
+    return { label: `reserved range ${text}`, range };
   });
-  const seenNames = new Set<string>();
-  const seen: { field: string; text: string; range: Ipv4Range }[] = [];
-  props.pools.forEach((pool, i) => {
-    if (!isDnsLabel(pool.name)) {
-      throw new Error(
-        `MetalLbProps.pools[${i}].name must be lowercase letters, digits and hyphens (a DNS label); got "${pool.name}"`,
-      );
-    }
-    if (seenNames.has(pool.name)) {
-      throw new Error(
-        `MetalLbProps.pools[${i}].name "${pool.name}" is used twice; name each pool once`,
-      );
-    }
-    seenNames.add(pool.name);
-    if (pool.addresses.length === 0) {
-      throw new Error(`MetalLbProps.pools[${i}].addresses is empty; list at least one range`);
-    }
-    pool.addresses.forEach((text, j) => {
-      const field = `pools[${i}].addresses[${j}]`;
-      const range = parseAddressRange(text);
-      if (!range) {
-        throw new Error(
-          `MetalLbProps.${field} must be a CIDR (192.168.10.240/28) or an ascending range ` +
-            `(192.168.10.240-192.168.10.250); got "${text}"`,
-        );
-      }
-      const clash = seen.find((other) => overlaps(other.range, range));
-      if (clash) {
-        throw new Error(
-          `MetalLbProps.${field} ${text} overlaps ${clash.field} ${clash.text}; pools must be disjoint`,
-        );
-      }
-      const reservedClash = reserved.find((cidr) => overlaps(cidr, range));
-      if (reservedClash) {
-        throw new Error(
-          `MetalLbProps.${field} ${text} overlaps reserved range ${reservedClash.cidr}; ` +
-            `pick addresses outside the node, pod and service ranges`,
-        );
-      }
-      seen.push({ field, text, range });
-    });
+  const layout = checkMetalLbLayout({
+    pools: props.pools,
+    l2: props.l2,
+    bgp: props.bgp,
+    calicoAnnounces: props.calicoAnnounces,
+    segments: segments?.parsed,
+    reserved,
   });
-}
-
-function resolveAdvertisedPools(
-  field: string,
-  named: readonly string[] | undefined,
-  poolNames: readonly string[],
-): readonly string[] {
-  if (named === undefined) return poolNames;
-  if (named.length === 0) {
-    throw new Error(`MetalLbProps.${field} is empty; omit it to announce every pool`);
-  }
-  const unknown = named.filter((name) => !poolNames.includes(name));
-  if (unknown.length > 0) {
-    throw new Error(
-      `MetalLbProps.${field} names unknown pool(s) ${unknown.join(", ")}; ` +
-        `defined pools: ${poolNames.join(", ")}`,
-    );
-  }
-  return named;
+  if (layout.problems[0]) fail([], layout.problems[0]);
+  return layout;
 }
 
 function validatePeer(peer: MetalLbBgpPeer, i: number): void {

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
+import { AssetType, Fn, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 
@@ -7,8 +7,26 @@ export interface ManifestsReleaseProps {
   /** Helm release name; unique in its namespace. */
   readonly releaseName: string;
   readonly namespace: string;
-  /** Complete Kubernetes objects (apiVersion, kind, metadata, ...), rendered in order. */
-  readonly manifests: readonly object[];
+  /**
+   * Complete Kubernetes objects (apiVersion, kind, metadata, ...), rendered in order.
+   * @default none (then `documents` is required)
+   */
+  readonly manifests?: readonly object[];
+  /**
+   * YAML documents rendered verbatim after `manifests`: objects known only at plan time, such as
+   * the CRDs a `helm_template` data source reads out of a chart (`DataHelmTemplate.crds`, a list
+   * token).
+   * @default none
+   */
+  readonly documents?: string[];
+  /** Create the namespace when it does not exist yet. @default false */
+  readonly createNamespace?: boolean;
+  /**
+   * Adopt objects that exist without Helm ownership metadata, for example CRDs an earlier
+   * release installed from its chart's `crds/` directory.
+   * @default false
+   */
+  readonly takeOwnership?: boolean;
   /** Usually the release that installs the CRDs and webhooks these objects need. */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -21,10 +39,13 @@ export interface ManifestsReleaseProps {
  */
 export class ManifestsRelease extends Construct {
   readonly release: Release;
+  /** The objects passed in `manifests`, for checks that read them (tokens unresolved). */
+  readonly manifests: readonly object[];
 
   constructor(scope: Construct, id: string, props: ManifestsReleaseProps) {
     super(scope, id);
-    if (props.manifests.length === 0) {
+    this.manifests = props.manifests ?? [];
+    if (this.manifests.length === 0 && props.documents === undefined) {
       throw new Error(
         `${this.node.path}: manifests is empty; pass at least one object or omit the release`,
       );
@@ -37,10 +58,17 @@ export class ManifestsRelease extends Construct {
       name: props.releaseName,
       namespace: props.namespace,
       chart: chart.path,
-      values: [JSON.stringify({ manifests: props.manifests })],
+      // Objects known at synth stay a plain JSON document (the policy pack reads them); plan-time
+      // documents go into a second values document, merged over the first by Helm.
+      values: [
+        ...(this.manifests.length > 0 ? [JSON.stringify({ manifests: this.manifests })] : []),
+        ...(props.documents !== undefined ? [Fn.jsonencode({ documents: props.documents })] : []),
+      ],
       wait: true,
       atomic: true,
       maxHistory: 5,
+      ...(props.createNamespace ? { createNamespace: true } : {}),
+      ...(props.takeOwnership ? { takeOwnership: true } : {}),
       dependsOn: props.dependsOn,
     });
   }

@@ -3,7 +3,6 @@
  * field a user has to change, with the change to make.
  */
 import {
-  Ipv4Range,
   contains,
   formatIpv4,
   overlaps,
@@ -12,7 +11,9 @@ import {
   parseIpv4,
 } from "../../constructs/shared/cidr";
 import { checkSystemCapacity } from "../../constructs/eks/system-capacity";
+import { checkMetalLbLayout } from "../../constructs/metallb/layout";
 import { planSubnets } from "../../constructs/network/subnet-plan";
+import { parseNodeSegments } from "../../constructs/shared/node-network";
 import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
@@ -238,83 +239,61 @@ function checkSystemNodes(env: EksEnvironment, report: Report): void {
 }
 
 function checkOnprem(env: OnpremEnvironment, report: Report): void {
-  if (env.podNetwork.mode === "policy-only") {
+  const { mode } = env.podNetwork;
+  if (mode === "policy-only") {
     report(
       ["podNetwork", "mode"],
       '"policy-only" keeps the AWS VPC CNI for pod networking, which exists only on EKS; choose a Calico mode such as "direct"',
     );
   }
 
-  if (podNetworkTraits(env.podNetwork.mode).singleSubnetOnly && env.nodeCidrs.length > 1) {
+  if (podNetworkTraits(mode).singleSubnetOnly && env.nodeSegments.length > 1) {
     report(
       ["podNetwork", "mode"],
-      `"${env.podNetwork.mode}" needs every node in one L2 subnet, but nodeCidrs lists ${env.nodeCidrs.length}; ` +
+      `"${mode}" needs every node in one L2 subnet, but nodeSegments lists ${env.nodeSegments.length}; ` +
         'use "ipip-cross-subnet" or "vxlan-cross-subnet", or put the nodes in one subnet',
     );
   }
 
-  const nodeRanges = env.nodeCidrs
-    .map((c) => parseCidr(c))
-    .filter((r): r is NonNullable<typeof r> => !!r);
+  const segments = parseNodeSegments(env.nodeSegments);
+  for (const problem of segments.problems)
+    report(["nodeSegments", ...problem.path], problem.message);
   const pod = parseCidr(env.podNetwork.podCidr);
   const service = parseCidr(env.serviceCidr);
-  nodeRanges.forEach((node, i) => {
-    if (pod && overlaps(pod, node)) {
+  for (const { index, cidr } of segments.parsed) {
+    if (pod && overlaps(pod, cidr)) {
       report(
         ["podNetwork", "podCidr"],
-        `${pod.cidr} overlaps nodeCidrs[${i}] ${node.cidr}; pick a disjoint range`,
+        `${pod.cidr} overlaps nodeSegments[${index}] ${cidr.cidr}; pick a disjoint range`,
       );
     }
-    if (service && overlaps(service, node)) {
+    if (service && overlaps(service, cidr)) {
       report(
         ["serviceCidr"],
-        `${service.cidr} overlaps nodeCidrs[${i}] ${node.cidr}; pick a disjoint range`,
+        `${service.cidr} overlaps nodeSegments[${index}] ${cidr.cidr}; pick a disjoint range`,
       );
     }
-  });
+  }
+
+  checkBgpSpeakers(env, report);
 
   const { metallb } = env;
-  const reserved: { label: string; range: Ipv4Range }[] = [
-    ...nodeRanges.map((range, i) => ({ label: `nodeCidrs[${i}] ${range.cidr}`, range })),
-    ...(pod ? [{ label: `podNetwork.podCidr ${pod.cidr}`, range: pod }] : []),
-    ...(service ? [{ label: `serviceCidr ${service.cidr}`, range: service }] : []),
-  ];
-  const claimed: { label: string; range: Ipv4Range }[] = [];
-  const poolNames = new Set<string>();
-  metallb.pools.forEach((pool, p) => {
-    if (poolNames.has(pool.name)) {
-      report(
-        ["metallb", "pools", p, "name"],
-        `"${pool.name}" is used twice; pool names must be unique`,
-      );
-    }
-    poolNames.add(pool.name);
-    pool.addresses.forEach((text, a) => {
-      const range = parseAddressRange(text);
-      if (!range) return;
-      const path = ["metallb", "pools", p, "addresses", a];
-      for (const other of [...reserved, ...claimed]) {
-        if (overlaps(range, other.range)) {
-          report(path, `${text} overlaps ${other.label}; give MetalLB addresses nothing else uses`);
-        }
-      }
-      claimed.push({ label: `metallb.pools[${p}].addresses[${a}] ${text}`, range });
-    });
+  if (!metallb.l2 && !metallb.bgp && !metallb.calicoAnnounces) {
+    report(["metallb"], "announces nothing: add l2, bgp or calicoAnnounces");
+  }
+  const layout = checkMetalLbLayout({
+    pools: metallb.pools,
+    l2: metallb.l2,
+    bgp: metallb.bgp,
+    calicoAnnounces: metallb.calicoAnnounces,
+    segments: segments.parsed,
+    reserved: [
+      ...(pod ? [{ label: `podNetwork.podCidr ${pod.cidr}`, range: pod }] : []),
+      ...(service ? [{ label: `serviceCidr ${service.cidr}`, range: service }] : []),
+    ],
   });
-
-  if (!metallb.l2 && !metallb.bgp) {
-    report(["metallb"], "announces nothing: add an l2 advertisement or bgp peers");
-  }
-  for (const kind of ["l2", "bgp"] as const) {
-    (metallb[kind]?.pools ?? []).forEach((name, i) => {
-      if (!poolNames.has(name)) {
-        report(
-          ["metallb", kind, "pools", i],
-          `names pool "${name}", which metallb.pools does not define`,
-        );
-      }
-    });
-  }
+  for (const problem of layout.problems) report(["metallb", ...problem.path], problem.message);
+  const poolNames = new Set(metallb.pools.map((p) => p.name));
 
   const { exposure } = env.ingress;
   if (exposure.type === "metallb") {
@@ -342,4 +321,52 @@ function checkOnprem(env: OnpremEnvironment, report: Report): void {
       }
     }
   }
+}
+
+/**
+ * MetalLB's BGP and Calico's cannot share the nodes: BGP allows one session per pair of hosts,
+ * so a router peering with Calico refuses MetalLB's session, and both want TCP 179 on the node.
+ * Calico announces the LoadBalancer addresses itself instead.
+ */
+function checkBgpSpeakers(env: OnpremEnvironment, report: Report): void {
+  const { mode } = env.podNetwork;
+  const calicoRunsBgp = podNetworkTraits(mode).bgp;
+  const { metallb, calicoBgp } = env;
+  if (calicoRunsBgp && metallb.bgp) {
+    report(
+      ["metallb", "bgp"],
+      `cannot run beside Calico's BGP ("${mode}" runs it): routers accept one BGP session per ` +
+        "pair of hosts and both speakers want TCP 179 on the nodes; let Calico announce the " +
+        "pools instead (metallb.calicoAnnounces, with the routers in calicoBgp.peers), announce " +
+        'them with metallb.l2, or use "vxlan" (no Calico BGP)',
+    );
+  }
+  if (metallb.calicoAnnounces && !calicoRunsBgp) {
+    report(
+      ["metallb", "calicoAnnounces"],
+      `needs Calico to run BGP, which "${mode}" does not; use "direct" or an IPIP mode, or ` +
+        "announce the pools with metallb.l2 or metallb.bgp",
+    );
+  } else if (metallb.calicoAnnounces && !calicoBgp) {
+    report(
+      ["metallb", "calicoAnnounces"],
+      "Calico announces only to its BGP peers; list the routers in calicoBgp.peers",
+    );
+  }
+  if (calicoBgp && !calicoRunsBgp) {
+    report(
+      ["calicoBgp"],
+      `"${mode}" does not run Calico's BGP; remove calicoBgp or choose "direct" or an IPIP mode`,
+    );
+  }
+  const peerNames = new Set<string>();
+  calicoBgp?.peers.forEach((peer, i) => {
+    if (peerNames.has(peer.name)) {
+      report(
+        ["calicoBgp", "peers", i, "name"],
+        `"${peer.name}" is used twice; name each peer once`,
+      );
+    }
+    peerNames.add(peer.name);
+  });
 }

@@ -315,10 +315,15 @@ const metallbPoolSchema = z
   })
   .strict();
 
+const asNumber = z.number().int().min(1).max(4294967295);
+
 const metallbSchema = z
   .object({
     pools: z.array(metallbPoolSchema).min(1, { message: "must define at least one address pool" }),
-    /** Announce pools with ARP/NDP on the node network. */
+    /**
+     * Announce pools with ARP on the node network; they must lie inside a node segment. Without
+     * `pools`, every pool Calico does not announce.
+     */
     l2: z
       .object({
         pools: z.array(dnsLabel(63)).optional(),
@@ -327,7 +332,10 @@ const metallbSchema = z
       })
       .strict()
       .optional(),
-    /** Announce pools to BGP routers. */
+    /**
+     * Announce pools to BGP routers with MetalLB's own speaker; not in a pod network mode that
+     * runs Calico's BGP (use `calicoAnnounces`). Pools must lie outside the node segments.
+     */
     bgp: z
       .object({
         peers: z
@@ -335,8 +343,8 @@ const metallbSchema = z
             z
               .object({
                 name: dnsLabel(63),
-                myASN: z.number().int().min(1).max(4294967295),
-                peerASN: z.number().int().min(1).max(4294967295),
+                myASN: asNumber,
+                peerASN: asNumber,
                 peerAddress: ipv4,
               })
               .strict(),
@@ -344,6 +352,14 @@ const metallbSchema = z
           .min(1),
         pools: z.array(dnsLabel(63)).optional(),
       })
+      .strict()
+      .optional(),
+    /**
+     * Pools Calico announces to its BGP peers (`calicoBgp`); MetalLB only allocates from them.
+     * CIDRs only, outside the node segments. Without `pools`, every pool.
+     */
+    calicoAnnounces: z
+      .object({ pools: z.array(dnsLabel(63)).optional() })
       .strict()
       .optional(),
     /** Set when kube-proxy runs in IPVS mode, which needs `strictARP: true`. */
@@ -361,8 +377,37 @@ export const onpremEnvironmentSchema = z
         context: z.string().min(1),
       })
       .strict(),
-    /** Networks the nodes live on; pools and pod ranges must not overlap them. */
-    nodeCidrs: z.array(cidr).min(1),
+    /**
+     * The L2 segments nodes sit on and the addresses they take there. Pod and service ranges
+     * stay outside the segments; MetalLB L2 pools inside one, clear of node addresses and the
+     * gateway; BGP-announced pools outside them all.
+     */
+    nodeSegments: z
+      .array(
+        z
+          .object({
+            /** The subnet, such as 192.168.10.0/24. */
+            cidr,
+            /** Addresses nodes take in it (static ones or the DHCP scope): CIDRs or ranges. */
+            nodeAddresses: z.array(addressRange).min(1),
+            /** The segment's router, reserved like a node address. */
+            gateway: ipv4.optional(),
+          })
+          .strict(),
+      )
+      .min(1, { message: "must list the segment nodes sit on" }),
+    /** Calico's BGP sessions with the network's routers; BGP pod network modes only. */
+    calicoBgp: z
+      .object({
+        /** The nodes' AS number (Calico's default is 64512). */
+        asNumber: asNumber.default(64512),
+        /** Routers every node peers with. */
+        peers: z
+          .array(z.object({ name: dnsLabel(63), peerAddress: ipv4, asNumber }).strict())
+          .min(1, { message: "must list at least one router" }),
+      })
+      .strict()
+      .optional(),
     metallb: metallbSchema,
   })
   .strict();

@@ -203,6 +203,28 @@ describe("Calico", () => {
     });
   });
 
+  it.each(POD_NETWORK_MODES.filter((mode) => mode !== "direct"))(
+    "on EKS takes each node's address from its Kubernetes InternalIP (%s)",
+    (mode) => {
+      const { values } = render({ mode });
+      expect(values.installation.calicoNetwork.nodeAddressAutodetectionV4).toEqual({
+        kubernetes: "NodeInternalIP",
+      });
+    },
+  );
+
+  it("on-prem takes each node's address from the node segments", () => {
+    const onprem = { mode: "direct" as const, platform: "onprem" as const, vpcCidr: undefined };
+    expect(
+      render({ ...onprem, nodeCidrs: ["192.168.10.0/24", "192.168.11.0/24"] }).values.installation
+        .calicoNetwork.nodeAddressAutodetectionV4,
+    ).toEqual({ cidrs: ["192.168.10.0/24", "192.168.11.0/24"] });
+    // Without segments, the address the kubelet registered rather than the first NIC found.
+    expect(render(onprem).values.installation.calicoNetwork.nodeAddressAutodetectionV4).toEqual({
+      kubernetes: "NodeInternalIP",
+    });
+  });
+
   it("lets BGP be turned on in a VXLAN mode", () => {
     const { values } = render({ mode: "vxlan", bgp: true });
     expect(values.installation.calicoNetwork.bgp).toBe("Enabled");

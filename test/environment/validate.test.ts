@@ -10,6 +10,7 @@ import { prod } from "../../stacks/environments/prod";
 import { variant } from "../support/variant";
 import { DEFAULT_TERMINATION_GRACE_PERIOD } from "../../constructs/karpenter/node-pools";
 import { VERSIONS } from "../../constructs/versions";
+import { contains, parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
 
 function problemsOf(input: unknown): { path: string; message: string }[] {
   try {
@@ -324,6 +325,39 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
   ["unknown platform", variant(dev, { platform: "gke" }), "platform", /"eks" or "onprem"/],
 ];
 
+describe("on-prem node network", () => {
+  it("ships onprem with its L2 ingress address inside the node segment, clear of nodes and router", () => {
+    const env = parseEnvironment(onprem);
+    if (env.platform !== "onprem" || env.ingress.exposure.type !== "metallb") {
+      throw new Error("expected an on-prem environment exposed through MetalLB");
+    }
+    const address = parseIpv4(env.ingress.exposure.address ?? "")!;
+    const at = { first: address, last: address };
+    const [segment] = env.nodeSegments;
+    expect(contains(parseCidr(segment.cidr)!, at)).toBe(true);
+    expect(segment.nodeAddresses.some((a) => contains(parseAddressRange(a)!, at))).toBe(false);
+    expect(parseIpv4(segment.gateway ?? "")).not.toBe(address);
+    expect(env.metallb.l2?.pools).toEqual([env.ingress.exposure.pool]);
+  });
+
+  it("accepts Calico announcing a routed pool while MetalLB only allocates", () => {
+    const env = parseEnvironment(
+      variant(onprem, {
+        calicoBgp: { peers: [{ name: "tor", peerAddress: "192.168.10.1", asNumber: 64513 }] },
+        metallb: {
+          pools: [
+            { name: "ingress", addresses: ["192.168.10.240-192.168.10.250"] },
+            { name: "public", addresses: ["192.168.20.0/28"] },
+          ],
+          l2: { pools: ["ingress"] },
+          calicoAnnounces: { pools: ["public"] },
+        },
+      }),
+    );
+    expect(env.platform === "onprem" && env.calicoBgp?.asNumber).toBe(64512);
+  });
+});
+
 const badOnpremInputs: [string, unknown, string, RegExp][] = [
   [
     "policy-only on-prem",
@@ -333,17 +367,142 @@ const badOnpremInputs: [string, unknown, string, RegExp][] = [
   ],
   [
     "direct mode across several node subnets",
-    variant(onprem, { nodeCidrs: ["192.168.10.0/25", "192.168.20.0/24"] }),
+    variant(onprem, {
+      nodeSegments: [
+        { cidr: "192.168.10.0/24", nodeAddresses: ["192.168.10.10-192.168.10.199"] },
+        { cidr: "192.168.20.0/24", nodeAddresses: ["192.168.20.10-192.168.20.199"] },
+      ],
+    }),
     "podNetwork.mode",
-    /nodeCidrs lists 2/,
+    /nodeSegments lists 2/,
   ],
   [
-    "MetalLB pool overlapping the node range",
+    "MetalLB pool overlapping node addresses",
     variant(onprem, {
       metallb: { pools: [{ name: "ingress", addresses: ["192.168.10.100-192.168.10.130"] }] },
     }),
     "metallb.pools[0].addresses[0]",
-    /overlaps nodeCidrs\[0\] 192\.168\.10\.0\/25/,
+    /overlaps the node addresses 192\.168\.10\.10-192\.168\.10\.199 of node segment 192\.168\.10\.0\/24/,
+  ],
+  [
+    "an L2 pool off the node segment",
+    variant(onprem, {
+      metallb: { pools: [{ name: "ingress", addresses: ["192.168.11.240-192.168.11.250"] }] },
+      ingress: { exposure: { type: "metallb", pool: "ingress" } },
+    }),
+    "metallb.pools[0].addresses[0]",
+    /is announced with L2 but lies outside every node segment \(192\.168\.10\.0\/24\); ARP answers only reach the local segment/,
+  ],
+  [
+    "an L2 pool over the gateway",
+    variant(onprem, {
+      metallb: { pools: [{ name: "ingress", addresses: ["192.168.10.1-192.168.10.8"] }] },
+      ingress: { exposure: { type: "metallb", pool: "ingress" } },
+    }),
+    "metallb.pools[0].addresses[0]",
+    /overlaps the gateway 192\.168\.10\.1/,
+  ],
+  [
+    "node addresses outside their segment",
+    variant(onprem, {
+      nodeSegments: [{ cidr: "192.168.10.0/24", nodeAddresses: ["192.168.9.10-192.168.9.20"] }],
+    }),
+    "nodeSegments[0].nodeAddresses[0]",
+    /is not inside the segment 192\.168\.10\.0\/24/,
+  ],
+  [
+    "a gateway among the node addresses",
+    variant(onprem, {
+      nodeSegments: [
+        {
+          cidr: "192.168.10.0/24",
+          gateway: "192.168.10.50",
+          nodeAddresses: ["192.168.10.10-192.168.10.199"],
+        },
+      ],
+    }),
+    "nodeSegments[0].gateway",
+    /lies in the node addresses .* a node could take the router's address/,
+  ],
+  [
+    "the old nodeCidrs field",
+    { ...onprem, nodeCidrs: ["192.168.10.0/24"] },
+    "",
+    /unknown field nodeCidrs/,
+  ],
+  [
+    "MetalLB's BGP beside Calico's",
+    variant(onprem, {
+      metallb: {
+        pools: [{ name: "public", addresses: ["192.168.20.0/28"] }],
+        l2: undefined,
+        bgp: {
+          peers: [{ name: "tor", myASN: 64512, peerASN: 64513, peerAddress: "192.168.10.1" }],
+        },
+      },
+      ingress: { exposure: { type: "metallb", pool: "public" } },
+    }),
+    "metallb.bgp",
+    /cannot run beside Calico's BGP \("direct" runs it\).*let Calico announce the pools instead \(metallb\.calicoAnnounces, with the routers in calicoBgp\.peers\)/,
+  ],
+  [
+    "Calico announcements without Calico's BGP",
+    variant(onprem, {
+      podNetwork: { mode: "vxlan" },
+      metallb: { calicoAnnounces: {}, l2: undefined },
+    }),
+    "metallb.calicoAnnounces",
+    /needs Calico to run BGP, which "vxlan" does not/,
+  ],
+  [
+    "Calico announcements without routers to announce to",
+    variant(onprem, {
+      metallb: {
+        pools: [{ name: "public", addresses: ["192.168.20.0/28"] }],
+        l2: undefined,
+        calicoAnnounces: {},
+      },
+      ingress: { exposure: { type: "metallb", pool: "public" } },
+    }),
+    "metallb.calicoAnnounces",
+    /Calico announces only to its BGP peers; list the routers in calicoBgp\.peers/,
+  ],
+  [
+    "router peering in a mode without Calico BGP",
+    variant(onprem, {
+      podNetwork: { mode: "vxlan" },
+      calicoBgp: { peers: [{ name: "tor", peerAddress: "192.168.10.1", asNumber: 64513 }] },
+    }),
+    "calicoBgp",
+    /"vxlan" does not run Calico's BGP/,
+  ],
+  [
+    "a Calico-announced pool written as a range",
+    variant(onprem, {
+      calicoBgp: { peers: [{ name: "tor", peerAddress: "192.168.10.1", asNumber: 64513 }] },
+      metallb: {
+        pools: [{ name: "public", addresses: ["192.168.20.1-192.168.20.9"] }],
+        l2: undefined,
+        calicoAnnounces: {},
+      },
+      ingress: { exposure: { type: "metallb", pool: "public" } },
+    }),
+    "metallb.pools[0].addresses[0]",
+    /is a range, but Calico announces CIDRs only/,
+  ],
+  [
+    "a Calico-announced pool inside the node segment",
+    variant(onprem, {
+      calicoBgp: { peers: [{ name: "tor", peerAddress: "192.168.10.1", asNumber: 64513 }] },
+      metallb: {
+        pools: [{ name: "public", addresses: ["192.168.10.240/28"] }],
+        l2: undefined,
+        calicoAnnounces: {},
+      },
+      ingress: { exposure: { type: "metallb", pool: "public" } },
+    }),
+    "metallb.pools[0].addresses[0]",
+    /is announced over BGP but lies in node segment 192\.168\.10\.0\/24/,
   ],
   [
     "MetalLB pools overlapping each other",
@@ -356,7 +515,7 @@ const badOnpremInputs: [string, unknown, string, RegExp][] = [
       },
     }),
     "metallb.pools[1].addresses[0]",
-    /overlaps metallb\.pools\[0\]\.addresses\[0\]/,
+    /overlaps pools\[0\]\.addresses\[0\] 192\.168\.10\.240\/29; pools must be disjoint/,
   ],
   [
     "MetalLB pool overlapping the service range",
@@ -378,7 +537,7 @@ const badOnpremInputs: [string, unknown, string, RegExp][] = [
     "an L2 advertisement naming an unknown pool",
     variant(onprem, { metallb: { l2: { pools: ["public"] } } }),
     "metallb.l2.pools[0]",
-    /names pool "public", which metallb\.pools does not define/,
+    /names pool "public", but no pool has that name \(pools: ingress\)/,
   ],
   [
     "no advertisement at all",
@@ -420,7 +579,7 @@ const badOnpremInputs: [string, unknown, string, RegExp][] = [
     "pod CIDR overlapping the node range",
     variant(onprem, { podNetwork: { podCidr: "192.168.0.0/16" } }),
     "podNetwork.podCidr",
-    /overlaps nodeCidrs\[0\]/,
+    /overlaps nodeSegments\[0\] 192\.168\.10\.0\/24/,
   ],
   ["missing kubeconfig", variant(onprem, { kubeconfig: undefined }), "kubeconfig", /is required/],
   [

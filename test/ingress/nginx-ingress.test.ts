@@ -1,7 +1,7 @@
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
 import { NginxIngress, NginxIngressProps } from "../../constructs/ingress";
 import { VERSIONS } from "../../constructs/versions";
-import { onlyResource, synthConstruct, HelmRelease } from "../support/synth";
+import { resourcesOf, synthConstruct, HelmRelease, SynthJson } from "../support/synth";
 
 // Loose view of both charts' values for assertions.
 interface Values {
@@ -24,10 +24,18 @@ const onprem: NginxIngressProps = {
   exposure: { type: "metallb", address: "192.168.10.240", pool: "ingress" },
 };
 
-function render(props: NginxIngressProps): { release: HelmRelease; values: Values } {
+function render(props: NginxIngressProps): {
+  json: SynthJson;
+  release: HelmRelease;
+  values: Values;
+  crdRelease?: HelmRelease;
+} {
   const json = synthConstruct((scope) => new NginxIngress(scope, "ingress", props));
-  const release = onlyResource<HelmRelease>(json, "helm_release");
-  return { release, values: JSON.parse(release.values[0]) as Values };
+  const releases = Object.values(resourcesOf<HelmRelease>(json, "helm_release"));
+  const release = releases.find((r) => !r.name.endsWith("-crds"));
+  if (!release) throw new Error("expected the controller release");
+  const crdRelease = releases.find((r) => r.name.endsWith("-crds"));
+  return { json, release, values: JSON.parse(release.values[0]) as Values, crdRelease };
 }
 
 const LB = "service.beta.kubernetes.io/aws-load-balancer";
@@ -44,6 +52,35 @@ describe("NginxIngress with the F5 controller (default)", () => {
       create_namespace: true,
       wait: true,
     });
+  });
+
+  it("pins chart 2.7.0, the version whose values.schema.json the rendered values were checked against", () => {
+    expect(VERSIONS.f5NginxIngress).toBe("2.7.0");
+  });
+
+  it("installs the chart's CRDs as a release of their own, read from the same chart version", () => {
+    const { json, release, crdRelease } = render({ ...eks, version: "2.7.0" });
+    const templates = Object.entries(json.data?.helm_template ?? {});
+    expect(templates).toHaveLength(1);
+    const [sourceId, source] = templates[0];
+    expect(source).toMatchObject({
+      repository: "oci://ghcr.io/nginx/charts",
+      chart: "nginx-ingress",
+      version: "2.7.0",
+    });
+    expect(crdRelease).toMatchObject({
+      name: "nginx-ingress-crds",
+      namespace: "nginx-ingress",
+      create_namespace: true,
+      take_ownership: true,
+      wait: true,
+      values: [`\${jsonencode({"documents" = data.helm_template.${sourceId}.crds})}`],
+    });
+    // The project's manifests chart, shipped as an asset, renders the documents as templates.
+    expect(crdRelease?.chart).toMatch(/^assets\/ingress_crds_chart_/);
+    // The controller leaves its crds/ alone and comes after the CRDs.
+    expect(release.skip_crds).toBe(true);
+    expect(release.depends_on).toEqual([expect.stringMatching(/^helm_release\.ingress_crds_/)]);
   });
 
   it("runs two replicas with a PodDisruptionBudget outside dev", () => {
@@ -142,7 +179,7 @@ describe("NginxIngress with the community controller", () => {
   const community: NginxIngressProps = { ...eks, controller: "ingress-nginx" };
 
   it("installs the final ingress-nginx chart", () => {
-    const { release } = render(community);
+    const { json, release, crdRelease } = render(community);
     expect(release).toMatchObject({
       name: "ingress-nginx",
       repository: "https://kubernetes.github.io/ingress-nginx",
@@ -150,6 +187,10 @@ describe("NginxIngress with the community controller", () => {
       version: VERSIONS.ingressNginx,
       namespace: "ingress-nginx",
     });
+    // The community chart ships no CRDs.
+    expect(crdRelease).toBeUndefined();
+    expect(json.data?.helm_template).toBeUndefined();
+    expect(release.skip_crds).toBeUndefined();
   });
 
   it("maps replicas, PDB, IngressClass, metrics and annotations onto its values", () => {

@@ -1,7 +1,7 @@
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
 import { MetalLb, MetalLbProps } from "../../constructs/metallb";
 import { VERSIONS } from "../../constructs/versions";
-import { resourcesOf, synthConstruct, HelmRelease } from "../support/synth";
+import { resourcesOf, synthConstruct, HelmRelease, SynthJson } from "../support/synth";
 
 interface Manifest {
   apiVersion: string;
@@ -14,6 +14,7 @@ const base: MetalLbProps = {
   platform: "onprem",
   pools: [{ name: "ingress", addresses: ["192.168.10.240-192.168.10.250"] }],
   l2: {},
+  calicoBgp: false,
   reservedCidrs: ["192.168.10.0/25", "10.244.0.0/16", "10.96.0.0/12"],
 };
 
@@ -180,7 +181,11 @@ describe("MetalLb", () => {
   const pool = (name: string, ...addresses: string[]) => ({ name, addresses });
   const bad: [string, Partial<MetalLbProps>, string][] = [
     ["EKS", { platform: "eks" }, "a VPC answers ARP itself and has no BGP to peer with"],
-    ["no advertisement", { l2: undefined }, "MetalLbProps needs l2 or bgp"],
+    [
+      "no advertisement",
+      { l2: undefined },
+      "MetalLbProps needs l2, bgp or calicoAnnounces: without an announcement no address is reachable",
+    ],
     ["no pools", { pools: [] }, "MetalLbProps.pools is empty"],
     [
       "an invalid address",
@@ -220,7 +225,7 @@ describe("MetalLb", () => {
     [
       "an unknown L2 pool",
       { l2: { pools: ["ingress", "missing"] } },
-      "MetalLbProps.l2.pools names unknown pool(s) missing; defined pools: ingress",
+      `MetalLbProps.l2.pools[1] names pool "missing", but no pool has that name (pools: ingress)`,
     ],
     [
       "an unknown BGP pool",
@@ -230,12 +235,12 @@ describe("MetalLb", () => {
           pools: ["other"],
         },
       },
-      "MetalLbProps.bgp.pools names unknown pool(s) other",
+      `MetalLbProps.bgp.pools[0] names pool "other", but no pool has that name (pools: ingress)`,
     ],
     [
       "an empty L2 pool list",
       { l2: { pools: [] } },
-      "MetalLbProps.l2.pools is empty; omit it to announce every pool",
+      "MetalLbProps.l2.pools is empty; omit it to cover every pool",
     ],
     ["no BGP peers", { bgp: { peers: [] } }, "MetalLbProps.bgp.peers is empty"],
     [
@@ -250,6 +255,167 @@ describe("MetalLb", () => {
     ],
   ];
 
+  it.each(bad)("rejects %s", (_name, props, message) => {
+    expect(() => render(props)).toThrow(message);
+  });
+});
+
+describe("MetalLb beside Calico's BGP", () => {
+  const routed = { name: "public", addresses: ["192.168.20.0/28"] };
+  const ingress = { name: "ingress", addresses: ["192.168.10.240-192.168.10.250"] };
+  const tor = { name: "tor", myASN: 64512, peerASN: 64513, peerAddress: "192.168.10.1" };
+
+  it("rejects its own BGP when Calico runs BGP, and names the alternative", () => {
+    expect(() => render({ calicoBgp: true, l2: undefined, bgp: { peers: [tor] } })).toThrow(
+      /MetalLbProps\.bgp cannot run beside Calico's BGP .* one session per pair of hosts.*calicoAnnounces/,
+    );
+  });
+
+  it("only allocates from pools Calico announces: no advertisement, no speaker", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const metallb = new MetalLb(stack, "metallb", {
+      ...base,
+      calicoBgp: true,
+      pools: [routed],
+      l2: undefined,
+      calicoAnnounces: {},
+    });
+    const json = JSON.parse(Testing.synth(stack)) as SynthJson;
+    const releases = Object.values(resourcesOf<HelmRelease>(json, "helm_release"));
+    const chart = releases.find((r) => r.name === "metallb");
+    const manifests = (
+      JSON.parse(releases.find((r) => r.name === "metallb-resources")!.values[0]) as {
+        manifests: Manifest[];
+      }
+    ).manifests;
+    expect(manifests.map((m) => m.kind)).toEqual(["IPAddressPool"]);
+    expect(chart?.values.map((v) => JSON.parse(v) as unknown)).toEqual([
+      { speaker: { enabled: false } },
+    ]);
+    expect(metallb.calicoAnnouncedCidrs).toEqual(["192.168.20.0/28"]);
+  });
+
+  it("keeps announcing the other pools with L2 by default, with the speaker", () => {
+    const { chart, manifests } = render({
+      calicoBgp: true,
+      pools: [ingress, routed],
+      calicoAnnounces: { pools: ["public"] },
+    });
+    expect(byKind(manifests, "L2Advertisement")[0].spec).toEqual({ ipAddressPools: ["ingress"] });
+    expect(chart.values).toBeUndefined();
+  });
+
+  const bad: [string, Partial<MetalLbProps>, string | RegExp][] = [
+    [
+      "Calico announcements without Calico's BGP",
+      { pools: [routed], l2: undefined, calicoAnnounces: {} },
+      "MetalLbProps.calicoAnnounces needs Calico to run BGP (calicoBgp is false)",
+    ],
+    [
+      "a range in a pool Calico announces",
+      {
+        calicoBgp: true,
+        pools: [{ name: "public", addresses: ["192.168.20.1-192.168.20.9"] }],
+        l2: undefined,
+        calicoAnnounces: {},
+      },
+      "MetalLbProps.pools[0].addresses[0] 192.168.20.1-192.168.20.9 is a range, but Calico announces CIDRs only",
+    ],
+    [
+      "an L2 advertisement of a pool Calico announces",
+      {
+        calicoBgp: true,
+        pools: [ingress, routed],
+        l2: { pools: ["ingress", "public"] },
+        calicoAnnounces: { pools: ["public"] },
+      },
+      `MetalLbProps.l2.pools[1] names pool "public", which Calico announces (calicoAnnounces)`,
+    ],
+    [
+      "an L2 advertisement left with no pool",
+      { calicoBgp: true, pools: [routed], calicoAnnounces: {} },
+      "MetalLbProps.l2 covers no pool: Calico announces them all",
+    ],
+  ];
+  it.each(bad)("rejects %s", (_name, props, message) => {
+    expect(() => render(props)).toThrow(message);
+  });
+});
+
+describe("MetalLb pools on the node network", () => {
+  const nodeSegments = [
+    {
+      cidr: "192.168.10.0/24",
+      gateway: "192.168.10.1",
+      nodeAddresses: ["192.168.10.10-192.168.10.199"],
+    },
+  ];
+  const withSegments = (props: Partial<MetalLbProps>): Partial<MetalLbProps> => ({
+    nodeSegments,
+    reservedCidrs: ["10.244.0.0/16", "10.96.0.0/12"],
+    ...props,
+  });
+  const tor = { name: "tor", myASN: 64512, peerASN: 64513, peerAddress: "192.168.10.1" };
+
+  it("accepts an L2 pool inside the node segment, clear of the nodes and the router", () => {
+    const { manifests } = render(withSegments({}));
+    expect(byKind(manifests, "IPAddressPool")).toHaveLength(1);
+  });
+
+  it("accepts a BGP pool outside every node segment", () => {
+    const { manifests } = render(
+      withSegments({
+        pools: [{ name: "public", addresses: ["192.168.20.0/28"] }],
+        l2: undefined,
+        bgp: { peers: [tor] },
+      }),
+    );
+    expect(byKind(manifests, "BGPAdvertisement")).toHaveLength(1);
+  });
+
+  const pool = (...addresses: string[]) => [{ name: "ingress", addresses }];
+  const bad: [string, Partial<MetalLbProps>, string | RegExp][] = [
+    [
+      "an L2 pool off the node segment (a /25 of nodes, the address in the upper half)",
+      withSegments({
+        nodeSegments: [{ cidr: "192.168.10.0/25", nodeAddresses: ["192.168.10.0/25"] }],
+        pools: pool("192.168.10.240-192.168.10.250"),
+      }),
+      /MetalLbProps\.pools\[0\]\.addresses\[0\] 192\.168\.10\.240-192\.168\.10\.250 is announced with L2 but lies outside every node segment \(192\.168\.10\.0\/25\); ARP answers only reach the local segment/,
+    ],
+    [
+      "an L2 pool over node addresses",
+      withSegments({ pools: pool("192.168.10.190-192.168.10.210") }),
+      "MetalLbProps.pools[0].addresses[0] 192.168.10.190-192.168.10.210 overlaps the node addresses 192.168.10.10-192.168.10.199 of node segment 192.168.10.0/24",
+    ],
+    [
+      "an L2 pool over the gateway",
+      withSegments({ pools: pool("192.168.10.1-192.168.10.5") }),
+      "192.168.10.1-192.168.10.5 overlaps the gateway 192.168.10.1 of node segment 192.168.10.0/24",
+    ],
+    [
+      "an L2 pool holding the broadcast address",
+      withSegments({ pools: pool("192.168.10.240/28") }),
+      "overlaps the broadcast address 192.168.10.255 of node segment 192.168.10.0/24",
+    ],
+    [
+      "a BGP pool inside a node segment",
+      withSegments({ l2: undefined, bgp: { peers: [tor] } }),
+      /MetalLbProps\.pools\[0\]\.addresses\[0\] .* is announced over BGP but lies in node segment 192\.168\.10\.0\/24: hosts on that segment treat it as on-link/,
+    ],
+    [
+      "a pool announced with both L2 and BGP",
+      withSegments({ bgp: { peers: [tor] } }),
+      `MetalLbProps.pools[0] "ingress" is announced both with L2`,
+    ],
+    [
+      "node addresses outside their segment",
+      withSegments({
+        nodeSegments: [{ cidr: "192.168.10.0/24", nodeAddresses: ["192.168.11.0/25"] }],
+      }),
+      "MetalLbProps.nodeSegments[0].nodeAddresses[0] 192.168.11.0/25 is not inside the segment 192.168.10.0/24",
+    ],
+  ];
   it.each(bad)("rejects %s", (_name, props, message) => {
     expect(() => render(props)).toThrow(message);
   });

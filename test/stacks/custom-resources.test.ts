@@ -49,12 +49,15 @@ function releases(json: StackJson): Resource[] {
   return Object.values(json.resource?.helm_release ?? {});
 }
 
-/** Objects a project-chart release (`manifests` values) installs. */
+/**
+ * Objects a project-chart release (`manifests` values) installs. Values that are not JSON are
+ * `jsonencode(...)` of plan-time documents (CRDs read from a chart), not custom resources.
+ */
 function renderedManifests(release: Resource): { kind: string }[] {
   const values = (release.values as string[] | undefined) ?? [];
-  return values.flatMap(
-    (v) => (JSON.parse(v) as { manifests?: { kind: string }[] }).manifests ?? [],
-  );
+  return values
+    .filter((v) => v.startsWith("{"))
+    .flatMap((v) => (JSON.parse(v) as { manifests?: { kind: string }[] }).manifests ?? []);
 }
 
 describe.each(platformStacks)("%s", (stack) => {

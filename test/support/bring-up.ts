@@ -65,6 +65,8 @@ const MANIFEST_RELEASES: Record<string, Requirements> = {
   },
   "metallb-resources": { needs: ["metallb"], provides: ["load-balancer-addresses"] },
   "calico-bgp": { needs: ["calico-crds", "pod-network"], provides: ["load-balancer-addresses"] },
+  // F5's CRDs as templates of the project chart (so Helm upgrades them); no pods, no webhook.
+  "nginx-ingress-crds": { needs: ["cluster"], provides: ["ingress-crds"] },
 };
 
 /** Charts that run pods: with `wait`, Helm holds until they are ready. */
@@ -85,7 +87,7 @@ const CHARTS: Record<string, (wait: boolean, traits: BringUpTraits) => Requireme
   metallb: () => ({ needs: ["nodes", "pod-network"], provides: ["metallb"] }),
   // Helm's wait holds until the controller runs and its LoadBalancer Service has an address.
   "nginx-ingress": () => ({
-    needs: ["nodes", "pod-network", "load-balancer-addresses"],
+    needs: ["ingress-crds", "nodes", "pod-network", "load-balancer-addresses"],
     provides: [],
   }),
   "ingress-nginx": () => ({

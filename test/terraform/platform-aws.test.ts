@@ -17,22 +17,27 @@ type Json = Record<string, unknown>;
  */
 function withoutUnavailableProviders(json: Json): Json {
   const dropped = new Set<string>();
-  const resources: Json = {};
-  for (const [type, byName] of Object.entries((json.resource ?? {}) as Record<string, Json>)) {
-    if (UNAVAILABLE_PROVIDERS.some((p) => type.startsWith(`${p}_`))) {
-      for (const name of Object.keys(byName)) dropped.add(`${type}.${name}`);
-    } else {
-      resources[type] = byName;
+  const keep = (block: unknown, prefix: string): Json => {
+    const kept: Json = {};
+    for (const [type, byName] of Object.entries((block ?? {}) as Record<string, Json>)) {
+      if (UNAVAILABLE_PROVIDERS.some((p) => type.startsWith(`${p}_`))) {
+        for (const name of Object.keys(byName)) dropped.add(`${prefix}${type}.${name}`);
+      } else {
+        kept[type] = byName;
+      }
     }
-  }
-  for (const byName of Object.values(resources) as Json[]) {
+    return kept;
+  };
+  const resources = keep(json.resource, "");
+  const data = keep(json.data, "data.");
+  for (const byName of [...Object.values(resources), ...Object.values(data)] as Json[]) {
     for (const body of Object.values(byName) as Json[]) {
       if (Array.isArray(body.depends_on)) {
         body.depends_on = (body.depends_on as string[]).filter((d) => !dropped.has(d));
       }
     }
   }
-  const serialized = JSON.stringify(resources);
+  const serialized = JSON.stringify([resources, data]);
   for (const address of dropped) {
     if (serialized.includes(`\${${address}.`)) {
       throw new Error(`a kept resource refers to ${address}; the projection cannot validate it`);
@@ -51,11 +56,13 @@ function withoutUnavailableProviders(json: Json): Json {
   const projected: Json = { ...json, terraform: { ...terraform } };
   delete projected.provider;
   delete projected.resource;
+  delete projected.data;
   delete (projected.terraform as Json).required_providers;
   return {
     ...projected,
     ...unlessEmpty("provider", providers),
     ...unlessEmpty("resource", resources),
+    ...unlessEmpty("data", data),
     terraform: { ...(projected.terraform as Json), ...unlessEmpty("required_providers", required) },
   };
 }
