@@ -32,6 +32,20 @@ export function kubernetesProviders(scope: Construct, access: ClusterAccess): vo
     });
     return;
   }
+  const exec = eksTokenExec(access);
+  const host = access.endpoint;
+  const clusterCaCertificate = Fn.base64decode(access.certificateAuthorityData);
+  new KubernetesProvider(scope, "kubernetes", { host, clusterCaCertificate, exec: [exec] });
+  new HelmProvider(scope, "helm", { kubernetes: { host, clusterCaCertificate, exec } });
+}
+
+/**
+ * The kubeconfig `exec` credential plugin that fetches a short-lived EKS token with the AWS CLI.
+ * The platform stack's providers and the day-2 tools (doctor, netbench) authenticate the same way.
+ */
+export function eksTokenExec(
+  access: Pick<Extract<ClusterAccess, { kind: "eks" }>, "clusterName" | "region" | "roleArn">,
+): { apiVersion: string; command: string; args: string[] } {
   const args = [
     "eks",
     "get-token",
@@ -41,9 +55,5 @@ export function kubernetesProviders(scope: Construct, access: ClusterAccess): vo
     access.region,
   ];
   if (access.roleArn) args.push("--role-arn", access.roleArn);
-  const exec = { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args };
-  const host = access.endpoint;
-  const clusterCaCertificate = Fn.base64decode(access.certificateAuthorityData);
-  new KubernetesProvider(scope, "kubernetes", { host, clusterCaCertificate, exec: [exec] });
-  new HelmProvider(scope, "helm", { kubernetes: { host, clusterCaCertificate, exec } });
+  return { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args };
 }

@@ -3,7 +3,13 @@ import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Ipv4Cidr, overlaps, parseCidr } from "../shared/cidr";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
-import { CalicoEncapsulation, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import {
+  CalicoEncapsulation,
+  DEFAULT_INTERFACE_MTU,
+  PodNetworkMode,
+  podMtu,
+  podNetworkTraits,
+} from "../shared/pod-network";
 import { VERSIONS } from "../versions";
 
 export interface CalicoProps {
@@ -91,8 +97,6 @@ export const CALICO_CHART = {
   namespace: "tigera-operator",
 } as const;
 
-const DEFAULT_INTERFACE_MTU: Record<Platform, number> = { eks: 9001, onprem: 1500 };
-
 /**
  * Calico through the tigera-operator chart: the CNI with an IP pool in every mode but
  * policy-only, where it only enforces NetworkPolicy next to the AWS VPC CNI. The chart renders
@@ -132,7 +136,7 @@ export class Calico extends Construct {
           linuxDataplane: "Iptables",
           ...(pool !== undefined
             ? {
-                mtu: interfaceMtu - traits.mtuOverhead,
+                mtu: podMtu(props.mode, interfaceMtu),
                 ipPools: [
                   {
                     name: "default-ipv4-ippool",
