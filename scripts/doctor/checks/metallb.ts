@@ -181,8 +181,8 @@ interface KubeProxyConfiguration {
 export const metallbStrictArp: DoctorCheck = {
   id: "metallb.strict-arp",
   description: "kube-proxy in IPVS mode has strictARP on, which MetalLB's L2 announcements need.",
-  appliesTo: (ctx) =>
-    onPrem(ctx) && ctx.env.platform === "onprem" && ctx.env.metallb.l2 !== undefined,
+  // strictARP matters to L2 announcements only; BGP announcements do not use ARP.
+  appliesTo: ({ env }) => env.platform === "onprem" && env.metallb.l2 !== undefined,
   run: ({ env, cluster }) => {
     if (env.platform !== "onprem") return [];
     const text = cluster.metallb?.kubeProxy?.data?.["config.conf"];
