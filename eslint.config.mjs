@@ -3,7 +3,13 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "cdktf.out/", "coverage/", "constructs/karpenter/models/generated/"],
+    ignores: [
+      "node_modules/",
+      "cdktf.out/",
+      "coverage/",
+      "constructs/karpenter/models/generated/",
+      "scripts/lib/cluster/generated/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
