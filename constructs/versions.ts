@@ -50,3 +50,21 @@ export const VERSIONS = {
   /** Chart `ingress-nginx`: the community project's final release (retired March 2026). */
   ingressNginx: "4.15.1",
 } as const;
+
+/** The pinned charts (every `VERSIONS` entry but Kubernetes and the AMI table). */
+export type ChartName = Exclude<keyof typeof VERSIONS, "kubernetes" | "al2023Ami">;
+
+/**
+ * What a version of each chart looks like: the major line the constructs' values are written for,
+ * with or without the `v` its repository uses. A construct's `version` prop must match; anything
+ * past the pinned version is the caller's to check against the chart's values.
+ */
+export const CHART_VERSION_FORMATS: Readonly<
+  Record<ChartName, { readonly label: string; readonly pattern: RegExp }>
+> = {
+  calico: { label: "tigera-operator v3.x", pattern: /^v3\.\d+\.\d+$/ },
+  karpenter: { label: "Karpenter 1.x", pattern: /^1\.\d+\.\d+$/ },
+  metallb: { label: "MetalLB 0.x", pattern: /^0\.\d+\.\d+$/ },
+  f5NginxIngress: { label: "F5 nginx-ingress 2.x", pattern: /^2\.\d+\.\d+$/ },
+  ingressNginx: { label: "ingress-nginx 4.x", pattern: /^4\.\d+\.\d+$/ },
+};

@@ -1,9 +1,9 @@
-import { ITerraformDependable, Token } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { parseAddressRange, parseCidr, parseIpv4 } from "../shared/cidr";
-import { assertDnsLabel } from "../shared/kubernetes";
 import { ManifestsRelease } from "../shared/manifests-release";
+import { parseProps } from "../shared/validation/parse-props";
 import { CALICO_CHART, Calico } from "./calico";
+import { calicoBgpPropsSchema } from "./props";
 
 /** A router every node peers with (a global `BGPPeer`). */
 export interface CalicoBgpPeer {
@@ -40,8 +40,6 @@ export interface CalicoBgpProps {
 /** The `crd.projectcalico.org/v1` objects this construct renders. */
 export const CALICO_CRD_API = "crd.projectcalico.org/v1";
 
-const DEFAULT_AS_NUMBER = 64512;
-
 /**
  * Calico's cluster BGP settings, which the tigera-operator chart does not render: the
  * `BGPConfiguration` named `default` (AS number, node-to-node mesh, LoadBalancer addresses to
@@ -59,18 +57,8 @@ export class CalicoBgp extends Construct {
 
   constructor(scope: Construct, id: string, props: CalicoBgpProps) {
     super(scope, id);
-    if (!props.calico.bgp) {
-      throw new Error(
-        "CalicoBgpProps.calico does not run BGP, so nothing would use these settings; choose a " +
-          'BGP pod network mode ("direct", "ipip", "ipip-cross-subnet") or set CalicoProps.bgp',
-      );
-    }
-    const asNumber = props.asNumber ?? DEFAULT_AS_NUMBER;
-    validateAsNumber("CalicoBgpProps.asNumber", asNumber);
-    const peers = props.peers ?? [];
-    validatePeers(peers);
-    const cidrs = props.serviceLoadBalancerCidrs ?? [];
-    cidrs.forEach(validateServiceCidr);
+    const p = parseProps(calicoBgpPropsSchema, props, "CalicoBgpProps", this);
+    const { asNumber, peers, serviceLoadBalancerCidrs: cidrs } = p;
 
     const manifests: object[] = [
       {
@@ -96,39 +84,7 @@ export class CalicoBgp extends Construct {
       releaseName: "calico-bgp",
       namespace: CALICO_CHART.namespace,
       manifests,
-      dependsOn: props.dependsOn,
+      dependsOn: p.dependsOn,
     });
   }
-}
-
-function validateAsNumber(where: string, asn: number): void {
-  if (!Number.isInteger(asn) || asn < 1 || asn > 4294967295) {
-    throw new Error(`${where} must be an integer from 1 to 4294967295; got ${asn}`);
-  }
-}
-
-function validatePeers(peers: readonly CalicoBgpPeer[]): void {
-  const names = new Set<string>();
-  peers.forEach((peer, i) => {
-    const where = `CalicoBgpProps.peers[${i}]`;
-    assertDnsLabel(`${where}.name`, peer.name);
-    if (names.has(peer.name)) {
-      throw new Error(`${where}.name "${peer.name}" is used twice; name each peer once`);
-    }
-    names.add(peer.name);
-    if (!Token.isUnresolved(peer.peerAddress) && parseIpv4(peer.peerAddress) === undefined) {
-      throw new Error(`${where}.peerAddress must be an IPv4 address; got "${peer.peerAddress}"`);
-    }
-    validateAsNumber(`${where}.asNumber`, peer.asNumber);
-  });
-}
-
-function validateServiceCidr(text: string, i: number): void {
-  if (Token.isUnresolved(text) || parseCidr(text)) return;
-  const where = `CalicoBgpProps.serviceLoadBalancerCidrs[${i}]`;
-  throw new Error(
-    parseAddressRange(text)
-      ? `${where} is the range "${text}", but serviceLoadBalancerIPs takes CIDRs only; write it as CIDR blocks such as 192.168.20.0/28`
-      : `${where} must be an IPv4 CIDR with no host bits set, such as 192.168.20.0/28; got "${text}"`,
-  );
 }

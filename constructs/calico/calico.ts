@@ -1,21 +1,15 @@
 import { createHash } from "crypto";
-import { Aspects, ITerraformDependable, TerraformStack, Token } from "cdktf";
+import { Aspects, ITerraformDependable, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { Ipv4Cidr, overlaps, parseCidr } from "../shared/cidr";
 import type { ClusterAccess } from "../shared/cluster-access";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
 import { WaitForCondition } from "../shared/wait-for-condition";
-import {
-  CalicoEncapsulation,
-  DEFAULT_INTERFACE_MTU,
-  PodNetworkMode,
-  podMtu,
-  podNetworkTraits,
-} from "../shared/pod-network";
+import { CalicoEncapsulation, PodNetworkMode, podMtu, podNetworkTraits } from "../shared/pod-network";
+import { parseProps } from "../shared/validation/parse-props";
 import type { SystemWorkload } from "../eks/system-capacity";
-import { VERSIONS } from "../versions";
 import { BgpMeshScaleCheck } from "./bgp-mesh-scale";
+import { calicoPropsSchema } from "./props";
 
 export interface CalicoProps {
   /** How pods are networked; every mode-dependent value comes from `podNetworkTraits(mode)`. */
@@ -133,49 +127,38 @@ export class Calico extends Construct {
 
   constructor(scope: Construct, id: string, props: CalicoProps) {
     super(scope, id);
-    const traits = podNetworkTraits(props.mode);
+    const p = parseProps(calicoPropsSchema, props, "CalicoProps", this);
+    const traits = podNetworkTraits(p.mode);
     const calicoCni = traits.cni === "calico";
-    const blockSize = props.blockSize ?? 26;
-    const interfaceMtu = props.interfaceMtu ?? DEFAULT_INTERFACE_MTU[props.platform];
-    const bgp = props.bgp ?? traits.bgp;
-    this.bgp = bgp;
+    this.bgp = p.bgp;
 
-    validatePlatform(props);
-    if (bgp !== traits.bgp) validateBgpOverride(props.mode, bgp);
-    if (!Number.isInteger(interfaceMtu) || interfaceMtu < 1280 || interfaceMtu > 9216) {
-      throw new Error(
-        `CalicoProps.interfaceMtu must be an integer from 1280 to 9216; got ${interfaceMtu}`,
-      );
-    }
-    const pool = calicoCni ? validatePool(props, blockSize) : undefined;
-
-    const isEks = props.platform === "eks";
+    const isEks = p.platform === "eks";
     const rendered: CalicoValues = {
       installation: {
         // EKS defaults the CNI to AmazonVPC, so the type is always stated.
         ...(isEks ? { kubernetesProvider: "EKS" as const } : {}),
         cni: { type: calicoCni ? "Calico" : "AmazonVPC" },
         calicoNetwork: {
-          bgp: bgp ? "Enabled" : "Disabled",
+          bgp: p.bgp ? "Enabled" : "Disabled",
           linuxDataplane: "Iptables",
           // The operator's default is the first interface found (on EKS: the one that can reach
           // 8.8.8.8, which fails without a default route); on a multi-NIC node BGP then peers
           // on the wrong network. The kubelet's InternalIP is the address the cluster knows the
           // node by; on-prem the node segments say it outright.
           nodeAddressAutodetectionV4:
-            !isEks && props.nodeCidrs !== undefined && props.nodeCidrs.length > 0
-              ? { cidrs: props.nodeCidrs }
+            !isEks && p.nodeCidrs !== undefined && p.nodeCidrs.length > 0
+              ? { cidrs: p.nodeCidrs }
               : { kubernetes: "NodeInternalIP" },
-          ...(pool !== undefined
+          ...(calicoCni && p.podCidr !== undefined
             ? {
-                mtu: podMtu(props.mode, interfaceMtu),
+                mtu: podMtu(p.mode, p.interfaceMtu),
                 ipPools: [
                   {
                     name: "default-ipv4-ippool",
-                    cidr: pool,
+                    cidr: p.podCidr,
                     encapsulation: traits.encapsulation as CalicoEncapsulation,
-                    natOutgoing: (props.natOutgoing ?? true) ? "Enabled" : "Disabled",
-                    blockSize,
+                    natOutgoing: p.natOutgoing ? "Enabled" : "Disabled",
+                    blockSize: p.blockSize,
                     nodeSelector: "all()",
                   },
                 ],
@@ -190,9 +173,9 @@ export class Calico extends Construct {
         ? { defaultFelixConfiguration: { enabled: true, awsSrcDstCheck: "Disable" } as const }
         : {}),
     };
-    this.values = mergeValues(rendered, props.valuesOverride);
+    this.values = mergeValues(rendered, p.valuesOverride);
 
-    this.version = props.version ?? VERSIONS.calico;
+    this.version = p.version;
     this.release = new Release(this, "operator", {
       name: "calico",
       repository: CALICO_CHART.repository,
@@ -210,7 +193,7 @@ export class Calico extends Construct {
 
     // A full BGP mesh grows with the square of the node count: warn at synth when the stack's
     // Karpenter node pools can outgrow it.
-    if (bgp) Aspects.of(TerraformStack.of(this)).add(new BgpMeshScaleCheck(this, props.mode));
+    if (p.bgp) Aspects.of(TerraformStack.of(this)).add(new BgpMeshScaleCheck(this, p.mode));
   }
 
   /**
@@ -244,80 +227,6 @@ export class Calico extends Construct {
 
 /** What "Calico is ready" means: the operator's TigeraStatus for Calico is Available. */
 export const CALICO_READY = { resource: "tigerastatus/calico", condition: "Available" } as const;
-
-function validatePlatform(props: CalicoProps): void {
-  const traits = podNetworkTraits(props.mode);
-  if (props.platform === "eks" && traits.singleSubnetOnly) {
-    throw new Error(
-      `CalicoProps.mode "${props.mode}" needs every node in one L2 subnet, but EKS nodes span ` +
-        `several subnets and zones; use "ipip-cross-subnet" or "vxlan-cross-subnet"`,
-    );
-  }
-  if (props.platform === "onprem" && traits.cni === "aws-vpc-cni") {
-    throw new Error(
-      `CalicoProps.mode "${props.mode}" relies on the AWS VPC CNI, which exists only on EKS; ` +
-        `on-prem choose a Calico CNI mode such as "direct", "ipip" or "vxlan"`,
-    );
-  }
-}
-
-function validateBgpOverride(mode: PodNetworkMode, bgp: boolean): void {
-  if (!bgp) {
-    throw new Error(
-      `CalicoProps.bgp cannot be false in mode "${mode}": its routes are distributed by BGP and ` +
-        `Calico rejects the Installation; use "vxlan" or "vxlan-cross-subnet" to run without BGP`,
-    );
-  }
-  if (podNetworkTraits(mode).cni !== "calico") {
-    throw new Error(
-      `CalicoProps.bgp cannot be true in mode "${mode}": the AWS VPC CNI routes pods, so Calico ` +
-        `has no routes to announce; omit bgp`,
-    );
-  }
-}
-
-/** Checks the pool and returns its CIDR. */
-function validatePool(props: CalicoProps, blockSize: number): string {
-  if (props.podCidr === undefined) {
-    throw new Error(`CalicoProps.podCidr is required in mode "${props.mode}" (the Calico IP pool)`);
-  }
-  if (!Number.isInteger(blockSize) || blockSize < 20 || blockSize > 32) {
-    throw new Error(`CalicoProps.blockSize must be an integer from 20 to 32; got ${blockSize}`);
-  }
-  if (Token.isUnresolved(props.podCidr)) return props.podCidr;
-  const pool = parseRange("podCidr", props.podCidr);
-  if (blockSize < pool.prefix) {
-    throw new Error(
-      `CalicoProps.blockSize /${blockSize} is larger than the /${pool.prefix} podCidr; ` +
-        `use a block size of at least ${pool.prefix}`,
-    );
-  }
-  const reserved: [string, string | undefined][] = [
-    ["vpcCidr", props.vpcCidr],
-    ["serviceCidr", props.serviceCidr],
-    ...(props.nodeCidrs ?? []).map((c, i): [string, string] => [`nodeCidrs[${i}]`, c]),
-  ];
-  for (const [field, text] of reserved) {
-    if (text === undefined || Token.isUnresolved(text)) continue;
-    if (overlaps(pool, parseRange(field, text))) {
-      throw new Error(
-        `CalicoProps.podCidr ${props.podCidr} overlaps ${field} ${text}; ` +
-          `pick a pod range disjoint from the VPC, node and service ranges`,
-      );
-    }
-  }
-  return props.podCidr;
-}
-
-function parseRange(field: string, text: string): Ipv4Cidr {
-  const parsed = parseCidr(text);
-  if (!parsed) {
-    throw new Error(
-      `CalicoProps.${field} must be an IPv4 CIDR with no host bits set, such as 10.244.0.0/16; got "${text}"`,
-    );
-  }
-  return parsed;
-}
 
 /**
  * What Calico runs before anything else can, as budgets: the operator sets no resource requests

@@ -1,7 +1,9 @@
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
 import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { Construct } from "constructs";
+import { parseProps } from "../shared/validation/parse-props";
 import { idFromArn } from "./iam";
+import { adminAccessEntriesPropsSchema } from "./props";
 
 export interface AdminAccessEntriesProps {
   readonly clusterName: string;
@@ -17,16 +19,17 @@ export interface AdminAccessEntriesProps {
 export class AdminAccessEntries extends Construct {
   constructor(scope: Construct, id: string, props: AdminAccessEntriesProps) {
     super(scope, id);
-    const policyArn = `arn:${props.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
-    for (const principalArn of props.admins) {
+    const p = parseProps(adminAccessEntriesPropsSchema, props, "AdminAccessEntriesProps", this);
+    const policyArn = `arn:${p.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
+    for (const principalArn of p.admins) {
       const principalId = idFromArn(principalArn);
       const entry = new EksAccessEntry(this, principalId, {
-        clusterName: props.clusterName,
+        clusterName: p.clusterName,
         principalArn,
         type: "STANDARD",
       });
       new EksAccessPolicyAssociation(this, `${principalId}-admin`, {
-        clusterName: props.clusterName,
+        clusterName: p.clusterName,
         principalArn: entry.principalArn,
         policyArn,
         accessScope: { type: "cluster" },

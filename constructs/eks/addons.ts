@@ -1,6 +1,8 @@
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { parseProps } from "../shared/validation/parse-props";
+import { corednsAddonPropsSchema } from "./props";
 import type { SystemWorkload } from "./system-capacity";
 
 /**
@@ -28,7 +30,10 @@ export function managedAddon(
 
 export interface CorednsAddonProps {
   readonly clusterName: string;
-  /** Resources that must be in place first: with Calico as the CNI, the Calico release. */
+  /**
+   * Resources that must be in place first: with Calico as the CNI, the Calico release.
+   * @default none
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -42,7 +47,8 @@ export class CorednsAddon extends Construct {
 
   constructor(scope: Construct, id: string, props: CorednsAddonProps) {
     super(scope, id);
-    this.addon = managedAddon(this, "addon", props.clusterName, "coredns", props.dependsOn);
+    const p = parseProps(corednsAddonPropsSchema, props, "CorednsAddonProps", this);
+    this.addon = managedAddon(this, "addon", p.clusterName, "coredns", p.dependsOn);
   }
 }
 

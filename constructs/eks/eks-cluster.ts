@@ -5,18 +5,18 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { assertAccountId, assertPartition, assertRegion } from "../shared/aws-account";
-import { overlaps, parseCidr } from "../shared/cidr";
-import { isLogRetentionDays } from "../shared/log-retention";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { parseProps } from "../shared/validation/parse-props";
 import { AdminAccessEntries } from "./access-entries";
 import { managedAddon } from "./addons";
 import { awsManagedPolicyArn, clusterEncryptionPolicy, serviceTrustPolicy } from "./iam";
 import { SystemNodeGroup, SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
 import { NodeRole } from "./node-role";
+import { EksSupportType, eksClusterPropsSchema, systemNodeRoleName } from "./props";
 import { ClusterSecurityGroups, IngressRuleSpec } from "./security-groups";
+
+export { EKS_SUPPORT_TYPES, type EksSupportType } from "./props";
 
 /** Access to the Kubernetes API endpoint. The private endpoint is always on. */
 export interface EksEndpointProps {
@@ -107,29 +107,6 @@ export interface EksClusterProps {
   readonly protect?: boolean;
 }
 
-/** EKS Kubernetes version support policies. */
-export const EKS_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
-export type EksSupportType = (typeof EKS_SUPPORT_TYPES)[number];
-
-/** Every default of EksClusterProps, resolved in one place. */
-const DEFAULTS = {
-  endpointPublic: false,
-  logRetentionDays: 90,
-  serviceCidr: "172.20.0.0/16",
-  systemNodeGroup: {
-    instanceTypes: ["m6i.large"],
-    minSize: 3,
-    maxSize: 4,
-    desiredSize: 3,
-    diskSizeGiB: 50,
-  } satisfies SystemNodeGroupSizing,
-  maxPods: 110,
-  oidc: false,
-  supportType: "STANDARD",
-  partition: "aws",
-  protect: false,
-} as const;
-
 /** Control plane log types sent to CloudWatch. */
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"] as const;
 
@@ -169,15 +146,13 @@ export class EksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    validate(props);
-    const partition = props.partition ?? DEFAULTS.partition;
-    const publicEndpoint = props.endpoint?.public ?? DEFAULTS.endpointPublic;
-    const sizing = { ...DEFAULTS.systemNodeGroup, ...props.systemNodeGroup };
-    const traits = podNetworkTraits(props.podNetworkMode);
+    const p = parseProps(eksClusterPropsSchema, props, "EksClusterProps", this);
+    const { partition, endpoint } = p;
+    const traits = podNetworkTraits(p.podNetworkMode);
     const calicoCni = traits.cni === "calico";
 
     const role = new IamRole(this, "cluster-role", {
-      name: `${props.name}-cluster`,
+      name: `${p.name}-cluster`,
       assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", [
         "sts:AssumeRole",
         "sts:TagSession",
@@ -193,30 +168,30 @@ export class EksCluster extends Construct {
     const encryptionPolicy = new IamRolePolicy(this, "cluster-role-encryption", {
       name: "secrets-encryption",
       role: role.name,
-      policy: clusterEncryptionPolicy(props.kmsKeyArn),
+      policy: clusterEncryptionPolicy(p.kmsKeyArn),
     });
 
     // Created before the cluster: otherwise EKS creates it unencrypted and without retention,
     // and the next apply fails with "already exists".
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/eks/${props.name}/cluster`,
-      retentionInDays: props.logRetentionDays ?? DEFAULTS.logRetentionDays,
-      kmsKeyId: props.logsKmsKeyArn ?? props.kmsKeyArn,
+      name: `/aws/eks/${p.name}/cluster`,
+      retentionInDays: p.logRetentionDays,
+      kmsKeyId: p.logsKmsKeyArn,
     });
 
     const groups = new ClusterSecurityGroups(this, "security-groups", {
-      clusterName: props.name,
-      vpcId: props.vpcId,
-      podNetworkMode: props.podNetworkMode,
+      clusterName: p.name,
+      vpcId: p.vpcId,
+      podNetworkMode: p.podNetworkMode,
     });
     this.nodeRules = groups.rules;
 
     this.cluster = new EksClusterResource(this, "cluster", {
-      name: props.name,
-      version: props.kubernetesVersion,
+      name: p.name,
+      version: p.kubernetesVersion,
       roleArn: role.arn,
       enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
-      encryptionConfig: { resources: ["secrets"], provider: { keyArn: props.kmsKeyArn } },
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: p.kmsKeyArn } },
       accessConfig: {
         authenticationMode: "API",
         // An entry for whoever ran the first apply churns when someone else applies.
@@ -224,23 +199,23 @@ export class EksCluster extends Construct {
       },
       vpcConfig: {
         endpointPrivateAccess: true,
-        endpointPublicAccess: publicEndpoint,
+        endpointPublicAccess: endpoint.public,
         publicAccessCidrs:
-          publicEndpoint && props.endpoint?.publicAccessCidrs?.length
-            ? [...props.endpoint.publicAccessCidrs]
+          endpoint.public && endpoint.publicAccessCidrs.length > 0
+            ? endpoint.publicAccessCidrs
             : undefined,
         securityGroupIds: [groups.clusterSecurityGroup.id],
-        subnetIds: [...props.controlPlaneSubnetIds],
+        subnetIds: [...p.controlPlaneSubnetIds],
       },
       kubernetesNetworkConfig: {
-        serviceIpv4Cidr: props.serviceCidr ?? DEFAULTS.serviceCidr,
+        serviceIpv4Cidr: p.serviceCidr,
       },
       // With Calico as the CNI, EKS must not install aws-node (or kube-proxy and CoreDNS as
       // self-managed copies); the add-ons below install what is needed.
       bootstrapSelfManagedAddons: !calicoCni,
-      upgradePolicy: { supportType: props.supportType ?? DEFAULTS.supportType },
+      upgradePolicy: { supportType: p.supportType },
       dependsOn: [logGroup, rolePolicy, encryptionPolicy],
-      lifecycle: (props.protect ?? DEFAULTS.protect) ? { preventDestroy: true } : undefined,
+      lifecycle: p.protect ? { preventDestroy: true } : undefined,
     });
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
@@ -253,7 +228,7 @@ export class EksCluster extends Construct {
     new AdminAccessEntries(this, "admins", {
       clusterName: this.cluster.name,
       partition,
-      admins: props.admins,
+      admins: p.admins,
     });
 
     // hostNetwork daemonsets: healthy before nodes exist and without a pod network.
@@ -262,21 +237,21 @@ export class EksCluster extends Construct {
     const addons = earlyAddons.map((name) => managedAddon(this, name, this.cluster.name, name));
 
     const nodeRole = new NodeRole(this, "system-node-role", {
-      roleName: systemNodeRoleName(props.name),
+      roleName: systemNodeRoleName(p.name),
       partition,
-      podNetworkMode: props.podNetworkMode,
+      podNetworkMode: p.podNetworkMode,
     });
     this.systemNodeRoleArn = nodeRole.roleArn;
 
     this.systemNodeGroupProps = {
       clusterName: this.cluster.name,
       kubernetesVersion: this.cluster.version,
-      subnetIds: props.nodeSubnetIds,
+      subnetIds: p.nodeSubnetIds,
       securityGroupId: groups.nodeSecurityGroup.id,
       nodeRoleArn: nodeRole.roleArn,
-      kmsKeyArn: props.volumeKmsKeyArn ?? props.kmsKeyArn,
-      sizing,
-      maxPods: calicoCni ? (props.maxPods ?? DEFAULTS.maxPods) : undefined,
+      kmsKeyArn: p.volumeKmsKeyArn,
+      sizing: p.systemNodeGroup,
+      maxPods: calicoCni ? p.maxPods : undefined,
     };
     // With Calico as the CNI, the system nodes and CoreDNS come after Calico, in the stack that
     // installs it (see systemNodeGroupProps and CorednsAddon).
@@ -290,7 +265,7 @@ export class EksCluster extends Construct {
       managedAddon(this, "coredns", this.cluster.name, "coredns", [nodeGroup.nodeGroup]);
     }
 
-    if (props.oidc ?? DEFAULTS.oidc) {
+    if (p.oidc) {
       // No thumbprint: IAM trusts the EKS issuer's certificate authority itself.
       const provider = new IamOpenidConnectProvider(this, "oidc-provider", {
         url: this.oidcIssuer,
@@ -299,123 +274,4 @@ export class EksCluster extends Construct {
       this.oidcProviderArn = provider.arn;
     }
   }
-}
-
-function systemNodeRoleName(clusterName: string): string {
-  return `${clusterName}-system-node`;
-}
-
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-
-function known<T>(value: T): boolean {
-  return !Token.isUnresolved(value);
-}
-
-function validate(props: EksClusterProps): void {
-  const fail = (prop: string, message: string): never => {
-    throw new Error(`EksClusterProps.${prop} ${message}`);
-  };
-  if (known(props.name) && !CLUSTER_NAME.test(props.name)) {
-    fail(
-      "name",
-      `"${props.name}" must be 1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit`,
-    );
-  }
-  if (known(props.name) && systemNodeRoleName(props.name).length > 64) {
-    fail(
-      "name",
-      `"${props.name}" is too long: the IAM role "${systemNodeRoleName(props.name)}" would exceed 64 characters`,
-    );
-  }
-  if (known(props.kubernetesVersion) && !/^\d+\.\d+$/.test(props.kubernetesVersion)) {
-    fail(
-      "kubernetesVersion",
-      `must be a minor version such as "1.33"; got "${props.kubernetesVersion}"`,
-    );
-  }
-  if (props.admins.length === 0) {
-    fail("admins", "must name at least one admin principal ARN");
-  }
-  const duplicate = props.admins.find((arn, i) => props.admins.indexOf(arn) !== i);
-  if (duplicate) fail("admins", `lists ${duplicate} twice`);
-
-  const vpc = known(props.vpcCidr) ? parseCidr(props.vpcCidr) : undefined;
-  if (known(props.vpcCidr) && !vpc) {
-    fail("vpcCidr", `"${props.vpcCidr}" must be an IPv4 CIDR such as 10.0.0.0/16`);
-  }
-  const serviceCidr = props.serviceCidr ?? DEFAULTS.serviceCidr;
-  const service = parseCidr(serviceCidr);
-  if (!service || service.prefix < 12 || service.prefix > 24) {
-    fail("serviceCidr", `"${serviceCidr}" must be an IPv4 CIDR between /12 and /24 (EKS's range)`);
-  } else if (vpc && overlaps(vpc, service)) {
-    fail("serviceCidr", `${serviceCidr} overlaps vpcCidr ${props.vpcCidr}; pick a disjoint range`);
-  }
-
-  const publicCidrs = props.endpoint?.publicAccessCidrs ?? [];
-  if (publicCidrs.length > 0 && !(props.endpoint?.public ?? DEFAULTS.endpointPublic)) {
-    fail(
-      "endpoint.publicAccessCidrs",
-      "is set but endpoint.public is false; set endpoint.public: true or remove the CIDRs",
-    );
-  }
-  for (const cidr of publicCidrs) {
-    if (known(cidr) && !parseCidr(cidr)) {
-      fail(
-        "endpoint.publicAccessCidrs",
-        `entry "${cidr}" must be an IPv4 CIDR such as 203.0.113.0/24`,
-      );
-    }
-  }
-
-  if (known(props.controlPlaneSubnetIds) && props.controlPlaneSubnetIds.length < 2) {
-    fail("controlPlaneSubnetIds", "must list subnets in at least two availability zones");
-  }
-  if (known(props.nodeSubnetIds) && props.nodeSubnetIds.length === 0) {
-    fail("nodeSubnetIds", "must list at least one subnet");
-  }
-
-  const retention = props.logRetentionDays ?? DEFAULTS.logRetentionDays;
-  if (!isLogRetentionDays(retention)) {
-    fail(
-      "logRetentionDays",
-      `${retention} is not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)`,
-    );
-  }
-
-  const sizing = { ...DEFAULTS.systemNodeGroup, ...props.systemNodeGroup };
-  if (sizing.instanceTypes.length === 0) {
-    fail("systemNodeGroup.instanceTypes", "must list at least one instance type");
-  }
-  const { minSize, desiredSize, maxSize } = sizing;
-  if (![minSize, desiredSize, maxSize].every(Number.isInteger) || minSize < 0 || maxSize < 1) {
-    fail("systemNodeGroup", "sizes must be whole numbers with maxSize at least 1");
-  }
-  if (!(minSize <= desiredSize && desiredSize <= maxSize)) {
-    fail(
-      "systemNodeGroup",
-      `needs minSize <= desiredSize <= maxSize; got ${minSize} <= ${desiredSize} <= ${maxSize}`,
-    );
-  }
-  if (!Number.isInteger(sizing.diskSizeGiB) || sizing.diskSizeGiB < 20) {
-    fail(
-      "systemNodeGroup.diskSizeGiB",
-      `must be a whole number of at least 20 (the AMI's size); got ${sizing.diskSizeGiB}`,
-    );
-  }
-  const maxPods = props.maxPods ?? DEFAULTS.maxPods;
-  if (!Number.isInteger(maxPods) || maxPods < 10 || maxPods > 250) {
-    fail("maxPods", `must be a whole number from 10 to 250; got ${maxPods}`);
-  }
-  if (known(props.kmsKeyArn) && !props.kmsKeyArn.startsWith("arn:")) {
-    fail("kmsKeyArn", `must be a KMS key ARN (arn:aws:kms:...); got "${props.kmsKeyArn}"`);
-  }
-
-  const supportType = props.supportType ?? DEFAULTS.supportType;
-  if (known(supportType) && !EKS_SUPPORT_TYPES.includes(supportType)) {
-    fail("supportType", `must be one of ${EKS_SUPPORT_TYPES.join(", ")}; got "${supportType}"`);
-  }
-
-  assertAccountId("EksClusterProps.accountId", props.accountId);
-  assertRegion("EksClusterProps.region", props.region);
-  assertPartition("EksClusterProps.partition", props.partition ?? DEFAULTS.partition);
 }

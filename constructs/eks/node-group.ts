@@ -2,14 +2,19 @@ import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
+import { parseProps } from "../shared/validation/parse-props";
+import { systemNodeGroupPropsSchema } from "./props";
 
 /** Sizing of the managed node group that runs system pods. */
 export interface SystemNodeGroupSizing {
+  /** EC2 instance types (all Graviton, or none: they choose the AMI type). */
   readonly instanceTypes: readonly string[];
+  /** At least 1, and at most `desiredSize`. */
   readonly minSize: number;
   readonly maxSize: number;
+  /** The starting size, from `minSize` to `maxSize`. */
   readonly desiredSize: number;
-  /** Root volume size. */
+  /** Root volume size, 20 (the AMI's) to 1000. */
   readonly diskSizeGiB: number;
 }
 
@@ -23,11 +28,15 @@ export interface SystemNodeGroupProps {
   /** Key encrypting the root volumes. */
   readonly kmsKeyArn: string;
   readonly sizing: SystemNodeGroupSizing;
-  /** kubelet maxPods written into the node user data; undefined leaves EKS's value. */
+  /**
+   * kubelet maxPods written into the node user data (10 to 250).
+   * @default none: EKS's value for the instance type
+   */
   readonly maxPods?: number;
   /**
    * Resources that must exist before nodes join: the CNI (the VPC CNI add-on, or the Calico
    * release) and the node role's policies when they are in the same stack.
+   * @default none
    */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -89,12 +98,13 @@ export class SystemNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: SystemNodeGroupProps) {
     super(scope, id);
-    const name = `${props.clusterName}-system`;
+    const p = parseProps(systemNodeGroupPropsSchema, props, "SystemNodeGroupProps", this);
+    const name = `${p.clusterName}-system`;
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       namePrefix: `${name}-`,
-      description: `System nodes of EKS cluster ${props.clusterName}`,
+      description: `System nodes of EKS cluster ${p.clusterName}`,
       updateDefaultVersion: true,
-      vpcSecurityGroupIds: [props.securityGroupId],
+      vpcSecurityGroupIds: [p.securityGroupId],
       metadataOptions: {
         httpEndpoint: "enabled",
         httpTokens: "required",
@@ -107,9 +117,9 @@ export class SystemNodeGroup extends Construct {
           deviceName: "/dev/xvda",
           ebs: {
             volumeType: "gp3",
-            volumeSize: props.sizing.diskSizeGiB,
+            volumeSize: p.sizing.diskSizeGiB,
             encrypted: "true",
-            kmsKeyId: props.kmsKeyArn,
+            kmsKeyId: p.kmsKeyArn,
             deleteOnTermination: "true",
           },
         },
@@ -119,34 +129,34 @@ export class SystemNodeGroup extends Construct {
         tags: { Name: name },
       })),
       userData:
-        props.maxPods === undefined
+        p.maxPods === undefined
           ? undefined
-          : Buffer.from(maxPodsUserData(props.maxPods)).toString("base64"),
+          : Buffer.from(maxPodsUserData(p.maxPods)).toString("base64"),
       lifecycle: { createBeforeDestroy: true },
     });
 
     this.nodeGroup = new EksNodeGroup(this, "node-group", {
-      clusterName: props.clusterName,
+      clusterName: p.clusterName,
       nodeGroupNamePrefix: "system-",
-      version: props.kubernetesVersion,
-      nodeRoleArn: props.nodeRoleArn,
-      subnetIds: [...props.subnetIds],
-      amiType: systemAmiType(props.sizing.instanceTypes),
-      instanceTypes: [...props.sizing.instanceTypes],
+      version: p.kubernetesVersion,
+      nodeRoleArn: p.nodeRoleArn,
+      subnetIds: [...p.subnetIds],
+      amiType: systemAmiType(p.sizing.instanceTypes),
+      instanceTypes: [...p.sizing.instanceTypes],
       launchTemplate: {
         id: this.launchTemplate.id,
         version: Token.asString(this.launchTemplate.latestVersion),
       },
       scalingConfig: {
-        minSize: props.sizing.minSize,
-        maxSize: props.sizing.maxSize,
-        desiredSize: props.sizing.desiredSize,
+        minSize: p.sizing.minSize,
+        maxSize: p.sizing.maxSize,
+        desiredSize: p.sizing.desiredSize,
       },
       updateConfig: { maxUnavailable: 1 },
       // No taint: CoreDNS and other add-ons must schedule here; Karpenter pins itself with a
       // nodeSelector on this label.
       labels: { ...SYSTEM_NODE_LABEL },
-      dependsOn: props.dependsOn,
+      dependsOn: p.dependsOn,
       lifecycle: {
         createBeforeDestroy: true,
         // desired_size is only the starting size: an apply must not undo scaling done since (by

@@ -1,12 +1,14 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { ITerraformDependable, Token } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { calicoNodePolicyStatements } from "../calico/node-iam";
 import { policyDocument } from "../shared/aws-account";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { parseProps } from "../shared/validation/parse-props";
 import { awsManagedPolicyArn, serviceTrustPolicy } from "./iam";
+import { nodeRolePropsSchema } from "./props";
 
 export interface NodeRoleProps {
   /** IAM role name (at most 64 characters). */
@@ -44,13 +46,9 @@ export class NodeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeRoleProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.roleName) && props.roleName.length > 64) {
-      throw new Error(
-        `NodeRoleProps.roleName "${props.roleName}" is ${props.roleName.length} characters; IAM allows 64. Use a shorter cluster name.`,
-      );
-    }
+    const p = parseProps(nodeRolePropsSchema, props, "NodeRoleProps", this);
     this.role = new IamRole(this, "role", {
-      name: props.roleName,
+      name: p.roleName,
       assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com", ["sts:AssumeRole"]),
       // Destroy detaches what is still attached instead of failing with DeleteConflict.
       forceDetachPolicies: true,
@@ -58,14 +56,14 @@ export class NodeRole extends Construct {
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
 
-    for (const policy of nodeManagedPolicies(props.podNetworkMode)) {
+    for (const policy of nodeManagedPolicies(p.podNetworkMode)) {
       const attachment = new IamRolePolicyAttachment(this, policy, {
         role: this.role.name,
-        policyArn: awsManagedPolicyArn(props.partition, policy),
+        policyArn: awsManagedPolicyArn(p.partition, policy),
       });
       this.policies.push(attachment);
     }
-    const calico = calicoNodePolicyStatements(props.podNetworkMode);
+    const calico = calicoNodePolicyStatements(p.podNetworkMode);
     if (calico.length > 0) {
       this.policies.push(
         new IamRolePolicy(this, "calico-felix", {

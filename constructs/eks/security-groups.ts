@@ -3,6 +3,8 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
 import { NodePort, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { parseProps } from "../shared/validation/parse-props";
+import { clusterSecurityGroupsPropsSchema } from "./props";
 
 /** One ingress rule of the cluster or node security group, as data so tests can check it. */
 export interface IngressRuleSpec {
@@ -141,21 +143,27 @@ export class ClusterSecurityGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterSecurityGroupsProps) {
     super(scope, id);
+    const p = parseProps(
+      clusterSecurityGroupsPropsSchema,
+      props,
+      "ClusterSecurityGroupsProps",
+      this,
+    );
     const groups = {
       cluster: new SecurityGroup(this, "cluster", {
-        namePrefix: `${props.clusterName}-cluster-`,
-        description: `EKS control plane of ${props.clusterName}`,
-        vpcId: props.vpcId,
-        tags: { Name: `${props.clusterName}-cluster` },
+        namePrefix: `${p.clusterName}-cluster-`,
+        description: `EKS control plane of ${p.clusterName}`,
+        vpcId: p.vpcId,
+        tags: { Name: `${p.clusterName}-cluster` },
         lifecycle: { createBeforeDestroy: true },
       }),
       node: new SecurityGroup(this, "node", {
-        namePrefix: `${props.clusterName}-node-`,
-        description: `EKS nodes of ${props.clusterName}`,
-        vpcId: props.vpcId,
+        namePrefix: `${p.clusterName}-node-`,
+        description: `EKS nodes of ${p.clusterName}`,
+        vpcId: p.vpcId,
         tags: {
-          Name: `${props.clusterName}-node`,
-          "karpenter.sh/discovery": props.clusterName,
+          Name: `${p.clusterName}-node`,
+          "karpenter.sh/discovery": p.clusterName,
         },
         lifecycle: { createBeforeDestroy: true },
       }),
@@ -172,7 +180,7 @@ export class ClusterSecurityGroups extends Construct {
       });
     }
 
-    this.rules = securityGroupRules(props.podNetworkMode);
+    this.rules = securityGroupRules(p.podNetworkMode);
     for (const rule of this.rules) {
       new VpcSecurityGroupIngressRule(this, rule.id, {
         securityGroupId: groups[rule.target].id,

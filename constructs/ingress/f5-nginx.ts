@@ -1,4 +1,3 @@
-import { VERSIONS } from "../versions";
 import { ControllerChart, ResolvedIngressOptions } from "./options";
 
 /**
@@ -11,7 +10,7 @@ import { ControllerChart, ResolvedIngressOptions } from "./options";
 export const F5_NGINX_CHART: ControllerChart = {
   repository: "oci://ghcr.io/nginx/charts",
   chart: "nginx-ingress",
-  version: VERSIONS.f5NginxIngress,
+  versionKey: "f5NginxIngress",
   releaseName: "nginx-ingress",
   crdsInChart: true,
   values: (o: ResolvedIngressOptions) => ({

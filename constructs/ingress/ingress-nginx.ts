@@ -1,4 +1,3 @@
-import { VERSIONS } from "../versions";
 import { ControllerChart, ResolvedIngressOptions } from "./options";
 
 /**
@@ -14,7 +13,7 @@ import { ControllerChart, ResolvedIngressOptions } from "./options";
 export const INGRESS_NGINX_CHART: ControllerChart = {
   repository: "https://kubernetes.github.io/ingress-nginx",
   chart: "ingress-nginx",
-  version: VERSIONS.ingressNginx,
+  versionKey: "ingressNginx",
   releaseName: "ingress-nginx",
   crdsInChart: false,
   values: (o: ResolvedIngressOptions) => ({

@@ -2,13 +2,12 @@ import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DataHelmTemplate } from "@cdktf/provider-helm/lib/data-helm-template";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { parseIpv4 } from "../shared/cidr";
-import { HelmValues, Platform, isDnsLabel, mergeValues } from "../shared/kubernetes";
+import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
 import { ManifestsRelease } from "../shared/manifests-release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
-import { F5_NGINX_CHART } from "./f5-nginx";
-import { INGRESS_NGINX_CHART } from "./ingress-nginx";
-import { ControllerChart, NginxController, ResolvedIngressOptions } from "./options";
+import { parseProps } from "../shared/validation/parse-props";
+import { NginxController, ResolvedIngressOptions } from "./options";
+import { nginxIngressPropsSchema } from "./props";
 
 /** Expose the controller through an AWS Network Load Balancer (EKS only). */
 export interface NlbExposure {
@@ -58,8 +57,11 @@ export interface NginxIngressProps {
   readonly platform: Platform;
   /** Prometheus metrics endpoint on the controller. @default true */
   readonly metrics?: boolean;
-  /** Controller resource requests. @default { cpu: "250m", memory: "256Mi" } */
-  readonly resources?: { readonly cpu: string; readonly memory: string };
+  /**
+   * Controller resource requests: a CPU and a memory quantity.
+   * @default { cpu: "250m", memory: "256Mi" } (each one left out takes its default)
+   */
+  readonly resources?: { readonly cpu?: string; readonly memory?: string };
   /** @default the controller's release name: "nginx-ingress" (F5) or "ingress-nginx" */
   readonly namespace?: string;
   /** Chart version. @default VERSIONS.f5NginxIngress or VERSIONS.ingressNginx */
@@ -73,11 +75,6 @@ export interface NginxIngressProps {
   /** Waits for these before installing, e.g. the load balancer's pools or the nodes. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
-
-const CHARTS: Record<NginxController, ControllerChart> = {
-  "f5-nginx": F5_NGINX_CHART,
-  "ingress-nginx": INGRESS_NGINX_CHART,
-};
 
 const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
 
@@ -100,9 +97,10 @@ export class NginxIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: NginxIngressProps) {
     super(scope, id);
-    this.controller = props.controller ?? "f5-nginx";
-    const chart = CHARTS[this.controller];
-    const options = resolveOptions(props);
+    const p = parseProps(nginxIngressPropsSchema, props, "NginxIngressProps", this);
+    const { chart, version } = p;
+    this.controller = p.controller;
+    const options = resolveOptions(p);
     if (this.controller === "ingress-nginx") {
       Annotations.of(this).addWarning(
         "ingress-nginx was retired in March 2026 and gets no security fixes since; " +
@@ -111,9 +109,8 @@ export class NginxIngress extends Construct {
     }
 
     this.className = options.className;
-    this.namespace = props.namespace ?? chart.releaseName;
-    this.values = mergeValues(chart.values(options), props.valuesOverride);
-    const version = props.version ?? chart.version;
+    this.namespace = p.namespace;
+    this.values = mergeValues(chart.values(options), p.valuesOverride);
     if (chart.crdsInChart) {
       // Helm installs a chart's crds/ once and never upgrades them, so after a version bump
       // the custom resources would meet stale schemas. The CRDs are read out of the very chart
@@ -134,7 +131,7 @@ export class NginxIngress extends Construct {
         // Clusters installed before this release have the CRDs from the controller's crds/,
         // without Helm ownership metadata; adopt them instead of failing on "already exists".
         takeOwnership: true,
-        dependsOn: props.dependsOn,
+        dependsOn: p.dependsOn,
       }).release;
     }
     this.release = new Release(this, "controller", {
@@ -147,55 +144,30 @@ export class NginxIngress extends Construct {
       wait: true,
       values: [JSON.stringify(this.values)],
       ...(this.crdRelease ? { skipCrds: true } : {}),
-      dependsOn: this.crdRelease ? [this.crdRelease] : props.dependsOn,
+      dependsOn: this.crdRelease ? [this.crdRelease] : p.dependsOn,
     });
   }
 }
 
-function resolveOptions(props: NginxIngressProps): ResolvedIngressOptions {
-  const replicas = props.replicas ?? (props.tier === "dev" ? 1 : 2);
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    throw new Error(`NginxIngressProps.replicas must be a positive integer; got ${replicas}`);
-  }
-  const className = props.className ?? "nginx";
-  if (!isDnsLabel(className)) {
-    throw new Error(
-      `NginxIngressProps.className must be lowercase letters, digits and hyphens (a DNS label); got "${className}"`,
-    );
-  }
-  const resources = props.resources ?? { cpu: "250m", memory: "256Mi" };
-  if (!/^\d+(\.\d+)?m?$/.test(resources.cpu)) {
-    throw new Error(
-      `NginxIngressProps.resources.cpu must be a CPU quantity such as 250m or 1; got "${resources.cpu}"`,
-    );
-  }
-  if (!/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(resources.memory)) {
-    throw new Error(
-      `NginxIngressProps.resources.memory must be a memory quantity such as 256Mi or 1Gi; got "${resources.memory}"`,
-    );
-  }
-  const traits = podNetworkTraits(props.podNetworkMode);
+type ParsedProps = ReturnType<typeof nginxIngressPropsSchema.parse>;
+
+function resolveOptions(p: ParsedProps): ResolvedIngressOptions {
+  const traits = podNetworkTraits(p.podNetworkMode);
   return {
-    replicas,
-    podDisruptionBudget: replicas >= 2,
-    className,
-    defaultClass: props.defaultClass ?? true,
-    serviceAnnotations: serviceAnnotations(props),
-    metrics: props.metrics ?? true,
-    resources,
-    podsReachableFromControlPlane: props.platform !== "eks" || traits.cni === "aws-vpc-cni",
+    replicas: p.replicas,
+    podDisruptionBudget: p.replicas >= 2,
+    className: p.className,
+    defaultClass: p.defaultClass,
+    serviceAnnotations: serviceAnnotations(p),
+    metrics: p.metrics,
+    resources: p.resources,
+    podsReachableFromControlPlane: p.platform !== "eks" || traits.cni === "aws-vpc-cni",
   };
 }
 
-function serviceAnnotations(props: NginxIngressProps): Record<string, string> {
-  const { exposure, platform } = props;
+function serviceAnnotations({ exposure, podNetworkMode }: ParsedProps): Record<string, string> {
   if (exposure.type === "nlb") {
-    if (platform !== "eks") {
-      throw new Error(
-        'NginxIngressProps.exposure is "nlb", but an NLB exists only on AWS; on-prem use { type: "metallb" }',
-      );
-    }
-    const internal = (exposure.scheme ?? "internal") === "internal";
+    const internal = exposure.scheme === "internal";
     if (!exposure.awsLoadBalancerController) {
       // The cloud provider inside EKS builds the NLB; it knows `internal` but not `scheme`, and
       // makes internet-facing load balancers unless told otherwise.
@@ -206,28 +178,12 @@ function serviceAnnotations(props: NginxIngressProps): Record<string, string> {
     }
     // `ip` targets send traffic straight to pod addresses, which only exist in the VPC when the
     // AWS VPC CNI gives pods VPC IPs; overlay pods are reached through node ports.
-    const vpcPodIps = podNetworkTraits(props.podNetworkMode).cni === "aws-vpc-cni";
+    const vpcPodIps = podNetworkTraits(podNetworkMode).cni === "aws-vpc-cni";
     return {
       [`${AWS_LB}-type`]: "external",
       [`${AWS_LB}-nlb-target-type`]: vpcPodIps ? "ip" : "instance",
       [`${AWS_LB}-scheme`]: internal ? "internal" : "internet-facing",
     };
-  }
-  if (platform !== "onprem") {
-    throw new Error(
-      'NginxIngressProps.exposure is "metallb", but MetalLB cannot work on AWS: a VPC answers ' +
-        'ARP itself and has no BGP to peer with; use { type: "nlb" }',
-    );
-  }
-  if (exposure.address !== undefined && parseIpv4(exposure.address) === undefined) {
-    throw new Error(
-      `NginxIngressProps.exposure.address must be an IPv4 address from a MetalLB pool; got "${exposure.address}"`,
-    );
-  }
-  if (exposure.pool !== undefined && !isDnsLabel(exposure.pool)) {
-    throw new Error(
-      `NginxIngressProps.exposure.pool must be a MetalLB pool name (a DNS label); got "${exposure.pool}"`,
-    );
   }
   return {
     ...(exposure.address ? { "metallb.io/loadBalancerIPs": exposure.address } : {}),

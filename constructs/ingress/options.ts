@@ -1,7 +1,9 @@
 import { HelmValues } from "../shared/kubernetes";
+import type { ChartName } from "../versions";
 
 /** The two nginx controllers `NginxIngress` can install. */
-export type NginxController = "f5-nginx" | "ingress-nginx";
+export const NGINX_CONTROLLERS = ["f5-nginx", "ingress-nginx"] as const;
+export type NginxController = (typeof NGINX_CONTROLLERS)[number];
 
 /** `NginxIngressProps` with defaults applied and exposure turned into Service annotations. */
 export interface ResolvedIngressOptions {
@@ -24,7 +26,8 @@ export interface ResolvedIngressOptions {
 export interface ControllerChart {
   readonly repository: string;
   readonly chart: string;
-  readonly version: string;
+  /** The `VERSIONS` entry pinning the chart, and the format of its versions. */
+  readonly versionKey: ChartName;
   /** Helm release name, also the default namespace. */
   readonly releaseName: string;
   /**

@@ -1,26 +1,35 @@
+import { checkedString } from "../shared/validation/fields";
 import { KubernetesVersion, VERSIONS } from "../versions";
 
 /** An EKS-optimized AL2023 AMI release as its alias names it: `v` and the build date. */
 export const AL2023_AMI_RELEASE = /^v\d{8}$/;
 
+/** The newest release `VERSIONS.al2023Ami` pins, as an example in messages. */
+const NEWEST_PINNED = Object.values(VERSIONS.al2023Ami).sort().at(-1);
+
 /**
- * Why an AL2023 AMI release cannot run nodes of a Kubernetes version, or undefined when it can.
- * The release pinned for the version in `VERSIONS.al2023Ami` was checked to hold its images; a
- * newer release does too while EKS supports the version, but an older one may predate it and hold
- * none. The message says what to change and fits after the name of the field that holds the
- * release.
+ * A pinned AL2023 AMI release (`vYYYYMMDD`), or a token. Not "latest": every AMI AWS publishes
+ * would drift and replace all nodes outside a reviewed change.
+ */
+export const al2023AmiRelease = checkedString(
+  (release) => AL2023_AMI_RELEASE.test(release),
+  (release) =>
+    `must be a pinned AL2023 AMI release such as "${NEWEST_PINNED}" (not "latest": every new AMI ` +
+    `would drift and replace all nodes outside a reviewed change); got "${release}"`,
+);
+
+/**
+ * Why a release (of the `al2023AmiRelease` format) cannot run nodes of a Kubernetes version, or
+ * undefined when it can. The release pinned for the version in `VERSIONS.al2023Ami` was checked to
+ * hold its images; a newer release does too while EKS supports the version, but an older one may
+ * predate it and hold none. The message says what to change and fits after the name of the field
+ * that holds the release.
  */
 export function al2023AmiProblem(
   amiVersion: string,
   kubernetesVersion: KubernetesVersion,
 ): string | undefined {
   const pinned = VERSIONS.al2023Ami[kubernetesVersion];
-  if (!AL2023_AMI_RELEASE.test(amiVersion)) {
-    return (
-      `must be a pinned AL2023 AMI release such as "${pinned}" (not "latest": every new AMI ` +
-      `would drift and replace all nodes outside a reviewed change); got "${amiVersion}"`
-    );
-  }
   // vYYYYMMDD: string order is date order.
   if (amiVersion < pinned) {
     return (

@@ -3,7 +3,10 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
+import { z } from "zod";
 import { policyDocument } from "../shared/aws-account";
+import { checkedString } from "../shared/validation/fields";
+import { PropsShape, parseProps } from "../shared/validation/parse-props";
 
 /**
  * Events Karpenter reacts to before AWS takes a node away. Keys are construct IDs (Terraform
@@ -33,6 +36,22 @@ export interface InterruptionQueueProps {
   readonly queueName: string;
 }
 
+const interruptionQueueShape = {
+  queueName: checkedString(
+    (name) =>
+      /^[A-Za-z0-9_-]{1,80}$/.test(name) &&
+      (Object.keys(INTERRUPTION_EVENTS) as (keyof typeof INTERRUPTION_EVENTS)[]).every(
+        (key) => interruptionRuleName(name, key).length <= 64,
+      ),
+    (name) =>
+      `"${name}" must be at most 80 letters, digits, hyphens and underscores, and short enough ` +
+      "for the rule names it prefixes to fit EventBridge's 64 characters",
+  ),
+} satisfies PropsShape<InterruptionQueueProps>;
+
+// Here rather than in props.ts, which reads INTERRUPTION_EVENTS from this module.
+const interruptionQueuePropsSchema = z.object(interruptionQueueShape).strict();
+
 /**
  * Karpenter's interruption queue: SQS with SSE, fed by EventBridge rules for health events,
  * spot interruptions, rebalance recommendations, state changes and capacity reservation
@@ -43,8 +62,9 @@ export class InterruptionQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: InterruptionQueueProps) {
     super(scope, id);
+    const p = parseProps(interruptionQueuePropsSchema, props, "InterruptionQueueProps", this);
     this.queue = new SqsQueue(this, "queue", {
-      name: props.queueName,
+      name: p.queueName,
       messageRetentionSeconds: 300,
       sqsManagedSseEnabled: true,
     });
@@ -72,7 +92,7 @@ export class InterruptionQueue extends Construct {
     for (const key of Object.keys(INTERRUPTION_EVENTS) as (keyof typeof INTERRUPTION_EVENTS)[]) {
       const event = INTERRUPTION_EVENTS[key];
       const rule = new CloudwatchEventRule(this, key, {
-        name: interruptionRuleName(props.queueName, key),
+        name: interruptionRuleName(p.queueName, key),
         description: `Karpenter interruption handling: ${event.detailType}`,
         eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
       });

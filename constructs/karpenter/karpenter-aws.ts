@@ -7,17 +7,12 @@ import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { serviceTrustPolicy } from "../eks/iam";
 import { NodeRole } from "../eks/node-role";
-import {
-  assertAccountId,
-  assertPartition,
-  assertRegion,
-  policyDocument,
-} from "../shared/aws-account";
+import { policyDocument } from "../shared/aws-account";
 import { PodNetworkMode } from "../shared/pod-network";
+import { parseProps } from "../shared/validation/parse-props";
 import { karpenterControllerStatements } from "./controller-policy";
-import { assertDnsLabel } from "../shared/kubernetes";
-import type { KarpenterIdentity } from "./karpenter-controller";
-import { INTERRUPTION_EVENTS, InterruptionQueue, interruptionRuleName } from "./interruption-queue";
+import { InterruptionQueue } from "./interruption-queue";
+import { KarpenterIdentity, karpenterAwsNames, karpenterAwsPropsSchema } from "./props";
 
 export interface KarpenterAwsProps {
   readonly clusterName: string;
@@ -74,13 +69,6 @@ export interface KarpenterAwsProps {
   readonly enableZonalShift?: boolean;
 }
 
-const DEFAULTS = {
-  partition: "aws",
-  identity: "pod-identity",
-  namespace: "kube-system",
-  serviceAccount: "karpenter",
-} as const;
-
 /**
  * The AWS side of Karpenter v1: controller role (Pod Identity or IRSA) with upstream's scoped
  * policy, the node role with an EC2_LINUX access entry, and the interruption queue with its
@@ -102,27 +90,23 @@ export class KarpenterAws extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterAwsProps) {
     super(scope, id);
-    const partition = props.partition ?? DEFAULTS.partition;
-    this.identity = props.identity ?? DEFAULTS.identity;
-    this.namespace = props.namespace ?? DEFAULTS.namespace;
-    this.serviceAccount = props.serviceAccount ?? DEFAULTS.serviceAccount;
-    const names = {
-      controllerRole: `${props.clusterName}-karpenter-controller`,
-      nodeRole: `${props.clusterName}-karpenter-node`,
-      queue: `${props.clusterName}-karpenter`,
-    };
-    validate(props, this.identity, names);
+    const p = parseProps(karpenterAwsPropsSchema, props, "KarpenterAwsProps", this);
+    const { partition } = p;
+    this.identity = p.identity;
+    this.namespace = p.namespace;
+    this.serviceAccount = p.serviceAccount;
+    const names = karpenterAwsNames(p.clusterName);
 
     const nodeRole = new NodeRole(this, "node-role", {
       roleName: names.nodeRole,
       partition,
-      podNetworkMode: props.podNetworkMode,
+      podNetworkMode: p.podNetworkMode,
     });
     new EksAccessEntry(this, "node-access-entry", {
-      clusterName: props.clusterName,
+      clusterName: p.clusterName,
       principalArn: nodeRole.roleArn,
       type: "EC2_LINUX",
-      dependsOn: props.cluster ? [props.cluster] : undefined,
+      dependsOn: p.cluster ? [p.cluster] : undefined,
     });
 
     const interruption = new InterruptionQueue(this, "interruption", { queueName: names.queue });
@@ -130,8 +114,8 @@ export class KarpenterAws extends Construct {
     const controllerRole = new IamRole(this, "controller-role", {
       name: names.controllerRole,
       assumeRolePolicy:
-        this.identity === "irsa" && props.oidc
-          ? this.irsaTrustPolicy(props.oidc)
+        this.identity === "irsa" && p.oidc
+          ? this.irsaTrustPolicy(p.oidc)
           : serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
       // Destroy detaches what is still attached instead of failing with DeleteConflict.
       forceDetachPolicies: true,
@@ -142,23 +126,23 @@ export class KarpenterAws extends Construct {
       policy: policyDocument(
         karpenterControllerStatements({
           partition,
-          region: props.region,
-          accountId: props.accountId,
-          clusterName: props.clusterName,
-          clusterArn: props.clusterArn,
+          region: p.region,
+          accountId: p.accountId,
+          clusterName: p.clusterName,
+          clusterArn: p.clusterArn,
           nodeRoleArn: nodeRole.roleArn,
           queueArn: interruption.queue.arn,
-          enableZonalShift: props.enableZonalShift,
+          enableZonalShift: p.enableZonalShift,
         }),
       ),
     });
     if (this.identity === "pod-identity") {
       new EksPodIdentityAssociation(this, "pod-identity", {
-        clusterName: props.clusterName,
+        clusterName: p.clusterName,
         namespace: this.namespace,
         serviceAccount: this.serviceAccount,
         roleArn: controllerRole.arn,
-        dependsOn: props.cluster ? [props.cluster] : undefined,
+        dependsOn: p.cluster ? [p.cluster] : undefined,
       });
     }
 
@@ -199,45 +183,4 @@ export class KarpenterAws extends Construct {
       ],
     }).json;
   }
-}
-
-function validate(
-  props: KarpenterAwsProps,
-  identity: KarpenterIdentity,
-  names: { controllerRole: string; nodeRole: string; queue: string },
-): void {
-  const fail = (prop: string, message: string): never => {
-    throw new Error(`KarpenterAwsProps.${prop} ${message}`);
-  };
-  if (!Token.isUnresolved(props.clusterName)) {
-    const limits: [string, number][] = [
-      [names.controllerRole, 64],
-      [names.nodeRole, 64],
-      [names.queue, 80],
-      ...(Object.keys(INTERRUPTION_EVENTS) as (keyof typeof INTERRUPTION_EVENTS)[]).map(
-        (key): [string, number] => [interruptionRuleName(names.queue, key), 64],
-      ),
-    ];
-    for (const [name, limit] of limits) {
-      if (name.length > limit) {
-        fail(
-          "clusterName",
-          `"${props.clusterName}" is too long: derived name "${name}" exceeds ${limit} characters; use a cluster name of at most 38 characters`,
-        );
-      }
-    }
-  }
-  if (identity === "irsa" && !props.oidc) {
-    fail("oidc", 'is required with identity "irsa": pass the cluster OIDC provider ARN and issuer');
-  }
-  if (identity === "pod-identity" && props.oidc) {
-    fail("oidc", 'is only used with identity "irsa"; remove it or set identity: "irsa"');
-  }
-  for (const prop of ["namespace", "serviceAccount"] as const) {
-    const value = props[prop];
-    if (value !== undefined) assertDnsLabel(`KarpenterAwsProps.${prop}`, value);
-  }
-  assertAccountId("KarpenterAwsProps.accountId", props.accountId);
-  assertRegion("KarpenterAwsProps.region", props.region);
-  assertPartition("KarpenterAwsProps.partition", props.partition ?? DEFAULTS.partition);
 }

@@ -1,12 +1,15 @@
-import { ITerraformDependable, Token } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Requests, SystemWorkload, resourceQuantities } from "../eks/system-capacity";
-import { VERSIONS } from "../versions";
-import { assertDnsLabel } from "../shared/kubernetes";
+import { parseProps } from "../shared/validation/parse-props";
+import {
+  DEFAULT_CONTROLLER_REPLICAS,
+  KarpenterIdentity,
+  karpenterControllerPropsSchema,
+} from "./props";
 
-/** How the controller gets AWS credentials. */
-export type KarpenterIdentity = "pod-identity" | "irsa";
+export type { KarpenterIdentity } from "./props";
 
 export interface KarpenterControllerProps {
   /** EKS cluster name (usually an output of the infra stack). */
@@ -71,23 +74,13 @@ export interface KarpenterControllerProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-const DEFAULTS = {
-  identity: "pod-identity",
-  namespace: "kube-system",
-  serviceAccount: "karpenter",
-  version: VERSIONS.karpenter,
-  systemNodeSelector: { "node-role.platform/system": "true" },
-  replicas: 2,
-  enableZonalShift: false,
-} as const;
-
 const CHART_REPOSITORY = "oci://public.ecr.aws/karpenter";
 
 /** The controller's requests (and limits): upstream's getting-started sizing, 1 CPU and 1 GiB. */
 const CONTROLLER_REQUESTS: Requests = { cpuMillis: 1000, memoryMiB: 1024 };
 
 /** What the controller takes on the system nodes, for the capacity check. */
-export function karpenterSystemWorkload(replicas: number = DEFAULTS.replicas): SystemWorkload {
+export function karpenterSystemWorkload(replicas = DEFAULT_CONTROLLER_REPLICAS): SystemWorkload {
   return { name: "karpenter", replicas, requests: CONTROLLER_REQUESTS, basis: "requests" };
 }
 
@@ -107,26 +100,21 @@ export class KarpenterController extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterControllerProps) {
     super(scope, id);
-    const identity = props.identity ?? DEFAULTS.identity;
-    const namespace = props.namespace ?? DEFAULTS.namespace;
-    const serviceAccount = props.serviceAccount ?? DEFAULTS.serviceAccount;
-    const version = props.version ?? DEFAULTS.version;
-    const systemNodeSelector = props.systemNodeSelector ?? DEFAULTS.systemNodeSelector;
-    const replicas = props.replicas ?? DEFAULTS.replicas;
-    validate(props, { identity, namespace, serviceAccount, version, systemNodeSelector, replicas });
+    const p = parseProps(karpenterControllerPropsSchema, props, "KarpenterControllerProps", this);
+    const { identity, namespace, serviceAccount, version, systemNodeSelector, replicas } = p;
 
     this.values = {
       settings: {
-        clusterName: props.clusterName,
-        clusterEndpoint: props.clusterEndpoint,
-        interruptionQueue: props.interruptionQueueName,
-        enableZonalShift: props.enableZonalShift ?? DEFAULTS.enableZonalShift,
+        clusterName: p.clusterName,
+        clusterEndpoint: p.clusterEndpoint,
+        interruptionQueue: p.interruptionQueueName,
+        enableZonalShift: p.enableZonalShift,
       },
       serviceAccount: {
         create: true,
         name: serviceAccount,
         ...(identity === "irsa" && {
-          annotations: { "eks.amazonaws.com/role-arn": props.controllerRoleArn },
+          annotations: { "eks.amazonaws.com/role-arn": p.controllerRoleArn },
         }),
       },
       replicas,
@@ -153,7 +141,7 @@ export class KarpenterController extends Construct {
       wait: true,
       atomic: true,
       maxHistory: 5,
-      dependsOn: props.dependsOn,
+      dependsOn: p.dependsOn,
     });
     this.release = new Release(this, "release", {
       name: "karpenter",
@@ -169,75 +157,5 @@ export class KarpenterController extends Construct {
       maxHistory: 5,
       dependsOn: [this.crdRelease],
     });
-  }
-}
-
-interface Resolved {
-  readonly identity: KarpenterIdentity;
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  readonly version: string;
-  readonly systemNodeSelector: Record<string, string>;
-  readonly replicas: number;
-}
-
-function validate(props: KarpenterControllerProps, r: Resolved): void {
-  const where = "KarpenterControllerProps";
-  // Gone from the TypeScript type, but JavaScript callers may still pass it.
-  if ("webhook" in props) {
-    throw new Error(
-      `${where}.webhook was removed: Karpenter's chart has had no webhook value since 1.1 (the ` +
-        "webhooks converted the v1beta1 APIs that 1.1 dropped; objects are validated by CEL rules " +
-        "in the CRDs), so the prop only moved the controller onto the host network; delete it",
-    );
-  }
-  if (!Token.isUnresolved(r.version) && !/^1\.\d+\.\d+$/.test(r.version)) {
-    const hint = r.version.startsWith("v")
-      ? `; Karpenter's OCI chart versions carry no "v", use "${r.version.slice(1)}"`
-      : `, such as "${VERSIONS.karpenter}"`;
-    throw new Error(
-      `${where}.version must be a Karpenter 1.x chart version${hint}; got "${r.version}"`,
-    );
-  }
-  if (!Token.isUnresolved(props.clusterName) && props.clusterName.length === 0) {
-    throw new Error(`${where}.clusterName must not be empty`);
-  }
-  if (!Token.isUnresolved(props.clusterEndpoint) && !props.clusterEndpoint.startsWith("https://")) {
-    throw new Error(
-      `${where}.clusterEndpoint must be the cluster's https:// API endpoint; got "${props.clusterEndpoint}"`,
-    );
-  }
-  if (
-    !Token.isUnresolved(props.interruptionQueueName) &&
-    !/^[A-Za-z0-9_-]{1,80}$/.test(props.interruptionQueueName)
-  ) {
-    throw new Error(
-      `${where}.interruptionQueueName must be the SQS queue name (not its URL or ARN); got "${props.interruptionQueueName}"`,
-    );
-  }
-  if (r.identity === "irsa") {
-    if (props.controllerRoleArn === undefined) {
-      throw new Error(
-        `${where}.controllerRoleArn is required with identity "irsa": it becomes the service account's eks.amazonaws.com/role-arn annotation`,
-      );
-    }
-    if (
-      !Token.isUnresolved(props.controllerRoleArn) &&
-      !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.controllerRoleArn)
-    ) {
-      throw new Error(
-        `${where}.controllerRoleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/karpenter; got "${props.controllerRoleArn}"`,
-      );
-    }
-  }
-  assertDnsLabel(`${where}.namespace`, r.namespace);
-  assertDnsLabel(`${where}.serviceAccount`, r.serviceAccount);
-  if (Object.keys(r.systemNodeSelector).length === 0) {
-    throw new Error(
-      `${where}.systemNodeSelector must select the system node group; Karpenter must not run on nodes it manages`,
-    );
-  }
-  if (!Number.isInteger(r.replicas) || r.replicas < 1) {
-    throw new Error(`${where}.replicas must be a positive integer; got ${r.replicas}`);
   }
 }

@@ -1,12 +1,14 @@
-import { ITerraformDependable, Token } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { ManifestsRelease } from "../shared/manifests-release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
-import { KubernetesVersion, VERSIONS } from "../versions";
-import { assertDnsLabel } from "../shared/kubernetes";
-import { al2023AmiProblem } from "./ami";
+import { parseProps } from "../shared/validation/parse-props";
+import { KubernetesVersion } from "../versions";
 import { EC2NodeClass, IEC2NodeClass, INodePool, NodePool } from "./models";
+import { ResolvedNodePoolOptions, karpenterNodePoolsPropsSchema } from "./props";
+
+export { DEFAULT_TERMINATION_GRACE_PERIOD, TERMINATION_GRACE_PERIOD_PATTERN } from "./props";
 
 /** A voluntary-disruption budget of a node pool. */
 export interface KarpenterDisruptionBudget {
@@ -21,21 +23,6 @@ export interface KarpenterDisruptionBudget {
 }
 
 /**
- * How long a node being deleted (expired, drifted, consolidated) may drain before Karpenter
- * deletes its remaining pods regardless of PodDisruptionBudgets. Without a bound a PDB that never
- * allows an eviction (one replica, `maxUnavailable: 0`) keeps an expired node, and its unpatched
- * AMI, forever. A day leaves the owners of a blocking PDB a working day to move their pods before
- * the node goes.
- */
-export const DEFAULT_TERMINATION_GRACE_PERIOD = "24h";
-
-/**
- * What the NodePool CRD accepts for `terminationGracePeriod` (karpenter.sh_nodepools.yaml, 1.14):
- * a duration, never "Never". The bundled models do not check it, so the construct does.
- */
-export const TERMINATION_GRACE_PERIOD_PATTERN = /^([0-9]+(s|m|h))+$/;
-
-/**
  * Helm's wait when the node-pools release is uninstalled (`terraform destroy` of the platform
  * stack). Deleting the NodePools makes Karpenter drain and terminate every node they launched, and
  * the objects stay until those nodes are gone (NodeClaim and EC2NodeClass finalizers). Drains run
@@ -48,32 +35,49 @@ export const TERMINATION_GRACE_PERIOD_PATTERN = /^([0-9]+(s|m|h))+$/;
 export const NODE_POOLS_DESTROY_TIMEOUT_SECONDS = 1800;
 
 /**
- * One Karpenter NodePool. Same fields as the environment schema's node pool (whose defaults
- * fill them), so a parsed environment's node pools can be passed as they are.
+ * One Karpenter NodePool. Its schema (`nodePoolOptionsSchema`) is the environment schema's node
+ * pool too, so the defaults below are the environments' defaults, and a parsed environment's
+ * node pools can be passed as they are.
  */
 export interface KarpenterNodePoolOptions {
   /** NodePool name (a Kubernetes name); unique among the pools. */
   readonly name: string;
-  readonly capacityTypes: readonly ("spot" | "on-demand")[];
-  readonly architectures: readonly ("amd64" | "arm64")[];
-  /** EC2 instance categories such as c, m, r. */
-  readonly instanceCategories: readonly string[];
-  /** Only instance generations newer than this. */
-  readonly minInstanceGeneration: number;
-  /** Total capacity the pool may launch: vCPUs and GiB of memory. */
+  /** @default ["on-demand"] */
+  readonly capacityTypes?: readonly ("spot" | "on-demand")[];
+  /** @default ["amd64"] */
+  readonly architectures?: readonly ("amd64" | "arm64")[];
+  /**
+   * EC2 instance categories, one letter each.
+   * @default ["c", "m", "r"]
+   */
+  readonly instanceCategories?: readonly string[];
+  /**
+   * Only instance generations newer than this.
+   * @default 5
+   */
+  readonly minInstanceGeneration?: number;
+  /** Total capacity the pool may launch: vCPUs and GiB of memory (positive integers). */
   readonly limits: { readonly cpu: number; readonly memoryGi: number };
-  /** Node lifetime before replacement, such as "720h", or "Never". */
-  readonly expireAfter: string;
+  /**
+   * Node lifetime before replacement, such as "720h", or "Never".
+   * @default "720h" (30 days)
+   */
+  readonly expireAfter?: string;
   /**
    * Longest drain of a node being deleted; after it, pods still on the node are deleted whatever
    * their PodDisruptionBudgets say. A duration such as "24h" (not "Never").
    * @default DEFAULT_TERMINATION_GRACE_PERIOD ("24h")
    */
   readonly terminationGracePeriod?: string;
-  readonly consolidationPolicy: "WhenEmpty" | "WhenEmptyOrUnderutilized";
-  /** How long a node must be consolidatable before Karpenter acts, such as "1m". */
-  readonly consolidateAfter: string;
-  readonly budgets: readonly KarpenterDisruptionBudget[];
+  /** @default "WhenEmptyOrUnderutilized" */
+  readonly consolidationPolicy?: "WhenEmpty" | "WhenEmptyOrUnderutilized";
+  /**
+   * How long a node must be consolidatable before Karpenter acts, such as "1m".
+   * @default "1m"
+   */
+  readonly consolidateAfter?: string;
+  /** @default [{ nodes: "10%" }] */
+  readonly budgets?: readonly KarpenterDisruptionBudget[];
   /** Priority among pools, 1 to 100 (higher first). @default - no weight */
   readonly weight?: number;
 }
@@ -126,12 +130,6 @@ export interface KarpenterNodePoolsProps {
   readonly namespace?: string;
 }
 
-const DEFAULTS = {
-  maxPods: 110,
-  nodeClassName: "default",
-  namespace: "kube-system",
-} as const;
-
 const DISCOVERY_TAG = "karpenter.sh/discovery";
 
 /**
@@ -150,22 +148,18 @@ export class KarpenterNodePools extends Construct {
 
   constructor(scope: Construct, id: string, props: KarpenterNodePoolsProps) {
     super(scope, id);
-    validateKubernetesVersion(props.kubernetesVersion);
-    const amiVersion = props.amiVersion ?? VERSIONS.al2023Ami[props.kubernetesVersion];
-    const maxPods = props.maxPods ?? DEFAULTS.maxPods;
-    const nodeClassName = props.nodeClassName ?? DEFAULTS.nodeClassName;
-    const namespace = props.namespace ?? DEFAULTS.namespace;
-    validateProps(props, { amiVersion, maxPods, nodeClassName, namespace });
+    const p = parseProps(karpenterNodePoolsPropsSchema, props, "KarpenterNodePoolsProps", this);
+    const { amiVersion, maxPods, nodeClassName, namespace } = p;
 
     this.nodeClass = validated<IEC2NodeClass>(
       "KarpenterNodePools EC2NodeClass",
       new EC2NodeClass({
         metadata: { name: nodeClassName },
         spec: {
-          role: props.nodeRoleName,
+          role: p.nodeRoleName,
           amiSelectorTerms: [{ alias: `al2023@${amiVersion}` }],
-          subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: props.clusterName } }],
-          securityGroupSelectorTerms: [{ tags: { [DISCOVERY_TAG]: props.clusterName } }],
+          subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: p.clusterName } }],
+          securityGroupSelectorTerms: [{ tags: { [DISCOVERY_TAG]: p.clusterName } }],
           // IMDSv2 only, and a hop limit of 1 so pods cannot use the node role's credentials.
           metadataOptions: {
             httpEndpoint: "enabled",
@@ -180,34 +174,30 @@ export class KarpenterNodePools extends Construct {
                 volumeSize: "50Gi",
                 volumeType: "gp3",
                 encrypted: true,
-                kmsKeyID: props.kmsKeyArn,
+                kmsKeyID: p.kmsKeyArn,
                 deleteOnTermination: true,
               },
             },
           ],
-          ...(podNetworkTraits(props.podNetworkMode).cni === "calico" && {
+          ...(podNetworkTraits(p.podNetworkMode).cni === "calico" && {
             kubelet: { maxPods },
           }),
         },
       }),
     );
 
-    const seen = new Set<string>();
-    this.nodePools = props.nodePools.map((pool, i) => {
-      const where = `KarpenterNodePoolsProps.nodePools[${i}] ("${pool.name}")`;
-      if (seen.has(pool.name)) {
-        throw new Error(`${where}: duplicate node pool name; names must be unique`);
-      }
-      seen.add(pool.name);
-      validatePool(where, pool);
-      return validated<INodePool>(where, new NodePool(nodePoolObject(pool, nodeClassName)));
-    });
+    this.nodePools = p.nodePools.map((pool, i) =>
+      validated<INodePool>(
+        `KarpenterNodePoolsProps.nodePools[${i}] ("${pool.name}")`,
+        new NodePool(nodePoolObject(pool, nodeClassName)),
+      ),
+    );
 
     this.release = new ManifestsRelease(this, "manifests", {
       releaseName: "karpenter-node-pools",
       namespace,
       manifests: [this.nodeClass, ...this.nodePools],
-      dependsOn: props.dependsOn,
+      dependsOn: p.dependsOn,
     }).release;
     this.release.timeout = NODE_POOLS_DESTROY_TIMEOUT_SECONDS;
     // The helm provider also bounds a delete by its own deadline (20 minutes unless set), which
@@ -216,7 +206,7 @@ export class KarpenterNodePools extends Construct {
   }
 }
 
-function nodePoolObject(pool: KarpenterNodePoolOptions, nodeClassName: string): INodePool {
+function nodePoolObject(pool: ResolvedNodePoolOptions, nodeClassName: string): INodePool {
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
@@ -241,7 +231,7 @@ function nodePoolObject(pool: KarpenterNodePoolOptions, nodeClassName: string): 
             { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
           ],
           expireAfter: pool.expireAfter,
-          terminationGracePeriod: pool.terminationGracePeriod ?? DEFAULT_TERMINATION_GRACE_PERIOD,
+          terminationGracePeriod: pool.terminationGracePeriod,
         },
       },
       disruption: {
@@ -271,87 +261,4 @@ function validated<T>(where: string, model: { validate(): void; toJSON(): unknow
     throw new Error(`${where}: ${(cause as Error).message}`, { cause });
   }
   return model.toJSON() as T;
-}
-
-interface Resolved {
-  readonly amiVersion: string;
-  readonly maxPods: number;
-  readonly nodeClassName: string;
-  readonly namespace: string;
-}
-
-function validateKubernetesVersion(version: KubernetesVersion): void {
-  // The type already says so; JavaScript callers and untyped input are checked here.
-  if (!(VERSIONS.kubernetes as readonly string[]).includes(version)) {
-    throw new Error(
-      `KarpenterNodePoolsProps.kubernetesVersion must be one of ${VERSIONS.kubernetes.join(", ")} ` +
-        `(the versions with a pinned AL2023 AMI in VERSIONS.al2023Ami); got "${version}"`,
-    );
-  }
-}
-
-function validateProps(props: KarpenterNodePoolsProps, r: Resolved): void {
-  const where = "KarpenterNodePoolsProps";
-  const amiProblem = Token.isUnresolved(r.amiVersion)
-    ? undefined
-    : al2023AmiProblem(r.amiVersion, props.kubernetesVersion);
-  if (amiProblem) throw new Error(`${where}.amiVersion ${amiProblem}`);
-  if (!Number.isInteger(r.maxPods) || r.maxPods < 1) {
-    throw new Error(`${where}.maxPods must be a positive integer; got ${r.maxPods}`);
-  }
-  assertDnsLabel(`${where}.nodeClassName`, r.nodeClassName);
-  assertDnsLabel(`${where}.namespace`, r.namespace);
-  if (!Token.isUnresolved(props.clusterName) && props.clusterName.length === 0) {
-    throw new Error(`${where}.clusterName must not be empty`);
-  }
-  if (!Token.isUnresolved(props.nodeRoleName) && !/^[\w+=,.@-]{1,64}$/.test(props.nodeRoleName)) {
-    throw new Error(
-      `${where}.nodeRoleName must be an IAM role name (not its ARN); got "${props.nodeRoleName}"`,
-    );
-  }
-  if (
-    !Token.isUnresolved(props.kmsKeyArn) &&
-    !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(props.kmsKeyArn)
-  ) {
-    throw new Error(
-      `${where}.kmsKeyArn must be a KMS key ARN such as arn:aws:kms:ap-northeast-2:123456789012:key/<id>; got "${props.kmsKeyArn}"`,
-    );
-  }
-  if (props.nodePools.length === 0) {
-    throw new Error(`${where}.nodePools must define at least one node pool`);
-  }
-}
-
-/** What the NodePool schema cannot express. */
-function validatePool(where: string, pool: KarpenterNodePoolOptions): void {
-  assertDnsLabel(`${where}.name`, pool.name);
-  const grace = pool.terminationGracePeriod;
-  if (grace !== undefined && !TERMINATION_GRACE_PERIOD_PATTERN.test(grace)) {
-    throw new Error(
-      `${where}.terminationGracePeriod must be a duration such as "24h" or "2h30m" (a bound is the ` +
-        `point: "Never" is not accepted); got "${grace}"`,
-    );
-  }
-  const lists = {
-    capacityTypes: pool.capacityTypes,
-    architectures: pool.architectures,
-    instanceCategories: pool.instanceCategories,
-  };
-  for (const [field, values] of Object.entries(lists)) {
-    if (values.length === 0) {
-      throw new Error(
-        `${where}.${field} must not be empty: a requirement with no values matches no instance`,
-      );
-    }
-  }
-  if (!Number.isInteger(pool.minInstanceGeneration) || pool.minInstanceGeneration < 1) {
-    throw new Error(
-      `${where}.minInstanceGeneration must be a positive integer; got ${pool.minInstanceGeneration}`,
-    );
-  }
-  for (const [field, value] of Object.entries(pool.limits)) {
-    if (!Number.isInteger(value) || value <= 0) {
-      throw new Error(`${where}.limits.${field} must be a positive integer; got ${value}`);
-    }
-  }
 }

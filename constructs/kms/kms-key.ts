@@ -1,14 +1,9 @@
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
-import {
-  PolicyStatement,
-  assertAccountId,
-  assertPartition,
-  assertRegion,
-  policyDocument,
-} from "../shared/aws-account";
+import { PolicyStatement, policyDocument } from "../shared/aws-account";
+import { parseProps } from "../shared/validation/parse-props";
+import { ResolvedKmsKeyProps, kmsKeyPropsSchema } from "./props";
 
 /**
  * The AWS services a key's policy lets use it on their own authority. EKS secrets encryption is
@@ -38,7 +33,7 @@ export interface KmsKeyProps {
   /** Account that owns the key; its root principal is granted `kms:*` so IAM policies work. */
   readonly accountId: string;
   readonly region: string;
-  /** @default "aws" */
+  /** @default "aws" (or "aws-us-gov") */
   readonly partition?: string;
   /**
    * IAM role or user ARNs allowed to administer (not use) the key. Name them explicitly: the
@@ -62,7 +57,7 @@ export interface KmsKeyProps {
   readonly protect?: boolean;
   /**
    * Services the key policy lets use the key.
-   * @default every service enabled
+   * @default every service enabled (each field left out is true)
    */
   readonly usage?: KmsKeyUsage;
 }
@@ -95,86 +90,8 @@ const USE_ACTIONS = [
   "kms:DescribeKey",
 ];
 
-const ALIAS_PATTERN = /^[a-zA-Z0-9/_-]+$/;
-const ADMIN_ARN_PATTERN =
-  /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/;
-
-interface ResolvedProps {
-  readonly alias: string;
-  readonly description: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
-  readonly administrators: readonly string[];
-  readonly rotationPeriodDays: number;
-  readonly deletionWindowDays: number;
-  readonly protect: boolean;
-  readonly usage: Required<KmsKeyUsage>;
-}
-
-/** Applies defaults and validates; the one place where defaults are decided. */
-function resolveProps(props: KmsKeyProps): ResolvedProps {
-  const resolved: ResolvedProps = {
-    ...props,
-    partition: props.partition ?? "aws",
-    rotationPeriodDays: props.rotationPeriodDays ?? 365,
-    deletionWindowDays: props.deletionWindowDays ?? 30,
-    protect: props.protect ?? false,
-    usage: {
-      ebs: props.usage?.ebs ?? true,
-      logs: props.usage?.logs ?? true,
-    },
-  };
-
-  const { alias, administrators, rotationPeriodDays, deletionWindowDays } = resolved;
-  if (alias.startsWith("alias/")) {
-    throw new Error(
-      `KmsKeyProps.alias "${alias}" must not start with "alias/"; pass "${alias.slice(6)}"`,
-    );
-  }
-  if (alias.length === 0 || alias.length > 250 || !ALIAS_PATTERN.test(alias)) {
-    throw new Error(
-      `KmsKeyProps.alias "${alias}" must be 1 to 250 letters, digits, "/", "_" or "-", such as dev/eks`,
-    );
-  }
-  if (alias.startsWith("aws/")) {
-    throw new Error(`KmsKeyProps.alias "${alias}" must not start with "aws/" (reserved for AWS)`);
-  }
-  if (administrators.length === 0) {
-    throw new Error(
-      "KmsKeyProps.administrators must name at least one IAM role or user ARN that administers the key",
-    );
-  }
-  for (const arn of administrators) {
-    if (!Token.isUnresolved(arn) && !ADMIN_ARN_PATTERN.test(arn)) {
-      throw new Error(
-        `KmsKeyProps.administrators: "${arn}" is not an IAM role or user ARN; ` +
-          "use one such as arn:aws:iam::123456789012:role/platform-admin",
-      );
-    }
-  }
-  if (
-    !Number.isInteger(rotationPeriodDays) ||
-    rotationPeriodDays < 90 ||
-    rotationPeriodDays > 2560
-  ) {
-    throw new Error(
-      `KmsKeyProps.rotationPeriodDays must be a whole number of days from 90 to 2560; got ${rotationPeriodDays}`,
-    );
-  }
-  if (!Number.isInteger(deletionWindowDays) || deletionWindowDays < 7 || deletionWindowDays > 30) {
-    throw new Error(
-      `KmsKeyProps.deletionWindowDays must be a whole number of days from 7 to 30; got ${deletionWindowDays}`,
-    );
-  }
-  assertAccountId("KmsKeyProps.accountId", resolved.accountId);
-  assertRegion("KmsKeyProps.region", resolved.region);
-  assertPartition("KmsKeyProps.partition", resolved.partition);
-  return resolved;
-}
-
 /** The key policy: account root, administrators, then one grant per enabled service. */
-function keyPolicyStatements(p: ResolvedProps): PolicyStatement[] {
+function keyPolicyStatements(p: ResolvedKmsKeyProps): PolicyStatement[] {
   const accountRoot = `arn:${p.partition}:iam::${p.accountId}:root`;
   const statements: PolicyStatement[] = [
     {
@@ -284,7 +201,7 @@ export class KmsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
-    const resolved = resolveProps(props);
+    const resolved = parseProps(kmsKeyPropsSchema, props, "KmsKeyProps", this);
 
     this.key = new KmsKeyResource(this, "key", {
       description: resolved.description,

@@ -1,11 +1,11 @@
 /**
- * Where MetalLB pools may lie and who announces them. Shared by the `MetalLb` construct (which
- * throws the first problem) and the environment checks (which report them all), so the two
- * cannot disagree.
+ * Where MetalLB pools may lie and who announces them. Shared by the `MetalLb` props schema and the
+ * environment checks, so the two cannot disagree. The pools are already valid field by field
+ * (`metallbPoolsSchema`: names unique, addresses parse).
  */
 import { Ipv4Range, contains, overlaps, parseAddressRange, parseCidr } from "../shared/cidr";
-import { isDnsLabel } from "../shared/kubernetes";
 import { ParsedSegment } from "../shared/node-network";
+import { formatPath } from "../shared/validation/issues";
 
 /** Who makes a pool's addresses reachable. */
 export type PoolAnnouncer = "l2" | "bgp" | "calico";
@@ -37,18 +37,10 @@ export interface ResolvedLayout {
   readonly calicoPools: readonly string[];
 }
 
-/** Writes a relative path the way messages show it: `pools[0].addresses[1]`. */
-export function formatLayoutPath(path: readonly (string | number)[]): string {
-  return path
-    .map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`))
-    .join("")
-    .replace(/^\./, "");
-}
-
 export function checkMetalLbLayout(layout: MetalLbLayout): ResolvedLayout {
   const problems: LayoutProblem[] = [];
   const report = (path: (string | number)[], message: string) => problems.push({ path, message });
-  const names = checkPoolNames(layout, report);
+  const names = layout.pools.map((pool) => pool.name);
 
   const calicoPools = announced("calicoAnnounces", layout.calicoAnnounces, names, names, report);
   // MetalLB must not advertise what Calico announces, so its own advertisements default to the rest.
@@ -66,24 +58,6 @@ export function checkMetalLbLayout(layout: MetalLbLayout): ResolvedLayout {
 }
 
 type Report = (path: (string | number)[], message: string) => void;
-
-function checkPoolNames(layout: MetalLbLayout, report: Report): string[] {
-  if (layout.pools.length === 0) report(["pools"], "is empty; define at least one address pool");
-  const names: string[] = [];
-  layout.pools.forEach((pool, i) => {
-    if (!isDnsLabel(pool.name)) {
-      report(
-        ["pools", i, "name"],
-        `must be lowercase letters, digits and hyphens (a DNS label); got "${pool.name}"`,
-      );
-    }
-    if (names.includes(pool.name)) {
-      report(["pools", i, "name"], `"${pool.name}" is used twice; name each pool once`);
-    }
-    names.push(pool.name);
-  });
-  return names;
-}
 
 /** The pools one announcement covers: the ones it names, or `fallback` when it names none. */
 function announced(
@@ -146,21 +120,11 @@ function checkAddresses(
           "over BGP (which needs it outside every node segment); split it into two pools",
       );
     }
-    if (pool.addresses.length === 0) {
-      report(["pools", p, "addresses"], "is empty; list at least one range");
-    }
     pool.addresses.forEach((text, a) => {
       const path = ["pools", p, "addresses", a];
-      const field = formatLayoutPath(path);
+      const field = formatPath(path);
       const range = parseAddressRange(text);
-      if (!range) {
-        report(
-          path,
-          `must be a CIDR (192.168.10.240/28) or an ascending range ` +
-            `(192.168.10.240-192.168.10.250); got "${text}"`,
-        );
-        return;
-      }
+      if (!range) return;
       const clash = claimed.find((other) => overlaps(other.range, range));
       if (clash) {
         report(path, `${text} overlaps ${clash.field} ${clash.text}; pools must be disjoint`);

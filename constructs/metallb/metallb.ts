@@ -2,12 +2,11 @@ import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { parseCidr, parseIpv4 } from "../shared/cidr";
-import { Platform, isDnsLabel } from "../shared/kubernetes";
+import { Platform } from "../shared/kubernetes";
 import { ManifestsRelease } from "../shared/manifests-release";
-import { NodeSegment, parseNodeSegments } from "../shared/node-network";
-import { VERSIONS } from "../versions";
-import { LayoutProblem, checkMetalLbLayout, formatLayoutPath } from "./layout";
+import { NodeSegment } from "../shared/node-network";
+import { parseProps } from "../shared/validation/parse-props";
+import { metallbPropsSchema } from "./props";
 
 /** A MetalLB `IPAddressPool`. */
 export interface MetalLbPool {
@@ -132,32 +131,21 @@ export class MetalLb extends Construct {
 
   constructor(scope: Construct, id: string, props: MetalLbProps) {
     super(scope, id);
-    if (props.platform === "eks") {
-      throw new Error(
-        "MetalLbProps.platform is eks, but MetalLB cannot work on AWS: a VPC answers ARP itself " +
-          "and has no BGP to peer with; expose Services through an NLB instead",
-      );
-    }
-    validateAnnouncers(props);
-    const { l2Pools, bgpPools, calicoPools } = validateLayout(props);
-    this.poolNames = props.pools.map((p) => p.name);
-    this.calicoAnnouncedCidrs = props.pools
-      .filter((p) => calicoPools.includes(p.name))
-      .flatMap((p) => p.addresses);
-    if (props.bgp?.peers.length === 0) {
-      throw new Error("MetalLbProps.bgp.peers is empty; list at least one router to peer with");
-    }
-    props.bgp?.peers.forEach(validatePeer);
-    if (props.strictArp && props.l2) {
+    const p = parseProps(metallbPropsSchema, props, "MetalLbProps", this);
+    this.poolNames = p.pools.map((pool) => pool.name);
+    this.calicoAnnouncedCidrs = p.pools
+      .filter((pool) => p.calicoPools.includes(pool.name))
+      .flatMap((pool) => pool.addresses);
+    if (p.strictArp && p.l2) {
       Annotations.of(this).addWarning(
         "kube-proxy runs in IPVS mode: make sure its config (configmap kube-system/kube-proxy) " +
           "sets ipvs.strictARP: true, or MetalLB's L2 announcement will not work",
       );
     }
 
-    this.namespace = props.namespace ?? "metallb-system";
+    this.namespace = p.namespace;
     const namespace = new NamespaceV1(this, "namespace", {
-      dependsOn: props.dependsOn,
+      dependsOn: p.dependsOn,
       metadata: {
         name: this.namespace,
         // The speaker runs with host networking and NET_RAW.
@@ -174,46 +162,46 @@ export class MetalLb extends Construct {
       name: "metallb",
       repository: METALLB_CHART.repository,
       chart: METALLB_CHART.chart,
-      version: props.version ?? VERSIONS.metallb,
+      version: p.version,
       namespace: this.namespace,
       createNamespace: false,
       // The resources below need the CRDs and the validating webhook up first.
       wait: true,
       // The speaker only announces; when Calico announces every pool it would open BGP
       // sessions of its own beside Calico's, so MetalLB runs as an allocator only.
-      ...(props.l2 || props.bgp
+      ...(p.l2 || p.bgp
         ? {}
         : { values: [JSON.stringify({ speaker: { enabled: false } })] }),
       dependsOn: [namespace],
     });
 
     const metadata = (name: string) => ({ name, namespace: this.namespace });
-    const manifests: object[] = props.pools.map((pool) => ({
+    const manifests: object[] = p.pools.map((pool) => ({
       apiVersion: API_V1BETA1,
       kind: "IPAddressPool",
       metadata: metadata(pool.name),
       spec: {
         addresses: pool.addresses,
-        autoAssign: pool.autoAssign ?? true,
-        avoidBuggyIPs: pool.avoidBuggyIPs ?? true,
+        autoAssign: pool.autoAssign,
+        avoidBuggyIPs: pool.avoidBuggyIPs,
       },
     }));
-    if (props.l2) {
+    if (p.l2) {
       manifests.push({
         apiVersion: API_V1BETA1,
         kind: "L2Advertisement",
         metadata: metadata("l2"),
         spec: {
-          ipAddressPools: l2Pools,
-          ...(props.l2.interfaces ? { interfaces: props.l2.interfaces } : {}),
-          ...(props.l2.nodeSelectors
-            ? { nodeSelectors: props.l2.nodeSelectors.map((matchLabels) => ({ matchLabels })) }
+          ipAddressPools: p.l2Pools,
+          ...(p.l2.interfaces ? { interfaces: p.l2.interfaces } : {}),
+          ...(p.l2.nodeSelectors
+            ? { nodeSelectors: p.l2.nodeSelectors.map((matchLabels) => ({ matchLabels })) }
             : {}),
         },
       });
     }
-    if (props.bgp) {
-      for (const peer of props.bgp.peers) {
+    if (p.bgp) {
+      for (const peer of p.bgp.peers) {
         manifests.push({
           apiVersion: API_V1BETA2,
           kind: "BGPPeer",
@@ -225,7 +213,7 @@ export class MetalLb extends Construct {
         apiVersion: API_V1BETA1,
         kind: "BGPAdvertisement",
         metadata: metadata("bgp"),
-        spec: { ipAddressPools: bgpPools },
+        spec: { ipAddressPools: p.bgpPools },
       });
     }
 
@@ -235,72 +223,5 @@ export class MetalLb extends Construct {
       manifests,
       dependsOn: [this.release],
     });
-  }
-}
-
-function validateAnnouncers(props: MetalLbProps): void {
-  if (!props.l2 && !props.bgp && !props.calicoAnnounces) {
-    throw new Error(
-      "MetalLbProps needs l2, bgp or calicoAnnounces: without an announcement no address is reachable",
-    );
-  }
-  if (props.bgp && props.calicoBgp) {
-    throw new Error(
-      "MetalLbProps.bgp cannot run beside Calico's BGP (calicoBgp is true): BGP allows one " +
-        "session per pair of hosts, so routers refuse MetalLB's session next to Calico's, and " +
-        "both want TCP 179 on the nodes; let Calico announce the pools instead (calicoAnnounces, " +
-        "with CalicoBgp peers and serviceLoadBalancerCidrs), or use l2",
-    );
-  }
-  if (props.calicoAnnounces && !props.calicoBgp) {
-    throw new Error(
-      "MetalLbProps.calicoAnnounces needs Calico to run BGP (calicoBgp is false); use a BGP " +
-        "pod network mode, or announce the pools with l2 or bgp",
-    );
-  }
-}
-
-/** Checks pools against each other, the node segments and reserved ranges; returns who announces what. */
-function validateLayout(props: MetalLbProps) {
-  const fail = (prefix: readonly string[], problem: LayoutProblem): never => {
-    const path = formatLayoutPath([...prefix, ...problem.path]);
-    throw new Error(`MetalLbProps.${path} ${problem.message}`);
-  };
-  const segments = props.nodeSegments ? parseNodeSegments(props.nodeSegments) : undefined;
-  if (segments?.problems[0]) fail(["nodeSegments"], segments.problems[0]);
-  const reserved = (props.reservedCidrs ?? []).map((text, i) => {
-    const range = parseCidr(text);
-    if (!range) {
-      throw new Error(
-        `MetalLbProps.reservedCidrs[${i}] must be an IPv4 CIDR such as 10.96.0.0/12; got "${text}"`,
-      );
-    }
-    return { label: `reserved range ${text}`, range };
-  });
-  const layout = checkMetalLbLayout({
-    pools: props.pools,
-    l2: props.l2,
-    bgp: props.bgp,
-    calicoAnnounces: props.calicoAnnounces,
-    segments: segments?.parsed,
-    reserved,
-  });
-  if (layout.problems[0]) fail([], layout.problems[0]);
-  return layout;
-}
-
-function validatePeer(peer: MetalLbBgpPeer, i: number): void {
-  const where = `MetalLbProps.bgp.peers[${i}]`;
-  if (!isDnsLabel(peer.name)) {
-    throw new Error(`${where}.name must be a DNS label; got "${peer.name}"`);
-  }
-  if (parseIpv4(peer.peerAddress) === undefined) {
-    throw new Error(`${where}.peerAddress must be an IPv4 address; got "${peer.peerAddress}"`);
-  }
-  for (const key of ["myASN", "peerASN"] as const) {
-    const asn = peer[key];
-    if (!Number.isInteger(asn) || asn < 1 || asn > 4294967295) {
-      throw new Error(`${where}.${key} must be an integer from 1 to 4294967295; got ${asn}`);
-    }
   }
 }

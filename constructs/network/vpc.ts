@@ -15,22 +15,13 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc as VpcResource } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { parseCidr } from "../shared/cidr";
-import {
-  assertAccountId,
-  assertPartition,
-  assertRegion,
-  policyDocument,
-} from "../shared/aws-account";
-import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../shared/log-retention";
-import { DEFAULT_SUBNET_PREFIXES, SubnetPrefixes, ZoneSubnets, planSubnets } from "./subnet-plan";
+import { policyDocument } from "../shared/aws-account";
+import { parseProps } from "../shared/validation/parse-props";
+import { NatMode, ResolvedVpcProps, vpcPropsSchema } from "./props";
+import { SubnetPrefixes, ZoneSubnets } from "./subnet-plan";
 
-/** NAT gateways: none, one shared by every zone, or one per zone (survives a zone outage). */
-export type NatMode = "none" | "single" | "per-zone";
-
-const NAT_MODES: readonly NatMode[] = ["none", "single", "per-zone"];
+export type { NatMode } from "./props";
 
 /** Services reached through gateway endpoints (route table entries, free); all others get interface endpoints. */
 const GATEWAY_ENDPOINT_SERVICES = new Set(["s3", "dynamodb"]);
@@ -53,10 +44,10 @@ export interface VpcProps {
   /** Availability zones (2 or 3) of the region; each gets a public, a private and an intra subnet. */
   readonly zones: readonly string[];
   /**
-   * Prefix lengths of each zone's subnets, carved from `cidr` at synth time.
-   * @default public /24, private /19, intra /26
+   * Prefix lengths of each zone's subnets, carved from `cidr` at synth time (each 16 to 28).
+   * @default public /24, private /19, intra /26 (each prefix left out takes its default)
    */
-  readonly subnetPrefixes?: SubnetPrefixes;
+  readonly subnetPrefixes?: Partial<SubnetPrefixes>;
   /**
    * NAT gateways for the private subnets' internet route.
    * @default "single": one NAT gateway in the first zone
@@ -76,93 +67,6 @@ export interface VpcProps {
   /** @default "aws" */
   readonly partition?: string;
   readonly accountId: string;
-}
-
-interface ResolvedProps extends Required<Omit<VpcProps, "flowLogs">> {
-  readonly flowLogs: Required<VpcFlowLogsProps>;
-  readonly layout: ZoneSubnets[];
-}
-
-const NAME_PATTERN = /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
-/** IAM role names are at most 64 characters; the flow log role appends "-vpc-flow-logs". */
-const MAX_NAME_LENGTH = 50;
-
-/** Applies defaults and validates; the one place where defaults are decided. */
-function resolveProps(props: VpcProps): ResolvedProps {
-  const subnetPrefixes = props.subnetPrefixes ?? DEFAULT_SUBNET_PREFIXES;
-  const { name, cidr, zones, region } = props;
-  const nat = props.nat ?? "single";
-  const endpoints = props.endpoints ?? [];
-  const flowLogs = { retentionDays: 90, ...props.flowLogs };
-
-  if (!NAME_PATTERN.test(name) || name.length > MAX_NAME_LENGTH) {
-    throw new Error(
-      `VpcProps.name "${name}" must be 1 to ${MAX_NAME_LENGTH} letters, digits and inner hyphens, such as dev-platform`,
-    );
-  }
-  const block = parseCidr(cidr);
-  if (!block || block.prefix < 16 || block.prefix > 28) {
-    throw new Error(
-      `VpcProps.cidr "${cidr}" must be an IPv4 CIDR block from /16 to /28 with no host bits set, such as 10.0.0.0/16`,
-    );
-  }
-  if (zones.length < 2 || zones.length > 3) {
-    throw new Error(
-      `VpcProps.zones must list 2 or 3 availability zones (EKS needs subnets in at least two); got ${zones.length}`,
-    );
-  }
-  const duplicate = zones.find((zone, i) => zones.indexOf(zone) !== i);
-  if (duplicate !== undefined) {
-    throw new Error(`VpcProps.zones lists ${duplicate} twice; list each zone once`);
-  }
-  assertRegion("VpcProps.region", region);
-  for (const zone of zones) {
-    if (!Token.isUnresolved(region) && !new RegExp(`^${region}[a-z]$`).test(zone)) {
-      throw new Error(
-        `VpcProps.zones: ${zone} is not a zone of ${region}; use zones such as ${region}a`,
-      );
-    }
-  }
-  if (!NAT_MODES.includes(nat)) {
-    throw new Error(`VpcProps.nat must be one of ${NAT_MODES.join(", ")}; got "${nat}"`);
-  }
-  let layout: ZoneSubnets[];
-  try {
-    layout = planSubnets(cidr, zones, subnetPrefixes);
-  } catch (error) {
-    const { public: pub, private: priv, intra } = subnetPrefixes;
-    throw new Error(
-      `VpcProps.subnetPrefixes: ${zones.length} zones of /${pub} public, /${priv} private and /${intra} intra ` +
-        `subnets do not fit in ${cidr} (${(error as Error).message}); use a larger VPC CIDR or longer prefixes`,
-    );
-  }
-  for (const service of endpoints) {
-    if (!/^[a-z0-9]+([.-][a-z0-9]+)*$/.test(service)) {
-      throw new Error(
-        `VpcProps.endpoints: "${service}" is not a service short name; use names such as s3, ecr.api or sts`,
-      );
-    }
-  }
-  const repeated = endpoints.find((service, i) => endpoints.indexOf(service) !== i);
-  if (repeated !== undefined) {
-    throw new Error(`VpcProps.endpoints lists ${repeated} twice; list each service once`);
-  }
-  if (!isLogRetentionDays(flowLogs.retentionDays)) {
-    throw new Error(
-      `VpcProps.flowLogs.retentionDays must be a retention CloudWatch Logs accepts ` +
-        `(${LOG_RETENTION_DAYS.join(", ")}); got ${flowLogs.retentionDays}`,
-    );
-  }
-  if (!Token.isUnresolved(flowLogs.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:/.test(flowLogs.kmsKeyArn)) {
-    throw new Error(
-      `VpcProps.flowLogs.kmsKeyArn "${flowLogs.kmsKeyArn}" must be a KMS key ARN (arn:aws:kms:...)`,
-    );
-  }
-  const partition = props.partition ?? "aws";
-  assertAccountId("VpcProps.accountId", props.accountId);
-  assertPartition("VpcProps.partition", partition);
-
-  return { ...props, subnetPrefixes, nat, endpoints, flowLogs, partition, layout };
 }
 
 /**
@@ -185,7 +89,7 @@ export class Vpc extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
-    const p = resolveProps(props);
+    const p = parseProps(vpcPropsSchema, props, "VpcProps", this);
     this.cidr = p.cidr;
     this.layout = p.layout;
 
@@ -330,7 +234,7 @@ export class Vpc extends Construct {
     this.addFlowLogs(p, vpc);
   }
 
-  private addEndpoints(p: ResolvedProps, vpc: VpcResource, routeTables: RouteTable[]): void {
+  private addEndpoints(p: ResolvedVpcProps, vpc: VpcResource, routeTables: RouteTable[]): void {
     // Created with the first interface endpoint; gateway endpoints need no security group.
     let securityGroup: SecurityGroup | undefined;
     const endpointSecurityGroup = () =>
@@ -379,7 +283,7 @@ export class Vpc extends Construct {
     }
   }
 
-  private addFlowLogs(p: ResolvedProps, vpc: VpcResource): void {
+  private addFlowLogs(p: ResolvedVpcProps, vpc: VpcResource): void {
     const logGroup = new CloudwatchLogGroup(this, "flow-logs", {
       name: `/aws/vpc-flow-logs/${p.name}`,
       retentionInDays: p.flowLogs.retentionDays,

@@ -1,16 +1,22 @@
 import { Fn, Token } from "cdktf";
+import { checkedString, tokenOrEnum } from "./validation/fields";
 
 /**
- * Synth-time checks of the account coordinates constructs take as props (instead of data
- * sources, so stacks plan offline). Values that are tokens are left to apply time.
+ * Schemas of the account coordinates constructs take as props (instead of data sources, so stacks
+ * plan offline), and of the ARNs they are given. Values that are tokens are left to apply time.
  */
 
-/** Throws unless `accountId` is a 12-digit AWS account ID. `where` names the prop, e.g. `KmsKeyProps.accountId`. */
-export function assertAccountId(where: string, accountId: string): void {
-  if (!Token.isUnresolved(accountId) && !/^\d{12}$/.test(accountId)) {
-    throw new Error(`${where} must be a 12-digit AWS account ID; got "${accountId}"`);
-  }
-}
+/** A 12-digit AWS account ID, or a token (a data source's `accountId`). */
+export const awsAccountId = checkedString(
+  (value) => /^\d{12}$/.test(value),
+  (value) => `must be a 12-digit AWS account ID; got "${value}"`,
+);
+
+/** An AWS region name (ap-northeast-2), or a token. */
+export const awsRegion = checkedString(
+  (value) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(value),
+  (value) => `must be an AWS region such as ap-northeast-2; got "${value}"`,
+);
 
 /**
  * Partitions the constructs support: those whose service principals (`eks.amazonaws.com`) and
@@ -26,13 +32,17 @@ export type SupportedPartition = (typeof SUPPORTED_PARTITIONS)[number];
 export const UNSUPPORTED_PARTITION_REASON =
   'only "aws" and "aws-us-gov" end their service principals and endpoint names in amazonaws.com, which these constructs write';
 
-/** Throws unless `partition` is one of SUPPORTED_PARTITIONS. */
+const unsupportedPartition = (partition: string) =>
+  `"${partition}" is not supported (${UNSUPPORTED_PARTITION_REASON}); use "aws" or "aws-us-gov"`;
+
+/** One of SUPPORTED_PARTITIONS, or a token. */
+export const awsPartition = tokenOrEnum(SUPPORTED_PARTITIONS, unsupportedPartition);
+
+/** Throws unless `partition` is one of SUPPORTED_PARTITIONS (for stacks, which take no schema). */
 export function assertPartition(where: string, partition: string): void {
   if (Token.isUnresolved(partition)) return;
   if (!(SUPPORTED_PARTITIONS as readonly string[]).includes(partition)) {
-    throw new Error(
-      `${where} "${partition}" is not supported (${UNSUPPORTED_PARTITION_REASON}); use "aws" or "aws-us-gov"`,
-    );
+    throw new Error(`${where} ${unsupportedPartition(partition)}`);
   }
 }
 
@@ -47,12 +57,36 @@ export function partitionOfRegion(region: string): SupportedPartition | undefine
   return undefined;
 }
 
-/** Throws unless `region` looks like an AWS region name (ap-northeast-2). */
-export function assertRegion(where: string, region: string): void {
-  if (!Token.isUnresolved(region) && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
-    throw new Error(`${where} must be an AWS region such as ap-northeast-2; got "${region}"`);
-  }
-}
+/** An IAM role or user ARN of a supported partition (an administrator), or a token. */
+export const iamPrincipalArn = checkedString(
+  (value) =>
+    /^arn:(aws|aws-us-gov):(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/.test(value),
+  (value) =>
+    'must be an IAM role or user ARN in the "aws" or "aws-us-gov" partition, such as ' +
+    `arn:aws:iam::123456789012:role/platform-admin; got "${value}"`,
+);
+
+/** An IAM role ARN of a supported partition, or a token. */
+export const iamRoleArn = checkedString(
+  (value) => /^arn:(aws|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value),
+  (value) =>
+    `must be an IAM role ARN such as arn:aws:iam::123456789012:role/karpenter; got "${value}"`,
+);
+
+/** An IAM role name (not its ARN), or a token. */
+export const iamRoleName = checkedString(
+  (name) => /^[\w+=,.@-]{1,64}$/.test(name),
+  (name) =>
+    "must be an IAM role name (not its ARN): at most 64 letters, digits and +=,.@_-, so derive " +
+    `it from a shorter name; got "${name}"`,
+);
+
+/** A KMS key ARN (not an alias) of a supported partition, or a token. */
+export const kmsKeyArn = checkedString(
+  (value) => /^arn:(aws|aws-us-gov):kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(value),
+  (value) =>
+    `must be a KMS key ARN such as arn:aws:kms:ap-northeast-2:123456789012:key/<id>; got "${value}"`,
+);
 
 /** An IAM policy statement as rendered into policy JSON. */
 export interface PolicyStatement {

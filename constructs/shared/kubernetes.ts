@@ -1,8 +1,11 @@
 /** Helpers shared by the constructs that install charts into a cluster. */
-import { Token } from "cdktf";
+import { z } from "zod";
 
 /** Where the cluster runs: EKS in a VPC, or on-prem machines reached by kubeconfig. */
-export type Platform = "eks" | "onprem";
+export const PLATFORMS = ["eks", "onprem"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const platformSchema = z.enum(PLATFORMS);
 
 /** Helm chart values: a JSON object passed to `helm_release.values`. */
 export type HelmValues = Record<string, unknown>;
@@ -10,18 +13,6 @@ export type HelmValues = Record<string, unknown>;
 /** Whether `name` is a DNS-1123 label, the format of most Kubernetes object names. */
 export function isDnsLabel(name: string): boolean {
   return name.length <= 63 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name);
-}
-
-/**
- * Throws unless `value` is a DNS-1123 label, which the API server would otherwise reject only at
- * apply. `where` names the prop, e.g. `KarpenterControllerProps.namespace`; tokens pass.
- */
-export function assertDnsLabel(where: string, value: string): void {
-  if (Token.isUnresolved(value) || isDnsLabel(value)) return;
-  throw new Error(
-    `${where} must be a Kubernetes name: at most 63 lowercase letters, digits and hyphens, ` +
-      `starting and ending with a letter or digit; got "${value}"`,
-  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -43,3 +34,6 @@ export function mergeValues<T extends object>(base: T, override?: Readonly<HelmV
   }
   return merged as T;
 }
+
+/** Chart values as a JSON object (escape hatches: their content is the chart's to check). */
+export const helmValuesSchema = z.record(z.unknown());

@@ -2,6 +2,8 @@ import * as path from "path";
 import { AssetType, Fn, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { manifestsReleasePropsSchema } from "./props";
+import { parseProps } from "./validation/parse-props";
 
 export interface ManifestsReleaseProps {
   /** Helm release name; unique in its namespace. */
@@ -27,7 +29,10 @@ export interface ManifestsReleaseProps {
    * @default false
    */
   readonly takeOwnership?: boolean;
-  /** Usually the release that installs the CRDs and webhooks these objects need. */
+  /**
+   * Usually the release that installs the CRDs and webhooks these objects need.
+   * @default none
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 
@@ -44,32 +49,28 @@ export class ManifestsRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: ManifestsReleaseProps) {
     super(scope, id);
-    this.manifests = props.manifests ?? [];
-    if (this.manifests.length === 0 && props.documents === undefined) {
-      throw new Error(
-        `${this.node.path}: manifests is empty; pass at least one object or omit the release`,
-      );
-    }
+    const p = parseProps(manifestsReleasePropsSchema, props, "ManifestsReleaseProps", this);
+    this.manifests = p.manifests;
     const chart = new TerraformAsset(this, "chart", {
       path: path.join(__dirname, "manifests-chart"),
       type: AssetType.DIRECTORY,
     });
     this.release = new Release(this, "release", {
-      name: props.releaseName,
-      namespace: props.namespace,
+      name: p.releaseName,
+      namespace: p.namespace,
       chart: chart.path,
       // Objects known at synth stay a plain JSON document (the policy pack reads them); plan-time
       // documents go into a second values document, merged over the first by Helm.
       values: [
         ...(this.manifests.length > 0 ? [JSON.stringify({ manifests: this.manifests })] : []),
-        ...(props.documents !== undefined ? [Fn.jsonencode({ documents: props.documents })] : []),
+        ...(p.documents !== undefined ? [Fn.jsonencode({ documents: p.documents })] : []),
       ],
       wait: true,
       atomic: true,
       maxHistory: 5,
-      ...(props.createNamespace ? { createNamespace: true } : {}),
-      ...(props.takeOwnership ? { takeOwnership: true } : {}),
-      dependsOn: props.dependsOn,
+      ...(p.createNamespace ? { createNamespace: true } : {}),
+      ...(p.takeOwnership ? { takeOwnership: true } : {}),
+      dependsOn: p.dependsOn,
     });
   }
 }

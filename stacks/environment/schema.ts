@@ -1,48 +1,40 @@
 /**
  * The environment schema: the one description of an environment that both of its stacks read.
- * Field-level rules and every default live here; rules that relate several fields live in
- * `checks.ts`. Parse untrusted input with `parseEnvironment` (validate.ts), never directly.
+ * Field-level rules and every default live here or, where an environment field is a construct's
+ * prop, in that construct's props schema, which this one composes (node pools, MetalLB pools and
+ * announcements, Calico's pod network fields and BGP peers, ingress options, the cluster
+ * endpoint and system node group): a rule lives in one place. Rules that relate several fields
+ * live in `checks.ts`. Parse untrusted input with `parseEnvironment` (validate.ts), never
+ * directly.
  */
 import { z } from "zod";
-import { POD_NETWORK_MODES } from "../../constructs/shared/pod-network";
-import { parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
-import { LOG_RETENTION_DAYS, isLogRetentionDays } from "../../constructs/shared/log-retention";
-import { VERSIONS } from "../../constructs/versions";
-import { AL2023_AMI_RELEASE } from "../../constructs/karpenter/ami";
+import { podNetworkFields, calicoBgpPeerSchema, DEFAULT_AS_NUMBER } from "../../constructs/calico/props";
+import { endpointSchema, maxPodsSchema, systemNodeGroupSchema } from "../../constructs/eks/props";
 import {
-  DEFAULT_TERMINATION_GRACE_PERIOD,
-  TERMINATION_GRACE_PERIOD_PATTERN,
-} from "../../constructs/karpenter/node-pools";
-
-const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
-  message: "must be an IPv4 CIDR block with no host bits set, such as 10.0.0.0/16",
-});
-
-const ipv4 = z.string().refine((v) => parseIpv4(v) !== undefined, {
-  message: "must be an IPv4 address, such as 192.168.10.240",
-});
-
-const addressRange = z.string().refine((v) => parseAddressRange(v) !== undefined, {
-  message:
-    "must be a CIDR (192.168.10.240/28) or an ascending range (192.168.10.240-192.168.10.250)",
-});
-
-/** Partitions as in constructs/shared/aws-account.ts SUPPORTED_PARTITIONS (aws-cn is refused). */
-const iamPrincipalArn = z
-  .string()
-  .regex(/^arn:(aws|aws-us-gov):(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/, {
-    message:
-      'must be an IAM role or user ARN in the "aws" or "aws-us-gov" partition, such as arn:aws:iam::123456789012:role/platform-admin',
-  });
-
-/** Kubernetes duration as Karpenter accepts it (`720h`, `30m`, `1h30m`) or `Never`. */
-const duration = z.string().regex(/^(Never|(\d+(s|m|h))+)$/, {
-  message: "must be a duration such as 30s, 5m or 720h, or Never",
-});
-
-const retentionDays = z.number().refine(isLogRetentionDays, {
-  message: `must be a retention CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
-});
+  ingressOptionFields,
+  metallbExposureSchema,
+  nlbExposureSchema,
+  tierSchema,
+} from "../../constructs/ingress/props";
+import { al2023AmiRelease } from "../../constructs/karpenter/ami";
+import { karpenterIdentitySchema, nodePoolListSchema } from "../../constructs/karpenter/props";
+import { keyAdministrators, rotationPeriodDays } from "../../constructs/kms/props";
+import {
+  metallbBgpSchema,
+  metallbCalicoAnnouncesSchema,
+  metallbL2Schema,
+  metallbPoolsSchema,
+} from "../../constructs/metallb/props";
+import { natModeSchema, subnetPrefixesSchema } from "../../constructs/network/props";
+import {
+  awsAccountId,
+  awsRegion,
+  iamPrincipalArn,
+  kmsKeyArn,
+} from "../../constructs/shared/aws-account";
+import { logRetentionDays } from "../../constructs/shared/log-retention";
+import { nodeSegmentSchema } from "../../constructs/shared/node-network";
+import { asNumber, cidr, kubernetesVersion, listOf } from "../../constructs/shared/validation/fields";
 
 const dnsLabel = (max: number) =>
   z

@@ -1,7 +1,9 @@
 import * as path from "path";
-import { AssetType, DataResource, ITerraformDependable, TerraformAsset, Token } from "cdktf";
+import { AssetType, DataResource, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { ClusterAccess } from "../cluster-access";
+import { waitForConditionPropsSchema } from "../props";
+import { parseProps } from "../validation/parse-props";
 
 export interface WaitForConditionProps {
   /** How the machine running the apply reaches the cluster. */
@@ -27,8 +29,6 @@ export interface WaitForConditionProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-const DEFAULT_TIMEOUT_SECONDS = 900;
-
 /**
  * A step of the apply that waits until a Kubernetes object reports a condition: a
  * `terraform_data` whose local-exec runs kubectl (see wait-for-condition.sh for what the machine
@@ -41,28 +41,27 @@ export class WaitForCondition extends Construct {
 
   constructor(scope: Construct, id: string, props: WaitForConditionProps) {
     super(scope, id);
-    const timeoutSeconds = props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    validate(props, timeoutSeconds);
+    const p = parseProps(waitForConditionPropsSchema, props, "WaitForConditionProps", this);
     const script = new TerraformAsset(this, "script", {
       path: path.join(__dirname, "wait-for-condition.sh"),
       type: AssetType.FILE,
     });
     this.resource = new DataResource(this, "wait", {
       // Shown in plans, and what tests read to know what is waited for.
-      input: { resource: props.resource, condition: props.condition },
-      triggersReplace: props.triggers ? { ...props.triggers } : undefined,
-      dependsOn: props.dependsOn,
+      input: { resource: p.resource, condition: p.condition },
+      triggersReplace: p.triggers ? { ...p.triggers } : undefined,
+      dependsOn: p.dependsOn,
       provisioners: [
         {
           type: "local-exec",
           interpreter: ["bash"],
           command: script.path,
           environment: {
-            WAIT_RESOURCE: props.resource,
-            WAIT_NAMESPACE: props.namespace ?? "",
-            WAIT_CONDITION: props.condition,
-            WAIT_TIMEOUT_SECONDS: String(timeoutSeconds),
-            ...accessEnvironment(props.access),
+            WAIT_RESOURCE: p.resource,
+            WAIT_NAMESPACE: p.namespace ?? "",
+            WAIT_CONDITION: p.condition,
+            WAIT_TIMEOUT_SECONDS: String(p.timeoutSeconds),
+            ...accessEnvironment(p.access),
           },
         },
       ],
@@ -86,26 +85,4 @@ function accessEnvironment(access: ClusterAccess): Record<string, string> {
     CLUSTER_CA_DATA: access.certificateAuthorityData,
     ...(access.roleArn ? { CLUSTER_ROLE_ARN: access.roleArn } : {}),
   };
-}
-
-function validate(props: WaitForConditionProps, timeoutSeconds: number): void {
-  const where = "WaitForConditionProps";
-  if (
-    !Token.isUnresolved(props.resource) &&
-    !/^[a-z0-9.]+\/[a-z0-9][a-z0-9.-]*$/.test(props.resource)
-  ) {
-    throw new Error(
-      `${where}.resource must be kind/name such as tigerastatus/calico; got "${props.resource}"`,
-    );
-  }
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(props.condition)) {
-    throw new Error(
-      `${where}.condition must be a condition type such as Available; got "${props.condition}"`,
-    );
-  }
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 30 || timeoutSeconds > 7200) {
-    throw new Error(
-      `${where}.timeoutSeconds must be a whole number of seconds from 30 to 7200; got ${timeoutSeconds}`,
-    );
-  }
 }

@@ -1,0 +1,228 @@
+/**
+ * Props of the EKS constructs: the one place their rules and defaults live. The environment
+ * schema composes the endpoint, system node group and maxPods schemas.
+ */
+import { z } from "zod";
+import {
+  awsAccountId,
+  awsPartition,
+  awsRegion,
+  iamPrincipalArn,
+  iamRoleArn,
+  iamRoleName,
+  kmsKeyArn,
+} from "../shared/aws-account";
+import { overlaps, parseCidr } from "../shared/cidr";
+import { logRetentionDays } from "../shared/log-retention";
+import { podNetworkModeSchema } from "../shared/pod-network";
+import {
+  checkedNumber,
+  checkedString,
+  cidr,
+  dependables,
+  isUnresolved,
+  kubernetesVersionOrToken,
+  listOf,
+  tokenOrEnum,
+  unique,
+  wholeNumber,
+  withRules,
+  wholeNumberOrToken,
+} from "../shared/validation/fields";
+import { PropsShape } from "../shared/validation/parse-props";
+import type { AdminAccessEntriesProps } from "./access-entries";
+import type { CorednsAddonProps } from "./addons";
+import type { EksClusterProps, EksEndpointProps } from "./eks-cluster";
+import type { SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
+import type { NodeRoleProps } from "./node-role";
+import type { ClusterSecurityGroupsProps } from "./security-groups";
+
+/** EKS Kubernetes version support policies. */
+export const EKS_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
+export type EksSupportType = (typeof EKS_SUPPORT_TYPES)[number];
+
+/** IAM role names derived from the cluster name must fit IAM's 64 characters. */
+export function systemNodeRoleName(clusterName: string): string {
+  return `${clusterName}-system-node`;
+}
+
+/** kubelet maxPods with Calico as the CNI (written into user data at synth: no token). */
+export const maxPodsSchema = wholeNumber(10, 250);
+
+const endpointShape = {
+  public: z.boolean().default(false),
+  publicAccessCidrs: z.array(cidr("203.0.113.0/24")).default([]),
+} satisfies PropsShape<EksEndpointProps>;
+
+/** Access to the API endpoint: private always, public optionally and then allowlisted. */
+export const endpointSchema = z
+  .object(endpointShape)
+  .strict()
+  .refine((endpoint) => endpoint.public || endpoint.publicAccessCidrs.length === 0, {
+    path: ["publicAccessCidrs"],
+    message: "lists CIDRs but the public endpoint is off; set public: true or remove the CIDRs",
+  });
+
+const nodeCount = checkedNumber(
+  (count) => Number.isInteger(count) && count >= 1,
+  (count) => `must be a whole number of at least 1; got ${count}`,
+);
+
+/** The system node group's sizing fields; each a token or checked. */
+const sizingFields = {
+  // Literal: the AMI type (x86 or Graviton) is chosen from them at synth time.
+  instanceTypes: z
+    .array(
+      z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, {
+        message: "must be an EC2 instance type such as m6i.large",
+      }),
+    )
+    .min(1, { message: "must list at least one instance type" }),
+  minSize: nodeCount,
+  maxSize: nodeCount,
+  desiredSize: nodeCount,
+  // At least the AMI's 20 GiB.
+  diskSizeGiB: wholeNumberOrToken(20, 1000),
+} satisfies PropsShape<SystemNodeGroupSizing>;
+
+function sizesInOrder(sizing: z.output<z.ZodObject<typeof sizingFields>>, ctx: z.RefinementCtx) {
+  const { minSize, desiredSize, maxSize } = sizing;
+  if ([minSize, desiredSize, maxSize].some(isUnresolved)) return;
+  if (!(minSize <= desiredSize && desiredSize <= maxSize)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `needs minSize <= desiredSize <= maxSize; got ${minSize} <= ${desiredSize} <= ${maxSize}`,
+    });
+  }
+}
+
+/** Every sizing field, as SystemNodeGroup takes them. */
+const sizingSchema = z.object(sizingFields).strict().superRefine(sizesInOrder);
+
+/**
+ * The system node group's sizing with its defaults: m6i.large, min 3, max 4, desired 3, 50 GiB.
+ * Calico's control plane, CoreDNS and two Karpenter controllers fit with one node drained.
+ */
+export const systemNodeGroupSchema = z
+  .object({
+    instanceTypes: sizingFields.instanceTypes.default(["m6i.large"]),
+    minSize: sizingFields.minSize.default(3),
+    maxSize: sizingFields.maxSize.default(4),
+    desiredSize: sizingFields.desiredSize.default(3),
+    diskSizeGiB: sizingFields.diskSizeGiB.default(50),
+  })
+  .strict()
+  .superRefine(sizesInOrder);
+
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+const clusterName = checkedString(
+  (name) => CLUSTER_NAME.test(name) && systemNodeRoleName(name).length <= 64,
+  (name) =>
+    CLUSTER_NAME.test(name)
+      ? `"${name}" is too long: the IAM role "${systemNodeRoleName(name)}" would exceed 64 characters`
+      : `"${name}" must be 1 to 100 letters, digits, hyphens or underscores, starting with a letter or digit`,
+);
+
+const eksClusterShape = {
+  name: clusterName,
+  kubernetesVersion: kubernetesVersionOrToken,
+  vpcId: z.string(),
+  vpcCidr: cidr(),
+  controlPlaneSubnetIds: listOf(
+    z.string(),
+    2,
+    "must list subnets in at least two availability zones",
+  ),
+  nodeSubnetIds: listOf(z.string(), 1, "must list at least one subnet"),
+  kmsKeyArn,
+  volumeKmsKeyArn: kmsKeyArn.optional(),
+  logsKmsKeyArn: kmsKeyArn.optional(),
+  podNetworkMode: podNetworkModeSchema,
+  admins: listOf(iamPrincipalArn, 1, "must name at least one admin principal ARN").superRefine(
+    unique("admin"),
+  ),
+  endpoint: endpointSchema.default({}),
+  logRetentionDays: logRetentionDays.default(90),
+  serviceCidr: checkedString(
+    (text) => {
+      const range = parseCidr(text);
+      return range !== undefined && range.prefix >= 12 && range.prefix <= 24;
+    },
+    (text) => `"${text}" must be an IPv4 CIDR between /12 and /24 (EKS's range)`,
+  ).default("172.20.0.0/16"),
+  systemNodeGroup: systemNodeGroupSchema.default({}),
+  maxPods: maxPodsSchema.default(110),
+  oidc: z.boolean().default(false),
+  supportType: tokenOrEnum(EKS_SUPPORT_TYPES).default("STANDARD"),
+  accountId: awsAccountId,
+  region: awsRegion,
+  partition: awsPartition.default("aws"),
+  protect: z.boolean().default(false),
+} satisfies PropsShape<EksClusterProps>;
+
+export const eksClusterPropsSchema = withRules(
+  z.object(eksClusterShape).strict(),
+  ({ vpcCidr, serviceCidr }, ctx) => {
+    const vpc = isUnresolved(vpcCidr) ? undefined : parseCidr(vpcCidr);
+    const service = isUnresolved(serviceCidr) ? undefined : parseCidr(serviceCidr);
+    if (vpc && service && overlaps(vpc, service)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["serviceCidr"],
+        message: `${serviceCidr} overlaps vpcCidr ${vpcCidr}; pick a disjoint range`,
+      });
+    }
+  },
+)
+  // The log group and the node volumes use the secrets key unless given their own.
+  .transform((props) => ({
+    ...props,
+    volumeKmsKeyArn: props.volumeKmsKeyArn ?? props.kmsKeyArn,
+    logsKmsKeyArn: props.logsKmsKeyArn ?? props.kmsKeyArn,
+  }));
+
+const systemNodeGroupShape = {
+  clusterName: z.string(),
+  kubernetesVersion: kubernetesVersionOrToken,
+  subnetIds: listOf(z.string(), 1, "must list at least one subnet"),
+  securityGroupId: z.string(),
+  nodeRoleArn: iamRoleArn,
+  kmsKeyArn,
+  sizing: sizingSchema,
+  maxPods: maxPodsSchema.optional(),
+  dependsOn: dependables.optional(),
+} satisfies PropsShape<SystemNodeGroupProps>;
+
+export const systemNodeGroupPropsSchema = z.object(systemNodeGroupShape).strict();
+
+const corednsAddonShape = {
+  clusterName: z.string(),
+  dependsOn: dependables.optional(),
+} satisfies PropsShape<CorednsAddonProps>;
+
+export const corednsAddonPropsSchema = z.object(corednsAddonShape).strict();
+
+const nodeRoleShape = {
+  roleName: iamRoleName,
+  partition: awsPartition,
+  podNetworkMode: podNetworkModeSchema,
+} satisfies PropsShape<NodeRoleProps>;
+
+export const nodeRolePropsSchema = z.object(nodeRoleShape).strict();
+
+const adminAccessEntriesShape = {
+  clusterName: z.string(),
+  partition: awsPartition,
+  admins: z.array(iamPrincipalArn),
+} satisfies PropsShape<AdminAccessEntriesProps>;
+
+export const adminAccessEntriesPropsSchema = z.object(adminAccessEntriesShape).strict();
+
+const clusterSecurityGroupsShape = {
+  clusterName: z.string(),
+  vpcId: z.string(),
+  podNetworkMode: podNetworkModeSchema,
+} satisfies PropsShape<ClusterSecurityGroupsProps>;
+
+export const clusterSecurityGroupsPropsSchema = z.object(clusterSecurityGroupsShape).strict();

@@ -1,0 +1,224 @@
+/**
+ * Field schemas the construct props schemas (and the environment schema) are built from. Values a
+ * real deploy only knows at apply time pass as Terraform tokens: string, number and list tokens
+ * skip the checks that need the value, which then fall to Terraform or AWS at apply.
+ */
+import { ITerraformDependable, Token } from "cdktf";
+import { ZodIssueCode, ZodTypeAny, z } from "zod";
+import { parseAddressRange, parseCidr, parseIpv4 } from "../cidr";
+import { isDnsLabel } from "../kubernetes";
+import { CHART_VERSION_FORMATS, ChartName, KubernetesVersion, VERSIONS } from "../../versions";
+
+/** Whether a value is known only at apply time: a string, number or list token, or an element of a list token. */
+export function isUnresolved(value: unknown): boolean {
+  // Token.asList gives ["#{TfToken[...]}"], whose element alone is not recognised as a token.
+  return Token.isUnresolved(value) || (typeof value === "string" && Token.isUnresolved([value]));
+}
+
+/** A string checked at synth unless it is a token. `message` says what to change. */
+export function checkedString(check: (value: string) => boolean, message: (value: string) => string) {
+  return z.string().superRefine((value, ctx) => {
+    if (!isUnresolved(value) && !check(value)) {
+      ctx.addIssue({ code: ZodIssueCode.custom, message: message(value) });
+    }
+  });
+}
+
+/** A number checked at synth unless it is a token. */
+export function checkedNumber(check: (value: number) => boolean, message: (value: number) => string) {
+  return z.number().superRefine((value, ctx) => {
+    if (!isUnresolved(value) && !check(value)) {
+      ctx.addIssue({ code: ZodIssueCode.custom, message: message(value) });
+    }
+  });
+}
+
+const inRange = (min: number, max: number) => (value: number) =>
+  Number.isInteger(value) && value >= min && value <= max;
+const outOfRange = (min: number, max: number, unit: string) => (value: number) =>
+  `must be a whole number${unit} from ${min} to ${max}; got ${value}`;
+
+/**
+ * A whole number from `min` to `max`, literal: for values rendered at synth (chart values, user
+ * data), where a number token would be written as its placeholder, not resolved.
+ */
+export function wholeNumber(min: number, max: number, unit = "") {
+  return z
+    .number()
+    .refine(inRange(min, max), (value) => ({ message: outOfRange(min, max, unit)(value) }));
+}
+
+/** A whole number from `min` to `max`, or a token (resource arguments). */
+export function wholeNumberOrToken(min: number, max: number, unit = "") {
+  return checkedNumber(inRange(min, max), outOfRange(min, max, unit));
+}
+
+/**
+ * One of `values`, or a token. A literal outside them is reported like an enum (so it lists the
+ * values and suggests the closest), with `message` when given.
+ */
+export function tokenOrEnum<T extends string>(
+  values: readonly T[],
+  message?: (value: string) => string,
+): z.ZodType<T, z.ZodTypeDef, T> {
+  const schema = z.string().superRefine((value, ctx) => {
+    if (isUnresolved(value) || (values as readonly string[]).includes(value)) return;
+    ctx.addIssue({
+      code: ZodIssueCode.invalid_enum_value,
+      options: [...values],
+      received: value,
+      ...(message ? { message: message(value) } : {}),
+    });
+  });
+  // Typed as the enum, as the props interfaces are: a token stands for one of the values.
+  return schema as unknown as z.ZodType<T, z.ZodTypeDef, T>;
+}
+
+/** A list, or one list token (`Token.asList`), with at least `min` entries when known. */
+export function listOf<T extends ZodTypeAny>(item: T, min: number, message: string) {
+  return z.array(item).superRefine((list, ctx) => {
+    if (!Token.isUnresolved(list) && list.length < min) {
+      ctx.addIssue({ code: ZodIssueCode.custom, message });
+    }
+  });
+}
+
+/** Resources (or data sources, modules) to depend on; passed through as they are. */
+export const dependables = z.array(
+  z.custom<ITerraformDependable>(
+    (value) => typeof value === "object" && value !== null && "fqn" in value,
+    { message: "must list resources, data sources or modules (ITerraformDependable)" },
+  ),
+);
+
+/**
+ * A prop the API no longer has, for JavaScript callers still passing it: rejected with `message`
+ * (what replaced it, or why it went) instead of as an unknown prop.
+ */
+export function removedProp(message: string) {
+  return z.undefined({ errorMap: () => ({ message }) }).optional();
+}
+
+/** A Kubernetes object name or namespace (a DNS-1123 label), or a token. */
+export const kubernetesName = checkedString(
+  isDnsLabel,
+  (value) =>
+    "must be a Kubernetes name: at most 63 lowercase letters, digits and hyphens, starting and " +
+    `ending with a letter or digit; got "${value}"`,
+);
+
+/** An IPv4 CIDR block with no host bits set (AWS and Calico reject them), or a token. */
+export function cidr(example = "10.0.0.0/16") {
+  return checkedString(
+    (value) => parseCidr(value) !== undefined,
+    (value) => `must be an IPv4 CIDR with no host bits set, such as ${example}; got "${value}"`,
+  );
+}
+
+/** An IPv4 address, or a token. */
+export const ipv4 = checkedString(
+  (value) => parseIpv4(value) !== undefined,
+  (value) => `must be an IPv4 address; got "${value}"`,
+);
+
+/** A CIDR or an ascending `first-last` range, as MetalLB pools and node addresses are written. */
+export const addressRange = z.string().refine(
+  (value) => parseAddressRange(value) !== undefined,
+  (value) => ({
+    message:
+      "must be a CIDR (192.168.10.240/28) or an ascending range (192.168.10.240-192.168.10.250); " +
+      `got "${value}"`,
+  }),
+);
+
+/** A BGP AS number (4-byte). */
+export const asNumber = checkedNumber(
+  (value) => Number.isInteger(value) && value >= 1 && value <= 4294967295,
+  (value) => `must be an integer from 1 to 4294967295; got ${value}`,
+);
+
+/** A duration as Kubernetes and Karpenter write it (`720h`, `1h30m`), or `Never`. */
+export const duration = z.string().refine(
+  (value) => /^(Never|(\d+(s|m|h))+)$/.test(value),
+  (value) => ({ message: `must be a duration such as 30s, 5m or 720h, or Never; got "${value}"` }),
+);
+
+/** A whole number of at least 1 (replicas, limits); literal, as it goes into chart values. */
+export const positiveInteger = z.number().refine(
+  (value) => Number.isInteger(value) && value >= 1,
+  (value) => ({ message: `must be a positive integer; got ${value}` }),
+);
+
+const kubernetesVersionMessage = (value: unknown) =>
+  `must be one of ${VERSIONS.kubernetes.join(", ")} (the Kubernetes versions VERSIONS pins ` +
+  `AMIs for); got ${JSON.stringify(value)}`;
+
+/** A Kubernetes minor version the toolkit supports (`VERSIONS.kubernetes`). */
+export const kubernetesVersion = z.enum(VERSIONS.kubernetes, {
+  errorMap: (_issue, ctx) => ({ message: kubernetesVersionMessage(ctx.data) }),
+});
+
+/** A supported Kubernetes minor version, or a token (such as the version of a cluster resource). */
+export const kubernetesVersionOrToken = tokenOrEnum<KubernetesVersion>(
+  VERSIONS.kubernetes,
+  kubernetesVersionMessage,
+);
+
+/** A version of one of the pinned charts, in the format its repository uses, or a token. */
+export function chartVersion(chart: ChartName) {
+  const { label, pattern } = CHART_VERSION_FORMATS[chart];
+  const pinned = VERSIONS[chart];
+  return checkedString(
+    (value) => pattern.test(value),
+    (value) => {
+      const fixed = value.startsWith("v") ? value.slice(1) : `v${value}`;
+      const hint = pattern.test(fixed)
+        ? ` (${pinned.startsWith("v") ? "its versions carry a" : "its versions carry no"} "v": use "${fixed}")`
+        : "";
+      return `must be a ${label} chart version such as "${pinned}"${hint}; got "${value}"`;
+    },
+  );
+}
+
+/** Refines a list so that each entry appears once: `lists sts twice; list each service once`. */
+export function unique(noun: string) {
+  return (list: readonly unknown[], ctx: z.RefinementCtx): void => {
+    const seen = new Set<unknown>();
+    const reported = new Set<unknown>();
+    for (const item of list) {
+      if (seen.has(item) && !reported.has(item) && !isUnresolved(item)) {
+        ctx.addIssue({ code: ZodIssueCode.custom, message: `lists ${String(item)} twice; list each ${noun} once` });
+        reported.add(item);
+      }
+      seen.add(item);
+    }
+  };
+}
+
+/** Refines a list of named objects so that each name appears once, reported at the second use. */
+export function uniqueNames(noun: string) {
+  return (list: readonly { readonly name: string }[], ctx: z.RefinementCtx): void => {
+    const seen = new Set<string>();
+    list.forEach(({ name }, i) => {
+      if (seen.has(name)) {
+        ctx.addIssue({
+          code: ZodIssueCode.custom,
+          path: [i, "name"],
+          message: `"${name}" is used twice; name each ${noun} once`,
+        });
+      }
+      seen.add(name);
+    });
+  };
+}
+
+/**
+ * Adds rules relating several fields, run only once every field is valid: zod runs a refinement
+ * even after a field's own check failed, and the rules would then meet unchecked values.
+ */
+export function withRules<T extends ZodTypeAny>(
+  fields: T,
+  rules: (value: z.output<T>, ctx: z.RefinementCtx) => void,
+) {
+  return fields.pipe(z.custom<z.output<T>>().superRefine(rules));
+}

@@ -1,0 +1,151 @@
+/**
+ * Turns zod issues into problems that say what to change, for construct props and environments
+ * alike: unknown fields with the closest known one, enums with their values and the closest one,
+ * missing fields with their type. Messages a schema states itself are kept as written.
+ */
+import { ZodError, ZodIssue, ZodIssueCode, ZodTypeAny, defaultErrorMap, z } from "zod";
+import { closestMatch } from "./did-you-mean";
+
+export type Path = readonly (string | number)[];
+
+/** One thing wrong with the input: where (a path into it) and what to change. */
+export interface Problem {
+  readonly path: Path;
+  readonly message: string;
+}
+
+export interface IssueContext {
+  /** The schema that was parsed: the fields an object accepts are read from it. */
+  readonly schema: ZodTypeAny;
+  /** The input that was parsed. */
+  readonly input: unknown;
+  /** What fields are called in messages: "prop" for constructs, "field" for environments. */
+  readonly noun: string;
+}
+
+/** A path as messages show it: `pools[0].addresses[1]`; empty for the root. */
+export function formatPath(path: Path): string {
+  return path
+    .map((part) => (typeof part === "number" ? `[${part}]` : `.${part}`))
+    .join("")
+    .replace(/^\./, "");
+}
+
+export function problemsOf(error: ZodError, context: IssueContext): Problem[] {
+  return error.issues.map((issue) => ({ path: issue.path, message: describe(issue, context) }));
+}
+
+function describe(issue: ZodIssue, context: IssueContext): string {
+  const value = valueAt(context.input, issue.path);
+  if (issue.code === ZodIssueCode.unrecognized_keys) {
+    return unknownFields(issue.keys, fieldsAt(context.schema, context.input, issue.path), context);
+  }
+  // A message the schema states itself says more than any generic one.
+  if (issue.message !== defaultErrorMap(issue, { defaultError: "", data: value }).message) {
+    return issue.code === ZodIssueCode.invalid_enum_value
+      ? issue.message + didYouMean(value, issue.options)
+      : issue.message;
+  }
+  switch (issue.code) {
+    case ZodIssueCode.invalid_enum_value:
+    case ZodIssueCode.invalid_union_discriminator:
+      return `must be one of ${issue.options.join(", ")}; got ${show(value)}${didYouMean(value, issue.options)}`;
+    case ZodIssueCode.invalid_literal:
+      return `must be ${show(issue.expected)}; got ${show(value)}`;
+    case ZodIssueCode.invalid_type:
+      if (issue.received === "undefined") return `is required (${issue.expected})`;
+      if (issue.expected === "integer") return `must be a whole number; got ${show(value)}`;
+      return `must be of type ${issue.expected}; got ${typeof value === "object" ? issue.received : show(value)}`;
+    case ZodIssueCode.too_small:
+    case ZodIssueCode.too_big:
+      return bound(issue, value);
+    default:
+      return issue.message;
+  }
+}
+
+function bound(
+  issue: Extract<ZodIssue, { code: "too_small" | "too_big" }>,
+  value: unknown,
+): string {
+  const small = issue.code === ZodIssueCode.too_small;
+  const limit = small ? issue.minimum : issue.maximum;
+  const relation = issue.exact
+    ? "exactly"
+    : small
+      ? issue.inclusive
+        ? "at least"
+        : "more than"
+      : issue.inclusive
+        ? "at most"
+        : "less than";
+  if (issue.type === "array") {
+    return `must list ${relation} ${limit} item${limit === 1 ? "" : "s"}; got ${(value as unknown[]).length}`;
+  }
+  if (issue.type === "string") {
+    return `must be ${relation} ${limit} character${limit === 1 ? "" : "s"} long; got ${show(value)}`;
+  }
+  return `must be ${relation} ${limit}; got ${show(value)}`;
+}
+
+function unknownFields(keys: readonly string[], known: readonly string[], c: IssueContext): string {
+  const guesses = keys.map((key) => closestMatch(key, known));
+  const listed = keys.map((key, i) => (guesses[i] ? `${key} (did you mean "${guesses[i]}"?)` : key));
+  const s = keys.length === 1 ? "" : "s";
+  const allGuessed = guesses.every((guess) => guess !== undefined);
+  return (
+    `has unknown ${c.noun}${s} ${listed.join(", ")}; remove or correct the spelling` +
+    (allGuessed || known.length === 0 ? "" : ` (${c.noun}s here: ${known.join(", ")})`)
+  );
+}
+
+function didYouMean(value: unknown, options: readonly unknown[]): string {
+  if (typeof value !== "string") return "";
+  const guess = closestMatch(value, options.map(String));
+  return guess === undefined ? "" : ` (did you mean "${guess}"?)`;
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : String(JSON.stringify(value));
+}
+
+function valueAt(input: unknown, path: Path): unknown {
+  let value = input;
+  for (const part of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}
+
+/** The fields the object schema at `path` accepts, following the input through unions. */
+function fieldsAt(schema: ZodTypeAny, input: unknown, path: Path): string[] {
+  let current: ZodTypeAny | undefined = schema;
+  for (let depth = 0; current; ) {
+    current = unwrap(current, valueAt(input, path.slice(0, depth)));
+    if (depth === path.length) break;
+    const part = path[depth++];
+    if (current instanceof z.ZodObject) current = current.shape[part] as ZodTypeAny | undefined;
+    else if (current instanceof z.ZodArray) current = current.element as ZodTypeAny;
+    else current = undefined;
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape as object) : [];
+}
+
+/**
+ * The schema under wrappers (defaults, optional, refinements, rules piped after the fields), or
+ * the union member the value picks.
+ */
+function unwrap(schema: ZodTypeAny, value: unknown): ZodTypeAny | undefined {
+  let current: ZodTypeAny | undefined = schema;
+  for (;;) {
+    if (current instanceof z.ZodEffects) current = current.innerType();
+    else if (current instanceof z.ZodPipeline) current = current._def.in as ZodTypeAny;
+    else if (current instanceof z.ZodOptional) current = current.unwrap() as ZodTypeAny;
+    else if (current instanceof z.ZodDefault) current = current.removeDefault() as ZodTypeAny;
+    else if (current instanceof z.ZodDiscriminatedUnion) {
+      const tag = (value as Record<string, unknown> | undefined)?.[current.discriminator];
+      current = current.optionsMap.get(tag as never) as ZodTypeAny | undefined;
+    } else return current;
+  }
+}
