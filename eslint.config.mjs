@@ -3,7 +3,13 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", "cdktf.out/", "coverage/", "constructs/karpenter/models/generated/"],
+    ignores: [
+      "node_modules/",
+      "cdktf.out/",
+      "coverage/",
+      "lib/",
+      "constructs/karpenter/models/generated/",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -11,7 +17,7 @@ export default tseslint.config(
     files: ["**/*.ts"],
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
-      // Provider package roots cost seconds and ~0.5 GB to load (DESIGN.md): submodule paths only.
+      // Provider package roots cost seconds and ~0.5 GB to load (README, Benchmark): submodule paths only.
       "no-restricted-imports": [
         "error",
         {

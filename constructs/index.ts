@@ -10,6 +10,7 @@ export * from "./kms";
 export * from "./metallb";
 export * from "./network";
 export * from "./shared/cidr";
+export * from "./shared/cluster-access";
 export * from "./shared/kubernetes";
 export * from "./shared/manifests-release";
 export * from "./shared/node-network";
