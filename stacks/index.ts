@@ -5,6 +5,8 @@
  * `PlatformStack`, `BootstrapStack`) and configure providers and backends of your own stacks the
  * same way (`awsProvider`, `kubernetesProviders`, `configureBackend`). Stack names
  * (`stackNames`) and construct IDs are Terraform state addresses: renaming one replaces resources.
+ *
+ * @module @platform/cdktf-toolkit/stacks
  */
 export {
   EnvironmentValidationError,
