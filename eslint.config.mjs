@@ -52,4 +52,9 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // Plain CommonJS (scripts/ts-app.cjs runs before any TypeScript can): require is its import.
+    files: ["**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );
