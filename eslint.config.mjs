@@ -9,6 +9,7 @@ export default tseslint.config(
       "coverage/",
       "lib/",
       "constructs/karpenter/models/generated/",
+      "scripts/lib/cluster/generated/",
     ],
   },
   js.configs.recommended,

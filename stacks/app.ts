@@ -1,5 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { applyPolicyPack } from "../constructs/policy";
+import { partitionOfRegion } from "../constructs/shared/aws-account";
 import type { Environment } from "./environment/schema";
 import { BootstrapStack } from "./bootstrap-stack";
 import { InfraStack } from "./infra-stack";
@@ -48,6 +49,7 @@ export function buildApp(
             environment: environment.name,
             owner: environment.owner,
             target: environment.aws,
+            partition: partitionOfRegion(environment.aws.region),
             state: environment.state,
             kmsAdministrators: environment.kms.administrators,
             offline: options.offline,

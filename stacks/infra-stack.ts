@@ -4,6 +4,7 @@ import { EksCluster } from "../constructs/eks";
 import { KarpenterAws } from "../constructs/karpenter";
 import { KmsKey } from "../constructs/kms";
 import { Vpc } from "../constructs/network";
+import { partitionOfRegion } from "../constructs/shared/aws-account";
 import { awsProvider } from "./aws-provider";
 import { configureBackend } from "./backend";
 import type { EksEnvironment } from "./environment/schema";
@@ -30,7 +31,12 @@ export class InfraStack extends TerraformStack {
     const env = props.environment;
     this.environment = env;
     const { aws, cluster } = env;
-    const account = { accountId: aws.accountId, region: aws.region };
+    // The environment checks refuse regions of unsupported partitions.
+    const account = {
+      accountId: aws.accountId,
+      region: aws.region,
+      partition: partitionOfRegion(aws.region),
+    };
     const protect = env.tier === "prod";
 
     awsProvider(this, {

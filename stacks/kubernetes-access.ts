@@ -2,11 +2,7 @@ import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import {
-  ClusterAccess,
-  EKS_EXEC_API_VERSION,
-  eksGetTokenArgs,
-} from "../constructs/shared/cluster-access";
+import { ClusterAccess, eksTokenExec } from "../constructs/shared/cluster-access";
 
 /**
  * Configures the kubernetes and helm providers for one cluster. On EKS they authenticate with a
@@ -23,7 +19,7 @@ export function kubernetesProviders(scope: Construct, access: ClusterAccess): vo
     });
     return;
   }
-  const exec = { apiVersion: EKS_EXEC_API_VERSION, command: "aws", args: eksGetTokenArgs(access) };
+  const exec = eksTokenExec(access);
   const host = access.endpoint;
   const clusterCaCertificate = Fn.base64decode(access.certificateAuthorityData);
   new KubernetesProvider(scope, "kubernetes", { host, clusterCaCertificate, exec: [exec] });

@@ -6,7 +6,13 @@ import { Ipv4Cidr, overlaps, parseCidr } from "../shared/cidr";
 import type { ClusterAccess } from "../shared/cluster-access";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
 import { WaitForCondition } from "../shared/wait-for-condition";
-import { CalicoEncapsulation, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import {
+  CalicoEncapsulation,
+  DEFAULT_INTERFACE_MTU,
+  PodNetworkMode,
+  podMtu,
+  podNetworkTraits,
+} from "../shared/pod-network";
 import type { SystemWorkload } from "../eks/system-capacity";
 import { VERSIONS } from "../versions";
 import { BgpMeshScaleCheck } from "./bgp-mesh-scale";
@@ -107,8 +113,6 @@ export const CALICO_CHART = {
   namespace: "tigera-operator",
 } as const;
 
-const DEFAULT_INTERFACE_MTU: Record<Platform, number> = { eks: 9001, onprem: 1500 };
-
 /**
  * Calico through the tigera-operator chart: the CNI with an IP pool in every mode but
  * policy-only, where it only enforces NetworkPolicy next to the AWS VPC CNI. The chart renders
@@ -164,7 +168,7 @@ export class Calico extends Construct {
               : { kubernetes: "NodeInternalIP" },
           ...(pool !== undefined
             ? {
-                mtu: interfaceMtu - traits.mtuOverhead,
+                mtu: podMtu(props.mode, interfaceMtu),
                 ipPools: [
                   {
                     name: "default-ipv4-ippool",

@@ -88,6 +88,14 @@ export interface EksClusterProps {
    * @default false
    */
   readonly oidc?: boolean;
+  /**
+   * EKS support policy (`upgrade_policy.support_type`). Under STANDARD, EKS upgrades the control
+   * plane itself when the version's standard support ends; EXTENDED keeps the version for up to
+   * 12 more months at an extra hourly charge per cluster. Set explicitly, because a cluster
+   * created without it gets EKS's default, extended support, and so is billed for it unnoticed.
+   * @default "STANDARD"
+   */
+  readonly supportType?: EksSupportType;
   readonly accountId: string;
   readonly region: string;
   /** @default "aws" */
@@ -98,6 +106,10 @@ export interface EksClusterProps {
    */
   readonly protect?: boolean;
 }
+
+/** EKS Kubernetes version support policies. */
+export const EKS_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
+export type EksSupportType = (typeof EKS_SUPPORT_TYPES)[number];
 
 /** Every default of EksClusterProps, resolved in one place. */
 const DEFAULTS = {
@@ -113,6 +125,7 @@ const DEFAULTS = {
   } satisfies SystemNodeGroupSizing,
   maxPods: 110,
   oidc: false,
+  supportType: "STANDARD",
   partition: "aws",
   protect: false,
 } as const;
@@ -169,6 +182,8 @@ export class EksCluster extends Construct {
         "sts:AssumeRole",
         "sts:TagSession",
       ]),
+      // Destroy detaches what is still attached instead of failing with DeleteConflict.
+      forceDetachPolicies: true,
     });
     const rolePolicy = new IamRolePolicyAttachment(this, "cluster-role-policy", {
       role: role.name,
@@ -223,6 +238,7 @@ export class EksCluster extends Construct {
       // With Calico as the CNI, EKS must not install aws-node (or kube-proxy and CoreDNS as
       // self-managed copies); the add-ons below install what is needed.
       bootstrapSelfManagedAddons: !calicoCni,
+      upgradePolicy: { supportType: props.supportType ?? DEFAULTS.supportType },
       dependsOn: [logGroup, rolePolicy, encryptionPolicy],
       lifecycle: (props.protect ?? DEFAULTS.protect) ? { preventDestroy: true } : undefined,
     });
@@ -392,6 +408,11 @@ function validate(props: EksClusterProps): void {
   }
   if (known(props.kmsKeyArn) && !props.kmsKeyArn.startsWith("arn:")) {
     fail("kmsKeyArn", `must be a KMS key ARN (arn:aws:kms:...); got "${props.kmsKeyArn}"`);
+  }
+
+  const supportType = props.supportType ?? DEFAULTS.supportType;
+  if (known(supportType) && !EKS_SUPPORT_TYPES.includes(supportType)) {
+    fail("supportType", `must be one of ${EKS_SUPPORT_TYPES.join(", ")}; got "${supportType}"`);
   }
 
   assertAccountId("EksClusterProps.accountId", props.accountId);

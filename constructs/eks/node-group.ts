@@ -77,6 +77,11 @@ export function maxPodsUserData(maxPods: number): string {
  * A small EKS managed node group for system pods (CoreDNS, Calico's control plane, Karpenter,
  * which must not run on nodes it manages), launched from a template that requires IMDSv2 and
  * encrypts the root volume with the environment's key.
+ *
+ * A change EKS cannot roll in place (instance types, subnets, AMI type) replaces the node group.
+ * Named by prefix and created before the old group is destroyed, as terraform-aws-eks does, the
+ * new nodes are up before the old ones drain; with a fixed name Terraform would destroy every
+ * system node (CoreDNS, Karpenter, Typha) first. The launch template follows the same pattern.
  */
 export class SystemNodeGroup extends Construct {
   public readonly launchTemplate: LaunchTemplate;
@@ -86,7 +91,7 @@ export class SystemNodeGroup extends Construct {
     super(scope, id);
     const name = `${props.clusterName}-system`;
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
-      name,
+      namePrefix: `${name}-`,
       description: `System nodes of EKS cluster ${props.clusterName}`,
       updateDefaultVersion: true,
       vpcSecurityGroupIds: [props.securityGroupId],
@@ -117,11 +122,12 @@ export class SystemNodeGroup extends Construct {
         props.maxPods === undefined
           ? undefined
           : Buffer.from(maxPodsUserData(props.maxPods)).toString("base64"),
+      lifecycle: { createBeforeDestroy: true },
     });
 
     this.nodeGroup = new EksNodeGroup(this, "node-group", {
       clusterName: props.clusterName,
-      nodeGroupName: "system",
+      nodeGroupNamePrefix: "system-",
       version: props.kubernetesVersion,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: [...props.subnetIds],
@@ -141,6 +147,12 @@ export class SystemNodeGroup extends Construct {
       // nodeSelector on this label.
       labels: { ...SYSTEM_NODE_LABEL },
       dependsOn: props.dependsOn,
+      lifecycle: {
+        createBeforeDestroy: true,
+        // desired_size is only the starting size: an apply must not undo scaling done since (by
+        // hand or by an autoscaler), as terraform-aws-eks does.
+        ignoreChanges: ["scaling_config[0].desired_size"],
+      },
     });
   }
 }

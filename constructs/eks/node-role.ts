@@ -52,6 +52,8 @@ export class NodeRole extends Construct {
     this.role = new IamRole(this, "role", {
       name: props.roleName,
       assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com", ["sts:AssumeRole"]),
+      // Destroy detaches what is still attached instead of failing with DeleteConflict.
+      forceDetachPolicies: true,
     });
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;

@@ -35,8 +35,19 @@ function tcp(
  * Ports the control plane calls on nodes for admission webhooks that run with `hostNetwork:
  * true`: with Calico as the CNI the control plane cannot reach overlay pod IPs, so webhooks
  * (Karpenter, MetalLB, ingress admission, metrics-server) listen on the node address instead.
+ * 6443 is where Calico 3.32's host-network webhooks listen (the pinned 3.31 has none yet;
+ * terraform-aws-eks opens it for prometheus-adapter too).
  */
-const WEBHOOK_PORTS = [4443, 8443, 9443] as const;
+const WEBHOOK_PORTS = [4443, 6443, 8443, 9443] as const;
+
+/**
+ * The Calico API server (projectcalico.org/v3), which the tigera-operator chart enables. With a
+ * Calico CNI it runs on the host network; in policy-only mode it runs on a VPC CNI pod address,
+ * which sits on a node ENI behind the node group. Either way the control plane calls it on 5443
+ * through the node group; without the rule the aggregated API is unavailable and namespace
+ * deletion hangs on it (projectcalico/calico#7555).
+ */
+const CALICO_API_SERVER_PORT = 5443;
 
 /** Rules every cluster has, whatever the pod network. */
 const BASELINE_RULES: readonly IngressRuleSpec[] = [
@@ -51,6 +62,13 @@ const BASELINE_RULES: readonly IngressRuleSpec[] = [
       `Control plane to host-network webhooks on ${port}`,
       port,
     ),
+  ),
+  tcp(
+    "node-from-cluster-calico-apiserver",
+    "node",
+    "cluster",
+    "Control plane to the Calico API server",
+    CALICO_API_SERVER_PORT,
   ),
   tcp("node-from-node-ephemeral", "node", "node", "Node to node ephemeral ports", 1025, 65535),
   tcp("node-from-node-dns-tcp", "node", "node", "Node to node DNS (TCP)", 53),
@@ -108,6 +126,13 @@ export interface ClusterSecurityGroupsProps {
  * group, with each rule a separate resource so adding one never rewrites the others. Only the
  * node group carries the Karpenter discovery tag: several tagged groups on one node break load
  * balancer controllers.
+ *
+ * Both groups are named by prefix and created before the old one is destroyed, as
+ * terraform-aws-eks does: a group that a change replaces (its description, say) is still attached
+ * to the control plane ENIs and to nodes, so destroying it first fails with DependencyViolation,
+ * and a fixed name would make the new group collide with the old one. The cluster takes the new
+ * group in place (`vpc_config.security_group_ids` is updatable since provider 5.25), the launch
+ * template in a new version that the node group rolls out.
  */
 export class ClusterSecurityGroups extends Construct {
   public readonly clusterSecurityGroup: SecurityGroup;
@@ -118,19 +143,21 @@ export class ClusterSecurityGroups extends Construct {
     super(scope, id);
     const groups = {
       cluster: new SecurityGroup(this, "cluster", {
-        name: `${props.clusterName}-cluster`,
+        namePrefix: `${props.clusterName}-cluster-`,
         description: `EKS control plane of ${props.clusterName}`,
         vpcId: props.vpcId,
         tags: { Name: `${props.clusterName}-cluster` },
+        lifecycle: { createBeforeDestroy: true },
       }),
       node: new SecurityGroup(this, "node", {
-        name: `${props.clusterName}-node`,
+        namePrefix: `${props.clusterName}-node-`,
         description: `EKS nodes of ${props.clusterName}`,
         vpcId: props.vpcId,
         tags: {
           Name: `${props.clusterName}-node`,
           "karpenter.sh/discovery": props.clusterName,
         },
+        lifecycle: { createBeforeDestroy: true },
       }),
     };
     this.clusterSecurityGroup = groups.cluster;

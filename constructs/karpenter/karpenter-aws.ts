@@ -133,6 +133,8 @@ export class KarpenterAws extends Construct {
         this.identity === "irsa" && props.oidc
           ? this.irsaTrustPolicy(props.oidc)
           : serviceTrustPolicy("pods.eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
+      // Destroy detaches what is still attached instead of failing with DeleteConflict.
+      forceDetachPolicies: true,
     });
     new IamRolePolicy(this, "controller-policy", {
       name: "karpenter-controller",

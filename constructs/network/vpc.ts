@@ -1,4 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultNetworkAcl } from "@cdktf/provider-aws/lib/default-network-acl";
+import { DefaultRouteTable } from "@cdktf/provider-aws/lib/default-route-table";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
@@ -166,7 +168,8 @@ function resolveProps(props: VpcProps): ResolvedProps {
 /**
  * A VPC for an EKS cluster: per zone a public subnet (load balancers), a private subnet (nodes,
  * Karpenter discovery) and an intra subnet without an internet route (control-plane ENIs); NAT
- * per `nat`; flow logs to an encrypted log group; the default security group stripped of rules.
+ * per `nat`; flow logs to an encrypted log group; the default security group stripped of rules,
+ * the default route table adopted with no routes, and the default network ACL adopted as is.
  *
  * Construct IDs carry the zone name, so adding a zone adds resources without renaming others.
  */
@@ -201,6 +204,33 @@ export class Vpc extends Construct {
       ingress: [],
       egress: [],
       tags: { Name: `${p.name}-default` },
+    });
+
+    // Adopted as terraform-aws-vpc does, so nothing AWS created with the VPC is left unmanaged.
+    // Every subnet here is associated with its own route table; the main table stays empty, so a
+    // subnet added later without an association reaches nothing outside the VPC by accident.
+    new DefaultRouteTable(this, "default-route-table", {
+      defaultRouteTableId: vpc.defaultRouteTableId,
+      route: [],
+      tags: { Name: `${p.name}-default` },
+    });
+    // Every subnet is implicitly associated with the default network ACL, so it keeps its
+    // allow-all rules: filtering is the security groups' job, and a stateless ACL that denied
+    // return traffic would break nodes. subnet_ids is ignored because AWS maintains it.
+    const allowAll = {
+      ruleNo: 100,
+      action: "allow",
+      protocol: "-1",
+      fromPort: 0,
+      toPort: 0,
+      cidrBlock: "0.0.0.0/0",
+    };
+    new DefaultNetworkAcl(this, "default-network-acl", {
+      defaultNetworkAclId: vpc.defaultNetworkAclId,
+      ingress: [allowAll],
+      egress: [allowAll],
+      tags: { Name: `${p.name}-default` },
+      lifecycle: { ignoreChanges: ["subnet_ids"] },
     });
 
     const igw = new InternetGateway(this, "igw", { vpcId: vpc.id, tags: { Name: p.name } });
@@ -305,7 +335,9 @@ export class Vpc extends Construct {
     let securityGroup: SecurityGroup | undefined;
     const endpointSecurityGroup = () =>
       (securityGroup ??= new SecurityGroup(this, "endpoints-sg", {
-        name: `${p.name}-vpc-endpoints`,
+        // By prefix and created first when replaced: the endpoints' ENIs hold the old group, so
+        // destroying it first fails with DependencyViolation.
+        namePrefix: `${p.name}-vpc-endpoints-`,
         description: "HTTPS from the VPC to interface endpoints",
         vpcId: vpc.id,
         ingress: [
@@ -318,6 +350,7 @@ export class Vpc extends Construct {
           },
         ],
         tags: { Name: `${p.name}-vpc-endpoints` },
+        lifecycle: { createBeforeDestroy: true },
       }));
 
     for (const service of p.endpoints) {
@@ -368,6 +401,8 @@ export class Vpc extends Construct {
           },
         },
       ]),
+      // Destroy detaches what is still attached instead of failing with DeleteConflict.
+      forceDetachPolicies: true,
     });
     const rolePolicy = new IamRolePolicy(this, "flow-logs-policy", {
       name: "write-flow-logs",

@@ -12,13 +12,39 @@ export function assertAccountId(where: string, accountId: string): void {
   }
 }
 
-/** Throws unless `partition` looks like an AWS partition (aws, aws-cn, aws-us-gov, ...). */
+/**
+ * Partitions the constructs support: those whose service principals (`eks.amazonaws.com`) and
+ * endpoint service names (`com.amazonaws.<region>.s3`) use the `amazonaws.com` DNS suffix, which
+ * the constructs write. China (`aws-cn`: suffix `amazonaws.com.cn`, yet some principals keep
+ * `amazonaws.com` and some endpoint names start `cn.com.amazonaws`) differs service by service,
+ * and the ISO partitions use other suffixes, so they are refused rather than half supported.
+ */
+export const SUPPORTED_PARTITIONS = ["aws", "aws-us-gov"] as const;
+export type SupportedPartition = (typeof SUPPORTED_PARTITIONS)[number];
+
+/** Why other partitions are refused; shared with the environment checks. */
+export const UNSUPPORTED_PARTITION_REASON =
+  'only "aws" and "aws-us-gov" end their service principals and endpoint names in amazonaws.com, which these constructs write';
+
+/** Throws unless `partition` is one of SUPPORTED_PARTITIONS. */
 export function assertPartition(where: string, partition: string): void {
-  if (!Token.isUnresolved(partition) && !/^aws(-[a-z]+)*$/.test(partition)) {
+  if (Token.isUnresolved(partition)) return;
+  if (!(SUPPORTED_PARTITIONS as readonly string[]).includes(partition)) {
     throw new Error(
-      `${where} must be an AWS partition such as "aws" or "aws-cn"; got "${partition}"`,
+      `${where} "${partition}" is not supported (${UNSUPPORTED_PARTITION_REASON}); use "aws" or "aws-us-gov"`,
     );
   }
+}
+
+/**
+ * The partition of a region, by the region patterns of the AWS SDKs' partitions.json
+ * (`^us\-gov\-\w+\-\d+$` for aws-us-gov, `^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$` for
+ * aws); undefined for regions of other partitions (cn-north-1, us-iso-east-1, ...).
+ */
+export function partitionOfRegion(region: string): SupportedPartition | undefined {
+  if (/^us-gov-\w+-\d+$/.test(region)) return "aws-us-gov";
+  if (/^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/.test(region)) return "aws";
+  return undefined;
 }
 
 /** Throws unless `region` looks like an AWS region name (ap-northeast-2). */

@@ -30,7 +30,9 @@ export interface KubeconfigAccess {
  * plugin protocol is JSON, and a user's `output = text` in ~/.aws/config would otherwise hand the
  * providers a token they cannot decode.
  */
-export function eksGetTokenArgs(access: EksClusterAccess): string[] {
+export function eksGetTokenArgs(
+  access: Pick<EksClusterAccess, "clusterName" | "region" | "roleArn">,
+): string[] {
   return [
     "eks",
     "get-token",
@@ -46,3 +48,13 @@ export function eksGetTokenArgs(access: EksClusterAccess): string[] {
 
 /** API version of the exec credential `aws eks get-token` prints. */
 export const EKS_EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";
+
+/**
+ * The kubeconfig `exec` credential plugin that fetches a short-lived EKS token with the AWS CLI.
+ * The platform stack's providers and the day-2 tools (doctor, netbench) authenticate the same way.
+ */
+export function eksTokenExec(
+  access: Pick<EksClusterAccess, "clusterName" | "region" | "roleArn">,
+): { apiVersion: string; command: string; args: string[] } {
+  return { apiVersion: EKS_EXEC_API_VERSION, command: "aws", args: eksGetTokenArgs(access) };
+}

@@ -4,6 +4,7 @@
  * Calico from it. Every mode-dependent decision is derived from the table below, so the two
  * sides cannot disagree.
  */
+import type { Platform } from "./kubernetes";
 
 export const POD_NETWORK_MODES = [
   "ipip",
@@ -160,4 +161,21 @@ const TRAITS: Record<PodNetworkMode, PodNetworkTraits> = {
 
 export function podNetworkTraits(mode: PodNetworkMode): PodNetworkTraits {
   return TRAITS[mode];
+}
+
+/**
+ * Node interface MTU when the environment does not state one: EC2 instances use jumbo frames inside
+ * a VPC; on-prem networks are assumed to keep the Ethernet default.
+ */
+export const DEFAULT_INTERFACE_MTU: Readonly<Record<Platform, number>> = {
+  eks: 9001,
+  onprem: 1500,
+};
+
+/**
+ * The MTU pods get: the node interface MTU minus what the mode's encapsulation adds to every
+ * packet, so an encapsulated pod packet still fits the node network unfragmented.
+ */
+export function podMtu(mode: PodNetworkMode, interfaceMtu: number): number {
+  return interfaceMtu - TRAITS[mode].mtuOverhead;
 }

@@ -86,6 +86,11 @@ export function terraformEnvironment(
       TF_IN_AUTOMATION: "1",
       TF_INPUT: "0",
       CHECKPOINT_DISABLE: "1",
+      // Use the cached provider in a directory without a lock file. Otherwise every such init
+      // (each freshly synthesized stack) installs it again and rewrites the shared cache entry
+      // (hashicorp/terraform#32129), and concurrent inits and plans on the machine fail with
+      // "file exists" or find the provider missing mid-rewrite.
+      TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: "true",
     },
   };
   return cached;

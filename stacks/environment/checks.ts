@@ -14,6 +14,10 @@ import { checkSystemCapacity } from "../../constructs/eks/system-capacity";
 import { checkMetalLbLayout } from "../../constructs/metallb/layout";
 import { planSubnets } from "../../constructs/network/subnet-plan";
 import { parseNodeSegments } from "../../constructs/shared/node-network";
+import {
+  UNSUPPORTED_PARTITION_REASON,
+  partitionOfRegion,
+} from "../../constructs/shared/aws-account";
 import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
@@ -110,6 +114,29 @@ function checkEks(env: EksEnvironment, report: Report): void {
       `must be 2 to ${MAX_CLUSTER_NAME_LENGTH} lowercase letters, digits and hyphens, starting with a letter ` +
         `(IAM role names are derived from it); got "${cluster.name}"`,
     );
+  }
+
+  // The stacks derive the partition from the region, so ARNs must be of that partition too.
+  const partition = partitionOfRegion(aws.region);
+  if (!partition) {
+    report(
+      ["aws", "region"],
+      `${aws.region} is not supported (${UNSUPPORTED_PARTITION_REASON}); use a region of one of those partitions`,
+    );
+  } else {
+    const arns: { path: (string | number)[]; arn: string }[] = [
+      ...(aws.assumeRoleArn ? [{ path: ["aws", "assumeRoleArn"], arn: aws.assumeRoleArn }] : []),
+      ...cluster.admins.map((arn, i) => ({ path: ["cluster", "admins", i], arn })),
+      ...env.kms.administrators.map((arn, i) => ({ path: ["kms", "administrators", i], arn })),
+    ];
+    for (const { path, arn } of arns) {
+      if (!arn.startsWith(`arn:${partition}:`)) {
+        report(
+          path,
+          `${arn} is not in ${aws.region}'s partition; write it as arn:${partition}:...`,
+        );
+      }
+    }
   }
 
   const seen = new Set<string>();

@@ -27,11 +27,12 @@ const addressRange = z.string().refine((v) => parseAddressRange(v) !== undefined
     "must be a CIDR (192.168.10.240/28) or an ascending range (192.168.10.240-192.168.10.250)",
 });
 
+/** Partitions as in constructs/shared/aws-account.ts SUPPORTED_PARTITIONS (aws-cn is refused). */
 const iamPrincipalArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/, {
+  .regex(/^arn:(aws|aws-us-gov):(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/, {
     message:
-      "must be an IAM role or user ARN, such as arn:aws:iam::123456789012:role/platform-admin",
+      'must be an IAM role or user ARN in the "aws" or "aws-us-gov" partition, such as arn:aws:iam::123456789012:role/platform-admin',
   });
 
 /** Kubernetes duration as Karpenter accepts it (`720h`, `30m`, `1h30m`) or `Never`. */

@@ -193,7 +193,13 @@ export class EnvironmentWiring {
         ebs?: { kms_key_id?: string };
       }[];
       return {
-        name: this.value(group, "node_group_name"),
+        // Groups named by prefix (create-before-destroy) get their full name at apply.
+        name: this.value(
+          group,
+          group.attributes.node_group_name === undefined
+            ? "node_group_name_prefix"
+            : "node_group_name",
+        ),
         role: this.role(this.value(group, "node_role_arn")),
         volumeKeys: mappings.flatMap(({ ebs }) =>
           ebs?.kms_key_id ? [this.key(template.resolver.resolve(ebs.kms_key_id))] : [],

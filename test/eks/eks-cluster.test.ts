@@ -267,6 +267,33 @@ describe("EksCluster control plane", () => {
     expect(provider.url).toMatch(/aws_eks_cluster\..*\.identity\[0\]\.oidc\[0\]\.issuer/);
   });
 
+  test("upgrade policy is explicit: STANDARD by default, EXTENDED when asked", () => {
+    // Without it EKS enrolls API-created clusters in (billed) extended support.
+    expect(cluster(json).upgrade_policy).toEqual({ support_type: "STANDARD" });
+    expect(cluster(synth({ supportType: "EXTENDED" })).upgrade_policy).toEqual({
+      support_type: "EXTENDED",
+    });
+  });
+
+  test("every IAM role detaches its policies on destroy", () => {
+    const roles = Object.values(resourcesOf(json, "aws_iam_role"));
+    expect(roles.map((r) => r.name).sort()).toEqual([
+      "dev-platform-cluster",
+      "dev-platform-system-node",
+    ]);
+    for (const role of roles) expect(role.force_detach_policies).toBe(true);
+  });
+
+  test("aws-us-gov: managed policy and access policy ARNs in that partition", () => {
+    const gov = synth({ partition: "aws-us-gov", region: "us-gov-west-1" });
+    const arns = [
+      ...Object.values(resourcesOf(gov, "aws_iam_role_policy_attachment")),
+      ...Object.values(resourcesOf(gov, "aws_eks_access_policy_association")),
+    ].map((r) => String(r.policy_arn));
+    expect(arns.length).toBeGreaterThan(0);
+    for (const arn of arns) expect(arn).toMatch(/^arn:aws-us-gov:/);
+  });
+
   test("protect sets prevent_destroy", () => {
     expect(cluster(json).lifecycle).toBeUndefined();
     expect(cluster(synth({ protect: true })).lifecycle).toEqual({ prevent_destroy: true });
@@ -314,6 +341,26 @@ describe("EksCluster system node group", () => {
     expect(group.launch_template).toEqual({
       id: expect.stringMatching(/aws_launch_template\..*\.id/),
       version: expect.stringMatching(/aws_launch_template\..*\.latest_version/),
+    });
+  });
+
+  test("node group and launch template are named by prefix and replaced create-before-destroy", () => {
+    // A change EKS cannot roll in place (instance types, subnets) must bring up the new system
+    // nodes before the old group goes; desired_size is only the starting size.
+    const group = onlyResource(json, "aws_eks_node_group");
+    expect(group.node_group_name).toBeUndefined();
+    expect(group).toMatchObject({
+      node_group_name_prefix: "system-",
+      lifecycle: {
+        create_before_destroy: true,
+        ignore_changes: ["scaling_config[0].desired_size"],
+      },
+    });
+    const template = onlyResource(json, "aws_launch_template");
+    expect(template.name).toBeUndefined();
+    expect(template).toMatchObject({
+      name_prefix: expect.stringMatching(/^\$\{aws_eks_cluster\.[\w-]+\.name\}-system-$/),
+      lifecycle: { create_before_destroy: true },
     });
   });
 
@@ -419,6 +466,16 @@ describe("EksCluster bad input", () => {
     ["bad key", { kmsKeyArn: "alias/eks" }, /EksClusterProps\.kmsKeyArn must be a KMS key ARN/],
     ["bad account", { accountId: "1234" }, /EksClusterProps\.accountId must be a 12-digit/],
     ["bad region", { region: "seoul" }, /EksClusterProps\.region must be an AWS region/],
+    [
+      "China partition",
+      { partition: "aws-cn" },
+      /EksClusterProps\.partition "aws-cn" is not supported \(.*amazonaws\.com.*\); use "aws" or "aws-us-gov"/,
+    ],
+    [
+      "bad support type",
+      { supportType: "BASIC" as EksClusterProps["supportType"] },
+      /EksClusterProps\.supportType must be one of STANDARD, EXTENDED; got "BASIC"/,
+    ],
   ])("%s", (_name, overrides, message) => {
     expect(() => synth(overrides)).toThrow(message);
   });

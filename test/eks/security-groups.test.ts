@@ -72,6 +72,23 @@ describe.each(POD_NETWORK_MODES)("node security group rules in %s mode", (mode) 
     }
   });
 
+  test("control plane reaches the Calico API server (5443) and host-network webhooks on nodes", () => {
+    // 5443: Calico API server (host network with a Calico CNI, a pod ENI in policy-only);
+    // 6443: Calico 3.32 host-network webhooks. Both through the node group in every mode.
+    const fromCluster = Object.values(
+      resourcesOf<Rule>(json, "aws_vpc_security_group_ingress_rule"),
+    ).filter(
+      (r) =>
+        String(r.security_group_id).includes("sg_node_") &&
+        String(r.referenced_security_group_id).includes("sg_cluster_"),
+    );
+    for (const port of [443, 4443, 5443, 6443, 8443, 9443, 10250]) {
+      expect(fromCluster).toContainEqual(
+        expect.objectContaining({ ip_protocol: "tcp", from_port: port, to_port: port }),
+      );
+    }
+  });
+
   test("rule data matches what is synthesized", () => {
     const all = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
     expect(Object.keys(all)).toHaveLength(securityGroupRules(mode).length);
@@ -90,15 +107,7 @@ describe("security groups", () => {
     expect(tagged.map(([id]) => id)).toEqual([expect.stringMatching(/^sg_node_/)]);
   });
 
-  test("control plane and node rules", () => {
-    const fromCluster = (port: number) =>
-      ingress.some(
-        (r) =>
-          String(r.security_group_id).includes("sg_node_") &&
-          String(r.referenced_security_group_id).includes("sg_cluster_") &&
-          r.from_port === port,
-      );
-    for (const port of [443, 10250, 4443, 8443, 9443]) expect(fromCluster(port)).toBe(true);
+  test("nodes reach the Kubernetes API through the cluster group", () => {
     expect(
       ingress.some(
         (r) =>
@@ -107,6 +116,22 @@ describe("security groups", () => {
           r.from_port === 443,
       ),
     ).toBe(true);
+  });
+
+  test("both groups are named by prefix and replaced create-before-destroy", () => {
+    // A fixed name collides with the group being replaced, and destroying a group still attached
+    // to the control plane ENIs or nodes fails with DependencyViolation.
+    const byId = (prefix: string) =>
+      Object.entries(groups).find(([id]) => id.startsWith(prefix))![1];
+    expect(byId("sg_cluster_")).toMatchObject({
+      name_prefix: "dev-platform-cluster-",
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(byId("sg_node_")).toMatchObject({
+      name_prefix: "dev-platform-node-",
+      lifecycle: { create_before_destroy: true },
+    });
+    for (const group of Object.values(groups)) expect(group.name).toBeUndefined();
   });
 
   test("both groups allow all egress", () => {

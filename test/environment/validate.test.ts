@@ -145,6 +145,27 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     /add VPC endpoints for ecr\.api, ecr\.dkr/,
   ],
   [
+    "a China region (aws-cn names principals and endpoints differently)",
+    variant(dev, { aws: { region: "cn-north-1", zones: ["cn-north-1a", "cn-north-1b"] } }),
+    "aws.region",
+    /cn-north-1 is not supported \(only "aws" and "aws-us-gov" .*\); use a region of one/,
+  ],
+  [
+    "an aws-cn admin ARN",
+    variant(dev, { cluster: { admins: ["arn:aws-cn:iam::111111111111:role/platform-admin"] } }),
+    "cluster.admins[0]",
+    /in the "aws" or "aws-us-gov" partition/,
+  ],
+  [
+    "a commercial ARN in a GovCloud environment",
+    variant(dev, {
+      aws: { region: "us-gov-west-1", zones: ["us-gov-west-1a", "us-gov-west-1b"] },
+      kms: { administrators: ["arn:aws-us-gov:iam::111111111111:role/platform-admin"] },
+    }),
+    "cluster.admins[0]",
+    /is not in us-gov-west-1's partition; write it as arn:aws-us-gov:/,
+  ],
+  [
     "cluster name with capitals",
     variant(dev, { cluster: { name: "Dev_Cluster" } }),
     "cluster.name",

@@ -325,7 +325,7 @@ describe("KarpenterAws bad input", () => {
     [
       "bad partition",
       { partition: "azure" },
-      /KarpenterAwsProps\.partition must be an AWS partition/,
+      /KarpenterAwsProps\.partition "azure" is not supported \(.*\); use "aws" or "aws-us-gov"/,
     ],
   ])("%s", (_name, overrides, message) => {
     expect(() => synth(overrides)).toThrow(message);

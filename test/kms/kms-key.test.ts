@@ -188,13 +188,13 @@ describe("KmsKey", () => {
 
   test("partition flows into every ARN", () => {
     const { policy } = synthKey({
-      partition: "aws-cn",
-      region: "cn-north-1",
-      administrators: ["arn:aws-cn:iam::111111111111:role/platform-admin"],
+      partition: "aws-us-gov",
+      region: "us-gov-west-1",
+      administrators: ["arn:aws-us-gov:iam::111111111111:role/platform-admin"],
     });
     const text = JSON.stringify(policy);
-    expect(text).toContain("arn:aws-cn:iam::111111111111:root");
-    expect(text).toContain("arn:aws-cn:logs:cn-north-1:111111111111:log-group:*");
+    expect(text).toContain("arn:aws-us-gov:iam::111111111111:root");
+    expect(text).toContain("arn:aws-us-gov:logs:us-gov-west-1:111111111111:log-group:*");
     expect(text).not.toContain("arn:aws:");
   });
 
@@ -240,7 +240,7 @@ describe("KmsKey", () => {
         'KmsKeyProps.accountId must be a 12-digit AWS account ID; got "1234"',
       ],
       ["region", { region: "Seoul" }, "KmsKeyProps.region must be an AWS region"],
-      ["partition", { partition: "amazon" }, "KmsKeyProps.partition must be an AWS partition"],
+      ["partition", { partition: "aws-cn" }, 'KmsKeyProps.partition "aws-cn" is not supported'],
     ])("%s", (_name, overrides, message) => {
       expect(() => synthKey(overrides)).toThrow(message);
     });

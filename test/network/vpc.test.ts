@@ -198,6 +198,34 @@ describe("Vpc", () => {
     expect(sg.egress).toEqual([]);
   });
 
+  test("default route table is adopted with no routes", () => {
+    const { json } = synthVpc();
+    expect(onlyResource<Res>(json, "aws_default_route_table")).toEqual({
+      default_route_table_id: ref(json, "aws_vpc", "vpc", "default_route_table_id"),
+      route: [],
+      tags: { Name: "dev-platform-default" },
+    });
+  });
+
+  test("default network ACL is adopted allowing all, ignoring the subnets AWS associates", () => {
+    const { json } = synthVpc();
+    const allowAll = {
+      rule_no: 100,
+      action: "allow",
+      protocol: "-1",
+      from_port: 0,
+      to_port: 0,
+      cidr_block: "0.0.0.0/0",
+    };
+    expect(onlyResource<Res>(json, "aws_default_network_acl")).toEqual({
+      default_network_acl_id: ref(json, "aws_vpc", "vpc", "default_network_acl_id"),
+      ingress: [allowAll],
+      egress: [allowAll],
+      tags: { Name: "dev-platform-default" },
+      lifecycle: { ignore_changes: ["subnet_ids"] },
+    });
+  });
+
   test("flow logs: ALL traffic at 60 s to an encrypted log group with retention", () => {
     const { json } = synthVpc({ flowLogs: { kmsKeyArn: KEY_ARN, retentionDays: 30 } });
     expect(onlyResource(json, "aws_cloudwatch_log_group")).toEqual({
@@ -226,6 +254,7 @@ describe("Vpc", () => {
     const { json } = synthVpc();
     const role = onlyResource<Res>(json, "aws_iam_role");
     expect(role.name).toBe("dev-platform-vpc-flow-logs");
+    expect(role.force_detach_policies).toBe(true);
     expect(policyJson(role.assume_role_policy)).toEqual({
       Version: "2012-10-17",
       Statement: [
@@ -283,6 +312,12 @@ describe("Vpc", () => {
     expect(Object.keys(resourcesOf(json, "aws_vpc_endpoint"))).toHaveLength(4);
     const sg = onlyResource<Res>(json, "aws_security_group");
     expect(sg.vpc_id).toBe(ref(json, "aws_vpc", "vpc"));
+    // Replaced create-before-destroy: the endpoints' ENIs hold the old group until they move.
+    expect(sg).toMatchObject({
+      name_prefix: "dev-platform-vpc-endpoints-",
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(sg.name).toBeUndefined();
     expect(sg.ingress).toEqual([
       expect.objectContaining({
         protocol: "tcp",
@@ -364,6 +399,11 @@ describe("Vpc", () => {
         'VpcProps.nat must be one of none, single, per-zone; got "two"',
       ],
       ["account ID", { accountId: "abc" }, "VpcProps.accountId must be a 12-digit AWS account ID"],
+      [
+        "China partition",
+        { partition: "aws-cn" },
+        /VpcProps\.partition "aws-cn" is not supported \(.*\); use "aws" or "aws-us-gov"/,
+      ],
     ])("%s", (_name, overrides, message) => {
       expect(() => synthVpc(overrides)).toThrow(message);
     });

@@ -1,0 +1,92 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import { mockClient } from "aws-sdk-client-mock";
+import { kubeConfigFor } from "../../scripts/lib/cluster/access";
+import { loadEnvironment } from "../../scripts/lib/cluster/environment";
+import { eksTokenExec } from "../../constructs/shared/cluster-access";
+
+const eks = mockClient(EKSClient);
+afterEach(() => eks.reset());
+
+describe("cluster access for the day-2 tools", () => {
+  it("reaches an EKS cluster like the platform stack: endpoint and CA, token from aws eks get-token", async () => {
+    eks.on(DescribeClusterCommand, { name: "dev-platform" }).resolves({
+      cluster: {
+        name: "dev-platform",
+        endpoint: "https://0123456789ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com",
+        certificateAuthority: { data: "LS0tLS1CRUdJTi...==" },
+        status: "ACTIVE",
+      },
+    });
+    const config = await kubeConfigFor(loadEnvironment("dev"), {}, new EKSClient({}));
+    expect(config.getCurrentCluster()).toMatchObject({
+      server: "https://0123456789ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com",
+      caData: "LS0tLS1CRUdJTi...==",
+    });
+    expect(config.getCurrentUser()?.exec).toEqual(
+      eksTokenExec({ clusterName: "dev-platform", region: "ap-northeast-2" }),
+    );
+    expect(config.getCurrentUser()?.exec.args).toEqual([
+      "eks",
+      "get-token",
+      "--cluster-name",
+      "dev-platform",
+      "--region",
+      "ap-northeast-2",
+      "--output",
+      "json",
+    ]);
+  });
+
+  it("says so when the cluster has no endpoint yet", async () => {
+    eks
+      .on(DescribeClusterCommand)
+      .resolves({ cluster: { name: "dev-platform", status: "CREATING" } });
+    await expect(kubeConfigFor(loadEnvironment("dev"), {}, new EKSClient({}))).rejects.toThrow(
+      "EKS cluster dev-platform in ap-northeast-2 has no endpoint yet (status CREATING)",
+    );
+  });
+
+  describe("on-prem", () => {
+    let directory: string;
+    beforeEach(() => {
+      directory = fs.mkdtempSync(path.join(os.tmpdir(), "access-"));
+    });
+    afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+    function kubeconfig(contexts: string[]): string {
+      const file = path.join(directory, "config.json");
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Config",
+          clusters: contexts.map((c) => ({
+            name: c,
+            cluster: { server: `https://${c}.example:6443` },
+          })),
+          users: [{ name: "admin", user: { token: "t" } }],
+          contexts: contexts.map((c) => ({ name: c, context: { cluster: c, user: "admin" } })),
+          "current-context": contexts[0],
+        }),
+      );
+      return file;
+    }
+
+    it("uses the environment's context in the kubeconfig", async () => {
+      const file = kubeconfig(["laptop", "onprem-admin"]);
+      const config = await kubeConfigFor(loadEnvironment("onprem"), { kubeconfig: file });
+      expect(config.getCurrentContext()).toBe("onprem-admin");
+      expect(config.getCurrentCluster()?.server).toBe("https://onprem-admin.example:6443");
+    });
+
+    it("names the context it could not find", async () => {
+      const file = kubeconfig(["laptop"]);
+      await expect(kubeConfigFor(loadEnvironment("onprem"), { kubeconfig: file })).rejects.toThrow(
+        `kubeconfig ${file} has no context "onprem-admin"`,
+      );
+    });
+  });
+});
