@@ -5,8 +5,12 @@ import { ManifestsRelease } from "../shared/manifests-release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { parseProps } from "../shared/validation/parse-props";
 import { KubernetesVersion } from "../versions";
-import { EC2NodeClass, IEC2NodeClass, INodePool, NodePool } from "./models";
+import type { EC2NodeClassManifest, NodePoolManifest } from "./manifests";
+import { KarpenterModels, karpenterModels } from "./models";
 import { ResolvedNodePoolOptions, karpenterNodePoolsPropsSchema } from "./props";
+// Types only, for compile-time checks inside function bodies; they never reach the .d.ts files.
+import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool" with { "resolution-mode": "import" };
+import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass" with { "resolution-mode": "import" };
 
 export { DEFAULT_TERMINATION_GRACE_PERIOD, TERMINATION_GRACE_PERIOD_PATTERN } from "./props";
 
@@ -140,9 +144,9 @@ const DISCOVERY_TAG = "karpenter.sh/discovery";
  */
 export class KarpenterNodePools extends Construct {
   /** The EC2NodeClass object (tokens unresolved). */
-  readonly nodeClass: IEC2NodeClass;
+  readonly nodeClass: EC2NodeClassManifest;
   /** The NodePool objects, in the order given (tokens unresolved). */
-  readonly nodePools: readonly INodePool[];
+  readonly nodePools: readonly NodePoolManifest[];
   /** The release that installs them. */
   readonly release: Release;
 
@@ -151,47 +155,55 @@ export class KarpenterNodePools extends Construct {
     const p = parseProps(karpenterNodePoolsPropsSchema, props, "KarpenterNodePoolsProps", this);
     const { amiVersion, maxPods, nodeClassName, namespace } = p;
 
-    this.nodeClass = validated<IEC2NodeClass>(
-      "KarpenterNodePools EC2NodeClass",
-      new EC2NodeClass({
-        metadata: { name: nodeClassName },
-        spec: {
-          role: p.nodeRoleName,
-          amiSelectorTerms: [{ alias: `al2023@${amiVersion}` }],
-          subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: p.clusterName } }],
-          securityGroupSelectorTerms: [{ tags: { [DISCOVERY_TAG]: p.clusterName } }],
-          // IMDSv2 only, and a hop limit of 1 so pods cannot use the node role's credentials.
-          metadataOptions: {
-            httpEndpoint: "enabled",
-            httpProtocolIPv6: "disabled",
-            httpPutResponseHopLimit: 1,
-            httpTokens: "required",
-          },
-          blockDeviceMappings: [
-            {
-              deviceName: "/dev/xvda",
-              ebs: {
-                volumeSize: "50Gi",
-                volumeType: "gp3",
-                encrypted: true,
-                kmsKeyID: p.kmsKeyArn,
-                deleteOnTermination: true,
-              },
-            },
-          ],
-          ...(podNetworkTraits(p.podNetworkMode).cni === "calico" && {
-            kubelet: { maxPods },
-          }),
+    const models = karpenterModels();
+
+    const nodeClass: EC2NodeClassManifest = {
+      apiVersion: "karpenter.k8s.aws/v1",
+      kind: "EC2NodeClass",
+      metadata: { name: nodeClassName },
+      spec: {
+        role: p.nodeRoleName,
+        amiSelectorTerms: [{ alias: `al2023@${amiVersion}` }],
+        subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: p.clusterName } }],
+        securityGroupSelectorTerms: [{ tags: { [DISCOVERY_TAG]: p.clusterName } }],
+        // IMDSv2 only, and a hop limit of 1 so pods cannot use the node role's credentials.
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpProtocolIPv6: "disabled",
+          httpPutResponseHopLimit: 1,
+          httpTokens: "required",
         },
-      }),
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              volumeSize: "50Gi",
+              volumeType: "gp3",
+              encrypted: true,
+              kmsKeyID: p.kmsKeyArn,
+              deleteOnTermination: true,
+            },
+          },
+        ],
+        ...(podNetworkTraits(p.podNetworkMode).cni === "calico" && {
+          kubelet: { maxPods },
+        }),
+      },
+    };
+    this.nodeClass = validated(
+      "KarpenterNodePools EC2NodeClass",
+      models.EC2NodeClass,
+      nodeClass satisfies IEC2NodeClass,
     );
 
-    this.nodePools = p.nodePools.map((pool, i) =>
-      validated<INodePool>(
+    this.nodePools = p.nodePools.map((pool, i) => {
+      const nodePool = nodePoolObject(pool, nodeClassName);
+      return validated(
         `KarpenterNodePoolsProps.nodePools[${i}] ("${pool.name}")`,
-        new NodePool(nodePoolObject(pool, nodeClassName)),
-      ),
-    );
+        models.NodePool,
+        nodePool satisfies INodePool,
+      );
+    });
 
     this.release = new ManifestsRelease(this, "manifests", {
       releaseName: "karpenter-node-pools",
@@ -206,7 +218,7 @@ export class KarpenterNodePools extends Construct {
   }
 }
 
-function nodePoolObject(pool: ResolvedNodePoolOptions, nodeClassName: string): INodePool {
+function nodePoolObject(pool: ResolvedNodePoolOptions, nodeClassName: string): NodePoolManifest {
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
@@ -251,10 +263,15 @@ function nodePoolObject(pool: ResolvedNodePoolOptions, nodeClassName: string): I
 }
 
 /**
- * Runs a model's schema validation and returns the plain object. Validation errors are rethrown
- * naming the object, with the model's message (the JSON path and the rule).
+ * Runs a model's schema validation on `data` and returns the model's plain object. Validation
+ * errors are rethrown naming the object, with the model's message (the JSON path and the rule).
  */
-function validated<T>(where: string, model: { validate(): void; toJSON(): unknown }): T {
+function validated<T extends object>(
+  where: string,
+  Model: KarpenterModels[keyof KarpenterModels],
+  data: T,
+): T {
+  const model = new Model(data);
   try {
     model.validate();
   } catch (cause) {
