@@ -19,6 +19,8 @@ export * from "./shared/manifests-release";
 export * from "./shared/node-network";
 export * from "./shared/pod-network";
 export type { PolicyStatement } from "./shared/aws-account";
+export type { Path, Problem } from "./shared/validation/issues";
+export { PropsValidationError } from "./shared/validation/parse-props";
 export * from "./shared/wait-for-condition";
 export * from "./versions";
 export * from "./policy";

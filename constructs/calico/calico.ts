@@ -5,7 +5,12 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ClusterAccess } from "../shared/cluster-access";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
 import { WaitForCondition } from "../shared/wait-for-condition";
-import { CalicoEncapsulation, PodNetworkMode, podMtu, podNetworkTraits } from "../shared/pod-network";
+import {
+  CalicoEncapsulation,
+  PodNetworkMode,
+  podMtu,
+  podNetworkTraits,
+} from "../shared/pod-network";
 import { parseProps } from "../shared/validation/parse-props";
 import type { SystemWorkload } from "../eks/system-capacity";
 import { BgpMeshScaleCheck } from "./bgp-mesh-scale";

@@ -5,12 +5,9 @@
 import { Token } from "cdktf";
 import { z } from "zod";
 import { Ipv4Cidr, overlaps, parseAddressRange, parseCidr } from "../shared/cidr";
-import { helmValuesSchema, platformSchema } from "../shared/kubernetes";
-import {
-  DEFAULT_INTERFACE_MTU,
-  podNetworkModeSchema,
-  podNetworkTraits,
-} from "../shared/pod-network";
+import { Platform } from "../shared/kubernetes";
+import { helmValuesSchema, platformSchema, podNetworkModeSchema } from "../shared/props";
+import { DEFAULT_INTERFACE_MTU, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import {
   asNumber,
   chartVersion,
@@ -34,10 +31,16 @@ import type { CalicoBgpPeer, CalicoBgpProps } from "./calico-bgp";
  * differs: an environment defaults it, the construct requires it (except in policy-only mode).
  */
 export const podNetworkFields = {
+  /** How pods are networked; see constructs/shared/pod-network.ts for each mode. */
   mode: podNetworkModeSchema,
   /** Calico IPAM block size per node (Calico accepts 20 to 32). */
   blockSize: wholeNumber(20, 32).default(26),
+  /** SNAT pod traffic leaving the pool. */
   natOutgoing: z.boolean().default(true),
+  /**
+   * MTU of the node network interface; the pod MTU is this minus the encapsulation overhead.
+   * @default 9001 on EKS (jumbo frames inside a VPC), 1500 on-prem
+   */
   interfaceMtu: wholeNumber(1280, 9216).optional(),
 };
 
@@ -69,21 +72,32 @@ export const calicoPropsSchema = withRules(z.object(calicoShape).strict(), (prop
 type ParsedCalicoProps = z.output<z.ZodObject<typeof calicoShape>>;
 
 function checkPlatform({ mode, platform }: ParsedCalicoProps, fail: Fail): void {
+  const problem = podNetworkPlatformProblem(platform, mode);
+  if (problem) fail("mode", problem);
+}
+
+/**
+ * Why a pod network mode cannot work on a platform, or undefined when it can: EKS nodes span
+ * several subnets, and only EKS has the AWS VPC CNI. The environment checks report it too.
+ */
+export function podNetworkPlatformProblem(
+  platform: Platform,
+  mode: PodNetworkMode,
+): string | undefined {
   const traits = podNetworkTraits(mode);
   if (platform === "eks" && traits.singleSubnetOnly) {
-    fail(
-      "mode",
+    return (
       `"${mode}" needs every node in one L2 subnet, but EKS nodes span several subnets and ` +
-        'zones; use "ipip-cross-subnet" or "vxlan-cross-subnet"',
+      'zones; use "ipip-cross-subnet" or "vxlan-cross-subnet"'
     );
   }
   if (platform === "onprem" && traits.cni === "aws-vpc-cni") {
-    fail(
-      "mode",
+    return (
       `"${mode}" relies on the AWS VPC CNI, which exists only on EKS; on-prem choose a Calico ` +
-        'CNI mode such as "direct", "ipip" or "vxlan"',
+      'CNI mode such as "direct", "ipip" or "vxlan"'
     );
   }
+  return undefined;
 }
 
 /** `bgp` may only turn BGP on where the mode does not need it, as Calico itself allows. */
@@ -145,8 +159,10 @@ const peerShape = {
   asNumber,
 } satisfies PropsShape<CalicoBgpPeer>;
 
-/** A router every node peers with: the environment's `calicoBgp.peers[]` entries too. */
-export const calicoBgpPeerSchema = z.object(peerShape).strict();
+/** The routers every node peers with, each named once: the environment's `calicoBgp.peers` too. */
+export const calicoBgpPeersSchema = z
+  .array(z.object(peerShape).strict())
+  .superRefine(uniqueNames("peer"));
 
 /** A LoadBalancer block Calico announces: CIDRs only (serviceLoadBalancerIPs takes no ranges). */
 const loadBalancerCidr = checkedString(
@@ -165,7 +181,7 @@ const calicoBgpShape = {
     { message: "must be the Calico construct whose BGP these settings configure" },
   ),
   asNumber: asNumber.default(DEFAULT_AS_NUMBER),
-  peers: z.array(calicoBgpPeerSchema).superRefine(uniqueNames("peer")).default([]),
+  peers: calicoBgpPeersSchema.default([]),
   serviceLoadBalancerCidrs: z.array(loadBalancerCidr).default([]),
   dependsOn: dependables,
 } satisfies PropsShape<CalicoBgpProps>;

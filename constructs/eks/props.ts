@@ -14,7 +14,7 @@ import {
 } from "../shared/aws-account";
 import { overlaps, parseCidr } from "../shared/cidr";
 import { logRetentionDays } from "../shared/log-retention";
-import { podNetworkModeSchema } from "../shared/pod-network";
+import { podNetworkModeSchema } from "../shared/props";
 import {
   checkedNumber,
   checkedString,
@@ -50,6 +50,7 @@ export function systemNodeRoleName(clusterName: string): string {
 export const maxPodsSchema = wholeNumber(10, 250);
 
 const endpointShape = {
+  /** Public endpoint; the private endpoint is always on. */
   public: z.boolean().default(false),
   publicAccessCidrs: z.array(cidr("203.0.113.0/24")).default([]),
 } satisfies PropsShape<EksEndpointProps>;
@@ -114,6 +115,13 @@ export const systemNodeGroupSchema = z
   .strict()
   .superRefine(sizesInOrder);
 
+/** IAM principals given cluster admin through access entries: at least one, each once. */
+export const clusterAdminsSchema = listOf(
+  iamPrincipalArn,
+  1,
+  "must name at least one admin principal ARN",
+).superRefine(unique("admin"));
+
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 const clusterName = checkedString(
@@ -139,9 +147,7 @@ const eksClusterShape = {
   volumeKmsKeyArn: kmsKeyArn.optional(),
   logsKmsKeyArn: kmsKeyArn.optional(),
   podNetworkMode: podNetworkModeSchema,
-  admins: listOf(iamPrincipalArn, 1, "must name at least one admin principal ARN").superRefine(
-    unique("admin"),
-  ),
+  admins: clusterAdminsSchema,
   endpoint: endpointSchema.default({}),
   logRetentionDays: logRetentionDays.default(90),
   serviceCidr: checkedString(

@@ -1,8 +1,9 @@
 import { HelmValues } from "../shared/kubernetes";
 import type { ChartName } from "../versions";
 
-/** The two nginx controllers `NginxIngress` can install. */
+/** Every `NginxController`. */
 export const NGINX_CONTROLLERS = ["f5-nginx", "ingress-nginx"] as const;
+/** The two nginx controllers `NginxIngress` can install. */
 export type NginxController = (typeof NGINX_CONTROLLERS)[number];
 
 /** `NginxIngressProps` with defaults applied and exposure turned into Service annotations. */

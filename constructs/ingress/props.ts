@@ -3,8 +3,8 @@
  * composes the controller options and the exposure schemas.
  */
 import { z } from "zod";
-import { helmValuesSchema, platformSchema } from "../shared/kubernetes";
-import { podNetworkModeSchema } from "../shared/pod-network";
+import { Platform } from "../shared/kubernetes";
+import { helmValuesSchema, platformSchema, podNetworkModeSchema } from "../shared/props";
 import {
   chartVersion,
   dependables,
@@ -37,11 +37,33 @@ export const nlbExposureSchema = z.object(nlbExposureShape).strict();
 
 const metallbExposureShape = {
   type: z.literal("metallb"),
+  /** A fixed address from a MetalLB pool; omit to take any address of `pool`. */
   address: ipv4.optional(),
+  /** MetalLB pool to allocate from. */
   pool: kubernetesName.optional(),
 } satisfies PropsShape<MetalLbExposure>;
 
 export const metallbExposureSchema = z.object(metallbExposureShape).strict();
+
+/**
+ * Why an exposure cannot work on a platform, or undefined when it can. The environment checks
+ * report it too.
+ */
+export function exposureProblem(
+  platform: Platform,
+  type: (MetalLbExposure | NlbExposure)["type"],
+): string | undefined {
+  if (type === "nlb" && platform !== "eks") {
+    return 'is "nlb", but an NLB exists only on AWS; on-prem use { type: "metallb" }';
+  }
+  if (type === "metallb" && platform !== "onprem") {
+    return (
+      'is "metallb", but MetalLB cannot work on AWS: a VPC answers ARP itself and has no BGP ' +
+      'to peer with; use { type: "nlb" }'
+    );
+  }
+  return undefined;
+}
 
 /** A Kubernetes CPU quantity (`250m`, `1`) and memory quantity (`256Mi`, `1Gi`). */
 const resourcesSchema = z
@@ -67,7 +89,9 @@ const resourcesSchema = z
 
 /** The controller options an environment's `ingress` shares with NginxIngressProps. */
 export const ingressOptionFields = {
+  /** `f5-nginx` (maintained) or `ingress-nginx` (community, retired March 2026). */
   controller: z.enum(NGINX_CONTROLLERS).default("f5-nginx"),
+  /** @default 1 in dev, 2 elsewhere (with a PodDisruptionBudget) */
   replicas: positiveInteger.optional(),
   className: kubernetesName.default("nginx"),
   defaultClass: z.boolean().default(true),
@@ -98,16 +122,8 @@ export const nginxIngressPropsSchema = z
   .transform((props, ctx) => {
     const fail = (path: string, message: string) =>
       ctx.addIssue({ code: "custom", path: [path], message });
-    if (props.exposure.type === "nlb" && props.platform !== "eks") {
-      fail("exposure", 'is "nlb", but an NLB exists only on AWS; on-prem use { type: "metallb" }');
-    }
-    if (props.exposure.type === "metallb" && props.platform !== "onprem") {
-      fail(
-        "exposure",
-        'is "metallb", but MetalLB cannot work on AWS: a VPC answers ARP itself and has no BGP ' +
-          'to peer with; use { type: "nlb" }',
-      );
-    }
+    const exposure = exposureProblem(props.platform, props.exposure.type);
+    if (exposure) fail("exposure", exposure);
     const chart = CONTROLLER_CHARTS[props.controller];
     const version = props.version ?? VERSIONS[chart.versionKey];
     const versionCheck = chartVersion(chart.versionKey).safeParse(version);

@@ -1,22 +1,7 @@
-import { checkedString } from "../shared/validation/fields";
 import { KubernetesVersion, VERSIONS } from "../versions";
 
 /** An EKS-optimized AL2023 AMI release as its alias names it: `v` and the build date. */
 export const AL2023_AMI_RELEASE = /^v\d{8}$/;
-
-/** The newest release `VERSIONS.al2023Ami` pins, as an example in messages. */
-const NEWEST_PINNED = Object.values(VERSIONS.al2023Ami).sort().at(-1);
-
-/**
- * A pinned AL2023 AMI release (`vYYYYMMDD`), or a token. Not "latest": every AMI AWS publishes
- * would drift and replace all nodes outside a reviewed change.
- */
-export const al2023AmiRelease = checkedString(
-  (release) => AL2023_AMI_RELEASE.test(release),
-  (release) =>
-    `must be a pinned AL2023 AMI release such as "${NEWEST_PINNED}" (not "latest": every new AMI ` +
-    `would drift and replace all nodes outside a reviewed change); got "${release}"`,
-);
 
 /**
  * Why a release (of the `al2023AmiRelease` format) cannot run nodes of a Kubernetes version, or

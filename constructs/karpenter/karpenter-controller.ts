@@ -9,7 +9,7 @@ import {
   karpenterControllerPropsSchema,
 } from "./props";
 
-export type { KarpenterIdentity } from "./props";
+export { KARPENTER_IDENTITIES, type KarpenterIdentity } from "./props";
 
 export interface KarpenterControllerProps {
   /** EKS cluster name (usually an output of the infra stack). */

@@ -39,9 +39,9 @@ export interface KarpenterDisruptionBudget {
 export const NODE_POOLS_DESTROY_TIMEOUT_SECONDS = 1800;
 
 /**
- * One Karpenter NodePool. Its schema (`nodePoolOptionsSchema`) is the environment schema's node
- * pool too, so the defaults below are the environments' defaults, and a parsed environment's
- * node pools can be passed as they are.
+ * One Karpenter NodePool: `name` and `limits`, and any other field to change from its default.
+ * An environment's `karpenter.nodePools[]` entries are checked by the same schema, so they have
+ * the same defaults, and a parsed environment's node pools can be passed as they are.
  */
 export interface KarpenterNodePoolOptions {
   /** NodePool name (a Kubernetes name); unique among the pools. */

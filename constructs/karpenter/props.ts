@@ -14,7 +14,7 @@ import {
 } from "../shared/aws-account";
 import { SYSTEM_NODE_LABEL } from "../eks/node-group";
 import { maxPodsSchema } from "../eks/props";
-import { podNetworkModeSchema } from "../shared/pod-network";
+import { podNetworkModeSchema } from "../shared/props";
 import {
   chartVersion,
   checkedString,
@@ -30,7 +30,7 @@ import {
 } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
 import { VERSIONS } from "../versions";
-import { al2023AmiProblem, al2023AmiRelease } from "./ami";
+import { AL2023_AMI_RELEASE, al2023AmiProblem } from "./ami";
 import { INTERRUPTION_EVENTS, interruptionRuleName } from "./interruption-queue";
 import type { KarpenterAwsProps } from "./karpenter-aws";
 import type { KarpenterControllerProps } from "./karpenter-controller";
@@ -40,8 +40,23 @@ import type {
   KarpenterNodePoolsProps,
 } from "./node-pools";
 
-/** How the controller gets AWS credentials. */
+/** The newest release `VERSIONS.al2023Ami` pins, as an example in messages. */
+const NEWEST_PINNED = Object.values(VERSIONS.al2023Ami).sort().at(-1);
+
+/**
+ * A pinned AL2023 AMI release (`vYYYYMMDD`), or a token. Not "latest": every AMI AWS publishes
+ * would drift and replace all nodes outside a reviewed change.
+ */
+export const al2023AmiRelease = checkedString(
+  (release) => AL2023_AMI_RELEASE.test(release),
+  (release) =>
+    `must be a pinned AL2023 AMI release such as "${NEWEST_PINNED}" (not "latest": every new AMI ` +
+    `would drift and replace all nodes outside a reviewed change); got "${release}"`,
+);
+
+/** Every `KarpenterIdentity`. */
 export const KARPENTER_IDENTITIES = ["pod-identity", "irsa"] as const;
+/** How the controller gets AWS credentials. */
 export type KarpenterIdentity = (typeof KARPENTER_IDENTITIES)[number];
 
 export const karpenterIdentitySchema = z.enum(KARPENTER_IDENTITIES);

@@ -1,11 +1,6 @@
 /** KmsKeyProps: the one place their rules and defaults live. */
 import { z } from "zod";
-import {
-  awsAccountId,
-  awsPartition,
-  awsRegion,
-  iamPrincipalArn,
-} from "../shared/aws-account";
+import { awsAccountId, awsPartition, awsRegion, iamPrincipalArn } from "../shared/aws-account";
 import { checkedString, wholeNumberOrToken, listOf } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
 import type { KmsKeyProps, KmsKeyUsage } from "./kms-key";

@@ -169,9 +169,7 @@ export class MetalLb extends Construct {
       wait: true,
       // The speaker only announces; when Calico announces every pool it would open BGP
       // sessions of its own beside Calico's, so MetalLB runs as an allocator only.
-      ...(p.l2 || p.bgp
-        ? {}
-        : { values: [JSON.stringify({ speaker: { enabled: false } })] }),
+      ...(p.l2 || p.bgp ? {} : { values: [JSON.stringify({ speaker: { enabled: false } })] }),
       dependsOn: [namespace],
     });
 

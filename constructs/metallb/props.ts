@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import { parseCidr } from "../shared/cidr";
-import { platformSchema } from "../shared/kubernetes";
-import { nodeSegmentSchema, parseNodeSegments } from "../shared/node-network";
+import { parseNodeSegments } from "../shared/node-network";
+import { nodeSegmentSchema, platformSchema } from "../shared/props";
 import {
   addressRange,
   asNumber,

@@ -21,7 +21,7 @@ import { parseProps } from "../shared/validation/parse-props";
 import { NatMode, ResolvedVpcProps, vpcPropsSchema } from "./props";
 import { SubnetPrefixes, ZoneSubnets } from "./subnet-plan";
 
-export type { NatMode } from "./props";
+export { NAT_MODES, type NatMode } from "./props";
 
 /** Services reached through gateway endpoints (route table entries, free); all others get interface endpoints. */
 const GATEWAY_ENDPOINT_SERVICES = new Set(["s3", "dynamodb"]);

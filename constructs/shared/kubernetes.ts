@@ -1,11 +1,9 @@
 /** Helpers shared by the constructs that install charts into a cluster. */
-import { z } from "zod";
 
-/** Where the cluster runs: EKS in a VPC, or on-prem machines reached by kubeconfig. */
+/** Every `Platform`. */
 export const PLATFORMS = ["eks", "onprem"] as const;
+/** Where the cluster runs: EKS in a VPC, or on-prem machines reached by kubeconfig. */
 export type Platform = (typeof PLATFORMS)[number];
-
-export const platformSchema = z.enum(PLATFORMS);
 
 /** Helm chart values: a JSON object passed to `helm_release.values`. */
 export type HelmValues = Record<string, unknown>;
@@ -34,6 +32,3 @@ export function mergeValues<T extends object>(base: T, override?: Readonly<HelmV
   }
   return merged as T;
 }
-
-/** Chart values as a JSON object (escape hatches: their content is the chart's to check). */
-export const helmValuesSchema = z.record(z.unknown());

@@ -9,5 +9,6 @@ export const LOG_RETENTION_DAYS = [
 /** Days of a log group's retention that CloudWatch Logs accepts, or a token. */
 export const logRetentionDays = checkedNumber(
   (days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days),
-  (days) => `must be a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")}); got ${days}`,
+  (days) =>
+    `must be a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")}); got ${days}`,
 );

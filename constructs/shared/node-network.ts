@@ -3,7 +3,6 @@
  * inside them. A segment is not "reserved" as a whole: a MetalLB L2 address must sit inside it
  * (ARP only reaches the local segment) yet outside the nodes' addresses and the gateway.
  */
-import { z } from "zod";
 import {
   Ipv4Cidr,
   Ipv4Range,
@@ -14,8 +13,6 @@ import {
   parseCidr,
   parseIpv4,
 } from "./cidr";
-import { PropsShape } from "./validation/parse-props";
-import { addressRange, cidr, ipv4 } from "./validation/fields";
 
 /** One L2 segment nodes sit on. */
 export interface NodeSegment {
@@ -29,17 +26,6 @@ export interface NodeSegment {
   /** The segment's router, reserved like a node address. @default none */
   readonly gateway?: string;
 }
-
-const nodeSegmentShape = {
-  cidr: cidr("192.168.10.0/24"),
-  nodeAddresses: z.array(addressRange).min(1, {
-    message: "is empty; list the addresses nodes take (static ones or the DHCP scope)",
-  }),
-  gateway: ipv4.optional(),
-} satisfies PropsShape<NodeSegment>;
-
-/** One node segment, field by field; `parseNodeSegments` checks how its addresses relate. */
-export const nodeSegmentSchema = z.object(nodeSegmentShape).strict();
 
 /** A problem found in a segment list, with a path relative to the list. */
 export interface NodeSegmentProblem {

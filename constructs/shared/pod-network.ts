@@ -4,7 +4,6 @@
  * Calico from it. Every mode-dependent decision is derived from the table below, so the two
  * sides cannot disagree.
  */
-import { z } from "zod";
 import type { Platform } from "./kubernetes";
 
 export const POD_NETWORK_MODES = [
@@ -180,6 +179,3 @@ export const DEFAULT_INTERFACE_MTU: Readonly<Record<Platform, number>> = {
 export function podMtu(mode: PodNetworkMode, interfaceMtu: number): number {
   return interfaceMtu - TRAITS[mode].mtuOverhead;
 }
-
-/** A pod network mode, listing the modes when it is none of them. */
-export const podNetworkModeSchema = z.enum(POD_NETWORK_MODES);

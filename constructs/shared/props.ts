@@ -1,14 +1,19 @@
 /**
- * Props of the shared constructs (ManifestsRelease, WaitForCondition): the one place their rules
- * and defaults live.
+ * Props of the shared constructs (ManifestsRelease, WaitForCondition), the one place their rules
+ * and defaults live, and schemas of the shared types other constructs' props are made of.
  */
 import { z } from "zod";
 import type { EksClusterAccess, KubeconfigAccess } from "./cluster-access";
-import { isDnsLabel } from "./kubernetes";
+import { PLATFORMS, isDnsLabel } from "./kubernetes";
 import type { ManifestsReleaseProps } from "./manifests-release";
+import type { NodeSegment } from "./node-network";
+import { POD_NETWORK_MODES } from "./pod-network";
 import {
+  addressRange,
   checkedString,
+  cidr,
   dependables,
+  ipv4,
   kubernetesName,
   wholeNumber,
   withRules,
@@ -16,6 +21,25 @@ import {
 import { PropsShape } from "./validation/parse-props";
 import type { WaitForConditionProps } from "./wait-for-condition";
 import { awsRegion, iamRoleArn } from "./aws-account";
+
+export const platformSchema = z.enum(PLATFORMS);
+
+/** A pod network mode, listing the modes when it is none of them. */
+export const podNetworkModeSchema = z.enum(POD_NETWORK_MODES);
+
+/** Chart values as a JSON object (escape hatches: their content is the chart's to check). */
+export const helmValuesSchema = z.record(z.unknown());
+
+const nodeSegmentShape = {
+  cidr: cidr("192.168.10.0/24"),
+  nodeAddresses: z.array(addressRange).min(1, {
+    message: "is empty; list the addresses nodes take (static ones or the DHCP scope)",
+  }),
+  gateway: ipv4.optional(),
+} satisfies PropsShape<NodeSegment>;
+
+/** One node segment, field by field; `parseNodeSegments` checks how its addresses relate. */
+export const nodeSegmentSchema = z.object(nodeSegmentShape).strict();
 
 const manifestsReleaseShape = {
   releaseName: checkedString(

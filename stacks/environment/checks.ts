@@ -1,6 +1,8 @@
 /**
  * Rules that relate several fields of an environment. Each check reports problems against the
- * field a user has to change, with the change to make.
+ * field a user has to change, with the change to make. Rules a construct applies to the same
+ * fields are shared with it (`podNetworkPlatformProblem`, `exposureProblem`, the VPC's zone and
+ * subnet checks, the MetalLB layout); field-level rules are the schema's.
  */
 import {
   contains,
@@ -10,9 +12,11 @@ import {
   parseCidr,
   parseIpv4,
 } from "../../constructs/shared/cidr";
+import { podNetworkPlatformProblem } from "../../constructs/calico/props";
 import { checkSystemCapacity } from "../../constructs/eks/system-capacity";
+import { exposureProblem } from "../../constructs/ingress/props";
 import { checkMetalLbLayout } from "../../constructs/metallb/layout";
-import { planSubnets } from "../../constructs/network/subnet-plan";
+import { subnetFitProblem, zoneRegionProblems } from "../../constructs/network/props";
 import { parseNodeSegments } from "../../constructs/shared/node-network";
 import {
   UNSUPPORTED_PARTITION_REASON,
@@ -21,14 +25,12 @@ import {
 import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
+import type { Path, Problem } from "../../constructs/shared/validation/issues";
 import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
 
-export interface Problem {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-}
+export type { Problem };
 
-type Report = (path: readonly (string | number)[], message: string) => void;
+type Report = (path: Path, message: string) => void;
 
 /**
  * Services a cluster with no NAT needs VPC endpoints for: nodes pull images (ecr.api, ecr.dkr,
@@ -67,12 +69,7 @@ function checkPodNetwork(env: Environment, report: Report): void {
   const { mode, podCidr, blockSize } = env.podNetwork;
   const pod = parseCidr(podCidr);
   const service = parseCidr(env.serviceCidr);
-  if (blockSize < 20 || blockSize > 32) {
-    report(
-      ["podNetwork", "blockSize"],
-      `must be between 20 and 32 (Calico's range); got ${blockSize}`,
-    );
-  } else if (pod && mode !== "policy-only" && blockSize < pod.prefix) {
+  if (pod && mode !== "policy-only" && blockSize < pod.prefix) {
     report(
       ["podNetwork", "blockSize"],
       `/${blockSize} blocks do not fit in the /${pod.prefix} pod CIDR; use a block size of at least ${pod.prefix}`,
@@ -87,19 +84,8 @@ function checkPodNetwork(env: Environment, report: Report): void {
 }
 
 function checkIngress(env: Environment, report: Report): void {
-  const { exposure } = env.ingress;
-  if (env.platform === "eks" && exposure.type === "metallb") {
-    report(
-      ["ingress", "exposure", "type"],
-      'MetalLB cannot work on AWS: a VPC answers ARP itself and has no BGP to peer with; use { type: "nlb" }',
-    );
-  }
-  if (env.platform === "onprem" && exposure.type === "nlb") {
-    report(
-      ["ingress", "exposure", "type"],
-      'an NLB exists only on AWS; on-prem use { type: "metallb" }',
-    );
-  }
+  const problem = exposureProblem(env.platform, env.ingress.exposure.type);
+  if (problem) report(["ingress", "exposure", "type"], problem);
 }
 
 function checkEks(env: EksEnvironment, report: Report): void {
@@ -139,36 +125,14 @@ function checkEks(env: EksEnvironment, report: Report): void {
     }
   }
 
-  const seen = new Set<string>();
-  aws.zones.forEach((zone, i) => {
-    if (seen.has(zone)) report(["aws", "zones", i], `${zone} is listed twice; list each zone once`);
-    seen.add(zone);
-    if (!zone.startsWith(aws.region)) {
-      report(
-        ["aws", "zones", i],
-        `${zone} is not a zone of ${aws.region}; use zones such as ${aws.region}a`,
-      );
-    }
-  });
-  if (aws.zones.length < 2 || aws.zones.length > 3) {
-    report(
-      ["aws", "zones"],
-      `must list 2 or 3 zones (EKS needs subnets in at least two); got ${aws.zones.length}`,
-    );
+  for (const { index, message } of zoneRegionProblems(aws.zones, aws.region)) {
+    report(["aws", "zones", index], message);
   }
 
   const vpc = parseCidr(aws.vpcCidr);
   if (vpc) {
-    const { public: pub, private: priv, intra } = aws.subnetPrefixes;
-    try {
-      planSubnets(aws.vpcCidr, aws.zones, aws.subnetPrefixes);
-    } catch {
-      report(
-        ["aws", "subnetPrefixes"],
-        `${aws.zones.length} zones of /${pub} public, /${priv} private and /${intra} intra subnets do not fit in ` +
-          `${aws.vpcCidr}; use a larger VPC CIDR or longer prefixes`,
-      );
-    }
+    const fit = subnetFitProblem(aws.vpcCidr, aws.zones, aws.subnetPrefixes);
+    if (fit) report(["aws", "subnetPrefixes"], fit);
     const pod = parseCidr(env.podNetwork.podCidr);
     if (pod && env.podNetwork.mode !== "policy-only" && overlaps(pod, vpc)) {
       report(
@@ -185,14 +149,8 @@ function checkEks(env: EksEnvironment, report: Report): void {
     }
   }
 
-  const traits = podNetworkTraits(env.podNetwork.mode);
-  if (traits.singleSubnetOnly) {
-    report(
-      ["podNetwork", "mode"],
-      `"${env.podNetwork.mode}" needs every node in one L2 subnet, but EKS nodes span ${aws.zones.length} ` +
-        'private subnets; use "ipip-cross-subnet" or "vxlan-cross-subnet" (native inside a subnet, encapsulated across)',
-    );
-  }
+  const modeProblem = podNetworkPlatformProblem("eks", env.podNetwork.mode);
+  if (modeProblem) report(["podNetwork", "mode"], modeProblem);
 
   if (aws.nat === "none") {
     const missing = ENDPOINTS_REQUIRED_WITHOUT_NAT.filter((s) => !aws.vpcEndpoints.includes(s));
@@ -206,12 +164,6 @@ function checkEks(env: EksEnvironment, report: Report): void {
   }
 
   const { endpoint } = cluster;
-  if (!endpoint.public && endpoint.publicAccessCidrs.length > 0) {
-    report(
-      ["cluster", "endpoint", "publicAccessCidrs"],
-      "lists CIDRs but the public endpoint is off; set cluster.endpoint.public to true or remove the CIDRs",
-    );
-  }
   if (endpoint.public) {
     const open =
       endpoint.publicAccessCidrs.length === 0 || endpoint.publicAccessCidrs.includes("0.0.0.0/0");
@@ -223,29 +175,10 @@ function checkEks(env: EksEnvironment, report: Report): void {
     }
   }
 
-  const { minSize, maxSize, desiredSize } = cluster.systemNodeGroup;
-  if (!(minSize <= desiredSize && desiredSize <= maxSize)) {
-    report(
-      ["cluster", "systemNodeGroup"],
-      `needs minSize <= desiredSize <= maxSize; got ${minSize} <= ${desiredSize} <= ${maxSize}`,
-    );
-  }
-
   checkSystemNodes(env, report);
   const { amiVersion } = env.karpenter;
   const amiProblem = amiVersion && al2023AmiProblem(amiVersion, env.kubernetesVersion);
   if (amiProblem) report(["karpenter", "amiVersion"], amiProblem);
-
-  const poolNames = new Set<string>();
-  env.karpenter.nodePools.forEach((pool, i) => {
-    if (poolNames.has(pool.name)) {
-      report(
-        ["karpenter", "nodePools", i, "name"],
-        `"${pool.name}" is used twice; node pool names must be unique`,
-      );
-    }
-    poolNames.add(pool.name);
-  });
 }
 
 /** The system node group holds Calico, CoreDNS and Karpenter with one node drained. */
@@ -267,12 +200,8 @@ function checkSystemNodes(env: EksEnvironment, report: Report): void {
 
 function checkOnprem(env: OnpremEnvironment, report: Report): void {
   const { mode } = env.podNetwork;
-  if (mode === "policy-only") {
-    report(
-      ["podNetwork", "mode"],
-      '"policy-only" keeps the AWS VPC CNI for pod networking, which exists only on EKS; choose a Calico mode such as "direct"',
-    );
-  }
+  const modeProblem = podNetworkPlatformProblem("onprem", mode);
+  if (modeProblem) report(["podNetwork", "mode"], modeProblem);
 
   if (podNetworkTraits(mode).singleSubnetOnly && env.nodeSegments.length > 1) {
     report(
@@ -386,14 +315,4 @@ function checkBgpSpeakers(env: OnpremEnvironment, report: Report): void {
       `"${mode}" does not run Calico's BGP; remove calicoBgp or choose "direct" or an IPIP mode`,
     );
   }
-  const peerNames = new Set<string>();
-  calicoBgp?.peers.forEach((peer, i) => {
-    if (peerNames.has(peer.name)) {
-      report(
-        ["calicoBgp", "peers", i, "name"],
-        `"${peer.name}" is used twice; name each peer once`,
-      );
-    }
-    peerNames.add(peer.name);
-  });
 }

@@ -1,23 +1,35 @@
 /**
  * The environment schema: the one description of an environment that both of its stacks read.
- * Field-level rules and every default live here or, where an environment field is a construct's
- * prop, in that construct's props schema, which this one composes (node pools, MetalLB pools and
- * announcements, Calico's pod network fields and BGP peers, ingress options, the cluster
- * endpoint and system node group): a rule lives in one place. Rules that relate several fields
- * live in `checks.ts`. Parse untrusted input with `parseEnvironment` (validate.ts), never
- * directly.
+ * Where an environment field is a construct's prop (node pools, MetalLB pools and announcements,
+ * Calico's pod network fields and BGP peers, ingress options, the VPC's zones, NAT and endpoints,
+ * the cluster endpoint, admins and system node group, the key administrators), this schema
+ * composes that construct's props schema, so the rule and its default live in one place;
+ * environment-only fields and defaults live here. Rules that relate several fields live in
+ * `checks.ts`. Parse untrusted input with `parseEnvironment` (validate.ts), never directly.
  */
 import { z } from "zod";
-import { podNetworkFields, calicoBgpPeerSchema, DEFAULT_AS_NUMBER } from "../../constructs/calico/props";
-import { endpointSchema, maxPodsSchema, systemNodeGroupSchema } from "../../constructs/eks/props";
+import {
+  DEFAULT_AS_NUMBER,
+  calicoBgpPeersSchema,
+  podNetworkFields,
+} from "../../constructs/calico/props";
+import {
+  clusterAdminsSchema,
+  endpointSchema,
+  maxPodsSchema,
+  systemNodeGroupSchema,
+} from "../../constructs/eks/props";
 import {
   ingressOptionFields,
   metallbExposureSchema,
   nlbExposureSchema,
   tierSchema,
 } from "../../constructs/ingress/props";
-import { al2023AmiRelease } from "../../constructs/karpenter/ami";
-import { karpenterIdentitySchema, nodePoolListSchema } from "../../constructs/karpenter/props";
+import {
+  al2023AmiRelease,
+  karpenterIdentitySchema,
+  nodePoolListSchema,
+} from "../../constructs/karpenter/props";
 import { keyAdministrators, rotationPeriodDays } from "../../constructs/kms/props";
 import {
   metallbBgpSchema,
@@ -25,16 +37,17 @@ import {
   metallbL2Schema,
   metallbPoolsSchema,
 } from "../../constructs/metallb/props";
-import { natModeSchema, subnetPrefixesSchema } from "../../constructs/network/props";
 import {
-  awsAccountId,
-  awsRegion,
-  iamPrincipalArn,
-  kmsKeyArn,
-} from "../../constructs/shared/aws-account";
+  natModeSchema,
+  subnetPrefixesSchema,
+  vpcCidrSchema,
+  vpcEndpointsSchema,
+  zonesSchema,
+} from "../../constructs/network/props";
+import { awsAccountId, awsRegion, iamPrincipalArn } from "../../constructs/shared/aws-account";
 import { logRetentionDays } from "../../constructs/shared/log-retention";
-import { nodeSegmentSchema } from "../../constructs/shared/node-network";
-import { asNumber, cidr, kubernetesVersion, listOf } from "../../constructs/shared/validation/fields";
+import { nodeSegmentSchema } from "../../constructs/shared/props";
+import { asNumber, cidr, kubernetesVersion } from "../../constructs/shared/validation/fields";
 
 const dnsLabel = (max: number) =>
   z
@@ -47,112 +60,24 @@ const dnsLabel = (max: number) =>
 
 export const podNetworkSchema = z
   .object({
-    /** How pods are networked; see constructs/shared/pod-network.ts for each mode. */
-    mode: z.enum(POD_NETWORK_MODES),
+    ...podNetworkFields,
     /** Calico IP pool. Ignored in policy-only mode, where pods take VPC addresses. */
-    podCidr: cidr.default("10.244.0.0/16"),
-    /** Calico IPAM block size per node (Calico accepts 20 to 32). */
-    blockSize: z.number().int().default(26),
-    /** SNAT pod traffic leaving the pool. */
-    natOutgoing: z.boolean().default(true),
-    /**
-     * MTU of the node network interface; the pod MTU is this minus the encapsulation overhead.
-     * @default 9001 on EKS (jumbo frames inside a VPC), 1500 on-prem
-     */
-    interfaceMtu: z.number().int().min(1280).max(9216).optional(),
+    podCidr: cidr("10.244.0.0/16").default("10.244.0.0/16"),
   })
   .strict();
 
-const nodePoolSchema = z
-  .object({
-    name: dnsLabel(63),
-    capacityTypes: z
-      .array(z.enum(["spot", "on-demand"]))
-      .min(1)
-      .default(["on-demand"]),
-    architectures: z
-      .array(z.enum(["amd64", "arm64"]))
-      .min(1)
-      .default(["amd64"]),
-    /** EC2 instance categories such as c, m, r. */
-    instanceCategories: z
-      .array(z.string().regex(/^[a-z]$/, { message: "must be one letter, such as c, m or r" }))
-      .min(1)
-      .default(["c", "m", "r"]),
-    /** Only instance generations newer than this. */
-    minInstanceGeneration: z.number().int().min(1).default(5),
-    limits: z
-      .object({
-        cpu: z.number().int().positive(),
-        memoryGi: z.number().int().positive(),
-      })
-      .strict(),
-    expireAfter: duration.default("720h"),
-    /** Longest drain of a node being deleted before PodDisruptionBudgets are overridden. */
-    terminationGracePeriod: z
-      .string()
-      .regex(TERMINATION_GRACE_PERIOD_PATTERN, {
-        message: "must be a duration such as 24h or 2h30m (a bound: not Never)",
-      })
-      .default(DEFAULT_TERMINATION_GRACE_PERIOD),
-    consolidationPolicy: z
-      .enum(["WhenEmpty", "WhenEmptyOrUnderutilized"])
-      .default("WhenEmptyOrUnderutilized"),
-    consolidateAfter: duration.default("1m"),
-    budgets: z
-      .array(
-        z
-          .object({
-            nodes: z
-              .string()
-              .regex(/^(\d+|\d+%)$/, { message: "must be a count (2) or a percentage (10%)" }),
-            schedule: z.string().optional(),
-            duration: duration.optional(),
-            reasons: z.array(z.enum(["Underutilized", "Empty", "Drifted"])).optional(),
-          })
-          .strict(),
-      )
-      .default([{ nodes: "10%" }]),
-    weight: z.number().int().min(1).max(100).optional(),
-  })
-  .strict();
-
-export type NodePoolSpec = z.infer<typeof nodePoolSchema>;
-
-const nlbExposure = z
-  .object({
-    type: z.literal("nlb"),
-    scheme: z.enum(["internet-facing", "internal"]).default("internal"),
-  })
-  .strict();
-
-const metallbExposure = z
-  .object({
-    type: z.literal("metallb"),
-    /** A fixed address from a MetalLB pool; omit to take any address of `pool`. */
-    address: ipv4.optional(),
-    /** MetalLB pool to allocate from. */
-    pool: dnsLabel(63).optional(),
-  })
-  .strict();
+/** A node pool with its defaults, as `KarpenterNodePools` takes it. */
+export type NodePoolSpec = z.infer<typeof nodePoolListSchema>[number];
 
 const ingressSchema = z
   .object({
-    /** `f5-nginx` (maintained) or `ingress-nginx` (community, retired March 2026). */
-    controller: z.enum(["f5-nginx", "ingress-nginx"]).default("f5-nginx"),
-    className: dnsLabel(63).default("nginx"),
-    defaultClass: z.boolean().default(true),
-    /** @default 1 in dev, 2 elsewhere (with a PodDisruptionBudget) */
-    replicas: z.number().int().min(1).max(20).optional(),
-    exposure: z.discriminatedUnion("type", [nlbExposure, metallbExposure]),
-    metrics: z.boolean().default(true),
-    resources: z
-      .object({
-        cpu: z.string().default("250m"),
-        memory: z.string().default("256Mi"),
-      })
-      .strict()
-      .default({}),
+    ...ingressOptionFields,
+    exposure: z.discriminatedUnion("type", [
+      // The toolkit does not install the AWS Load Balancer Controller, so environments cannot
+      // ask for its annotations; the construct prop is for teams that run it.
+      nlbExposureSchema.omit({ awsLoadBalancerController: true }),
+      metallbExposureSchema,
+    ]),
   })
   .strict();
 
@@ -163,9 +88,7 @@ const stateSchema = z
       message:
         "must be a valid S3 bucket name (lowercase letters, digits, dots and hyphens, 3 to 63 characters)",
     }),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
-      message: "must be an AWS region such as ap-northeast-2",
-    }),
+    region: awsRegion,
     /** Legacy DynamoDB lock table; S3-native locking (`use_lockfile`) is always on. */
     dynamodbTable: z.string().min(3).max(255).optional(),
     /**
@@ -180,15 +103,13 @@ const commonFields = {
   /** Environment name: stack names are `<name>-infra` and `<name>-platform`. */
   name: dnsLabel(16),
   /** Drives safety defaults: prod gets protection, replicas and stricter checks. */
-  tier: z.enum(["dev", "staging", "prod"]),
+  tier: tierSchema,
   /** Team that owns the environment; becomes the `owner` tag. */
   owner: z.string().min(1).max(64),
-  kubernetesVersion: z.enum(VERSIONS.kubernetes, {
-    errorMap: () => ({ message: `must be one of ${VERSIONS.kubernetes.join(", ")}` }),
-  }),
+  kubernetesVersion,
   podNetwork: podNetworkSchema,
   /** Kubernetes service range. */
-  serviceCidr: cidr.default("172.20.0.0/16"),
+  serviceCidr: cidr("172.20.0.0/16").default("172.20.0.0/16"),
   ingress: ingressSchema,
   /** Remote state; omit for a local backend. */
   state: stateSchema.optional(),
@@ -196,95 +117,56 @@ const commonFields = {
 
 const awsSchema = z
   .object({
-    accountId: z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account ID" }),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, {
-      message: "must be an AWS region such as ap-northeast-2",
-    }),
+    accountId: awsAccountId,
+    region: awsRegion,
     /** Role the provider assumes (for example from a CI role in another account). */
     assumeRoleArn: iamPrincipalArn.optional(),
     /** Availability zone names (2 or 3), such as ap-northeast-2a. */
-    zones: z.array(
-      z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
-        message: "must be a zone name such as ap-northeast-2a",
-      }),
-    ),
-    vpcCidr: cidr,
+    zones: zonesSchema,
+    vpcCidr: vpcCidrSchema,
     /** Prefix lengths of each zone's subnets, carved in order from the VPC CIDR. */
-    subnetPrefixes: z
-      .object({
-        public: z.number().int().min(16).max(28).default(24),
-        private: z.number().int().min(16).max(28).default(19),
-        intra: z.number().int().min(16).max(28).default(26),
-      })
-      .strict()
-      .default({}),
+    subnetPrefixes: subnetPrefixesSchema.default({}),
     /** NAT gateways: none, one shared, or one per zone (survives a zone outage). */
-    nat: z.enum(["none", "single", "per-zone"]),
+    nat: natModeSchema,
     /** Gateway (s3, dynamodb) and interface (ecr.api, sts, ...) endpoints by service name. */
-    vpcEndpoints: z.array(z.string().regex(/^[a-z0-9.-]+$/)).default([]),
-    flowLogRetentionDays: retentionDays.default(90),
+    vpcEndpoints: vpcEndpointsSchema.default([]),
+    flowLogRetentionDays: logRetentionDays.default(90),
   })
   .strict();
 
 const clusterSchema = z
   .object({
     name: z.string(),
-    endpoint: z
-      .object({
-        /** Public endpoint; the private endpoint is always on. */
-        public: z.boolean().default(false),
-        publicAccessCidrs: z.array(cidr).default([]),
-      })
-      .strict()
-      .default({}),
+    endpoint: endpointSchema.default({}),
     /** IAM principals given cluster admin through access entries. */
-    admins: z.array(iamPrincipalArn).min(1, { message: "must name at least one admin principal" }),
-    logRetentionDays: retentionDays.default(90),
-    systemNodeGroup: z
-      .object({
-        instanceTypes: z
-          .array(z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/))
-          .min(1)
-          .default(["m6i.large"]),
-        minSize: z.number().int().min(1).default(3),
-        maxSize: z.number().int().min(1).default(4),
-        desiredSize: z.number().int().min(1).default(3),
-        diskSizeGiB: z.number().int().min(20).max(1000).default(50),
-      })
-      .strict()
-      .default({}),
+    admins: clusterAdminsSchema,
+    logRetentionDays: logRetentionDays.default(90),
+    systemNodeGroup: systemNodeGroupSchema.default({}),
     /** kubelet maxPods when Calico is the CNI (ENI limits no longer apply). */
-    maxPods: z.number().int().min(10).max(250).default(110),
+    maxPods: maxPodsSchema.default(110),
   })
   .strict();
 
 const kmsSchema = z
   .object({
     /** Principals that administer the keys besides the account root. */
-    administrators: z
-      .array(iamPrincipalArn)
-      .min(1, { message: "must name at least one key administrator" }),
-    rotationPeriodDays: z.number().int().min(90).max(2560).default(365),
+    administrators: keyAdministrators,
+    rotationPeriodDays: rotationPeriodDays.default(365),
   })
   .strict();
 
 const karpenterSchema = z
   .object({
     /** How the controller gets AWS credentials. */
-    identity: z.enum(["pod-identity", "irsa"]).default("pod-identity"),
+    identity: karpenterIdentitySchema.default("pod-identity"),
     /**
      * EKS-optimized AL2023 AMI release of the nodes; checked against kubernetesVersion (checks.ts).
      * @default VERSIONS.al2023Ami[kubernetesVersion], so an upgrade moves both
      */
-    amiVersion: z
-      .string()
-      .regex(AL2023_AMI_RELEASE, {
-        message: 'must be an AL2023 AMI release: "v" and its build date, such as v20261119',
-      })
-      .optional(),
+    amiVersion: al2023AmiRelease.optional(),
     /** Karpenter avoids zones that an ARC zonal shift moves traffic away from. */
     enableZonalShift: z.boolean().default(false),
-    nodePools: z.array(nodePoolSchema).min(1, { message: "must define at least one node pool" }),
+    nodePools: nodePoolListSchema,
   })
   .strict();
 
@@ -299,62 +181,24 @@ export const eksEnvironmentSchema = z
   })
   .strict();
 
-const metallbPoolSchema = z
-  .object({
-    name: dnsLabel(63),
-    addresses: z.array(addressRange).min(1),
-    autoAssign: z.boolean().default(true),
-    avoidBuggyIPs: z.boolean().default(true),
-  })
-  .strict();
-
-const asNumber = z.number().int().min(1).max(4294967295);
-
 const metallbSchema = z
   .object({
-    pools: z.array(metallbPoolSchema).min(1, { message: "must define at least one address pool" }),
+    pools: metallbPoolsSchema,
     /**
      * Announce pools with ARP on the node network; they must lie inside a node segment. Without
      * `pools`, every pool Calico does not announce.
      */
-    l2: z
-      .object({
-        pools: z.array(dnsLabel(63)).optional(),
-        interfaces: z.array(z.string()).optional(),
-        nodeSelectors: z.array(z.record(z.string())).optional(),
-      })
-      .strict()
-      .optional(),
+    l2: metallbL2Schema.optional(),
     /**
      * Announce pools to BGP routers with MetalLB's own speaker; not in a pod network mode that
      * runs Calico's BGP (use `calicoAnnounces`). Pools must lie outside the node segments.
      */
-    bgp: z
-      .object({
-        peers: z
-          .array(
-            z
-              .object({
-                name: dnsLabel(63),
-                myASN: asNumber,
-                peerASN: asNumber,
-                peerAddress: ipv4,
-              })
-              .strict(),
-          )
-          .min(1),
-        pools: z.array(dnsLabel(63)).optional(),
-      })
-      .strict()
-      .optional(),
+    bgp: metallbBgpSchema.optional(),
     /**
      * Pools Calico announces to its BGP peers (`calicoBgp`); MetalLB only allocates from them.
      * CIDRs only, outside the node segments. Without `pools`, every pool.
      */
-    calicoAnnounces: z
-      .object({ pools: z.array(dnsLabel(63)).optional() })
-      .strict()
-      .optional(),
+    calicoAnnounces: metallbCalicoAnnouncesSchema.optional(),
     /** Set when kube-proxy runs in IPVS mode, which needs `strictARP: true`. */
     kubeProxyIpvs: z.boolean().default(false),
   })
@@ -376,28 +220,17 @@ export const onpremEnvironmentSchema = z
      * gateway; BGP-announced pools outside them all.
      */
     nodeSegments: z
-      .array(
-        z
-          .object({
-            /** The subnet, such as 192.168.10.0/24. */
-            cidr,
-            /** Addresses nodes take in it (static ones or the DHCP scope): CIDRs or ranges. */
-            nodeAddresses: z.array(addressRange).min(1),
-            /** The segment's router, reserved like a node address. */
-            gateway: ipv4.optional(),
-          })
-          .strict(),
-      )
+      .array(nodeSegmentSchema)
       .min(1, { message: "must list the segment nodes sit on" }),
     /** Calico's BGP sessions with the network's routers; BGP pod network modes only. */
     calicoBgp: z
       .object({
         /** The nodes' AS number (Calico's default is 64512). */
-        asNumber: asNumber.default(64512),
+        asNumber: asNumber.default(DEFAULT_AS_NUMBER),
         /** Routers every node peers with. */
-        peers: z
-          .array(z.object({ name: dnsLabel(63), peerAddress: ipv4, asNumber }).strict())
-          .min(1, { message: "must list at least one router" }),
+        peers: calicoBgpPeersSchema.refine((peers) => peers.length > 0, {
+          message: "must list at least one router",
+        }),
       })
       .strict()
       .optional(),

@@ -1,5 +1,10 @@
-import { ZodIssue } from "zod";
-import { crossFieldProblems, Problem } from "./checks";
+import {
+  Path,
+  Problem,
+  formatPath as formatFieldPath,
+  problemsOf,
+} from "../../constructs/shared/validation/issues";
+import { crossFieldProblems } from "./checks";
 import { Environment, environmentSchema } from "./schema";
 
 /** One invalid environment: every problem found, each with the field path to change. */
@@ -16,28 +21,9 @@ export class EnvironmentValidationError extends Error {
   }
 }
 
-export function formatPath(path: readonly (string | number)[]): string {
-  if (path.length === 0) return "(environment)";
-  return path.reduce<string>(
-    (acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
-    "",
-  );
-}
-
-function fromZod(issue: ZodIssue): Problem {
-  if (issue.code === "invalid_union_discriminator") {
-    return { path: issue.path, message: 'must be "eks" or "onprem"' };
-  }
-  if (issue.code === "unrecognized_keys") {
-    return {
-      path: issue.path,
-      message: `has unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}; remove or correct the spelling`,
-    };
-  }
-  if (issue.code === "invalid_type" && issue.received === "undefined") {
-    return { path: issue.path, message: `is required (${issue.expected})` };
-  }
-  return { path: issue.path, message: issue.message };
+/** A field path as messages show it (`aws.zones[1]`), or `(environment)` for the whole of it. */
+export function formatPath(path: Path): string {
+  return formatFieldPath(path) || "(environment)";
 }
 
 /**
@@ -53,7 +39,10 @@ export function parseEnvironment(input: unknown): Environment {
       : "(unnamed)";
   const parsed = environmentSchema.safeParse(input);
   if (!parsed.success) {
-    throw new EnvironmentValidationError(name, parsed.error.issues.map(fromZod));
+    throw new EnvironmentValidationError(
+      name,
+      problemsOf(parsed.error, { schema: environmentSchema, input, noun: "field" }),
+    );
   }
   const problems = crossFieldProblems(parsed.data);
   if (problems.length > 0) throw new EnvironmentValidationError(name, problems);

@@ -136,7 +136,7 @@ describe("BootstrapStack", () => {
 
   it("rejects a key without administrators", () => {
     expect(() => synth({ kmsAdministrators: [] })).toThrow(
-      "KmsKeyProps.administrators must name at least one",
+      "KmsKeyProps.administrators: must name at least one",
     );
   });
 });

@@ -93,37 +93,37 @@ describe("CalicoBgp", () => {
       "a Calico without BGP",
       {},
       { mode: "vxlan" },
-      /CalicoBgpProps\.calico does not run BGP.*choose a BGP pod network mode/,
+      /CalicoBgpProps\.calico: does not run BGP.*choose a BGP pod network mode/,
     ],
     [
       "a range as a LoadBalancer block",
       { serviceLoadBalancerCidrs: ["192.168.20.0/28", "192.168.21.1-192.168.21.9"] },
       {},
-      'CalicoBgpProps.serviceLoadBalancerCidrs[1] is the range "192.168.21.1-192.168.21.9", but serviceLoadBalancerIPs takes CIDRs only',
+      'CalicoBgpProps.serviceLoadBalancerCidrs[1]: is the range "192.168.21.1-192.168.21.9", but serviceLoadBalancerIPs takes CIDRs only',
     ],
     [
       "a malformed LoadBalancer block",
       { serviceLoadBalancerCidrs: ["192.168.20.1/28"] },
       {},
-      "CalicoBgpProps.serviceLoadBalancerCidrs[0] must be an IPv4 CIDR with no host bits set",
+      "CalicoBgpProps.serviceLoadBalancerCidrs[0]: must be an IPv4 CIDR with no host bits set",
     ],
     [
       "a peer without an address",
       { peers: [{ name: "tor", peerAddress: "tor.example", asNumber: 64513 }] },
       {},
-      'CalicoBgpProps.peers[0].peerAddress must be an IPv4 address; got "tor.example"',
+      'CalicoBgpProps.peers[0].peerAddress: must be an IPv4 address; got "tor.example"',
     ],
     [
       "a peer named twice",
       { peers: [peers[0], { ...peers[1], name: "tor-a" }] },
       {},
-      'CalicoBgpProps.peers[1].name "tor-a" is used twice',
+      'CalicoBgpProps.peers[1].name: "tor-a" is used twice',
     ],
     [
       "an AS number of 0",
       { asNumber: 0 },
       {},
-      "CalicoBgpProps.asNumber must be an integer from 1 to 4294967295; got 0",
+      "CalicoBgpProps.asNumber: must be an integer from 1 to 4294967295; got 0",
     ],
   ];
   it.each(bad)("rejects %s", (_name, props, calicoProps, message) => {

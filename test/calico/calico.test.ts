@@ -259,27 +259,27 @@ describe("Calico", () => {
     [
       "bgp off with IPIP",
       { mode: "ipip", bgp: false },
-      'CalicoProps.bgp cannot be false in mode "ipip"',
+      'CalicoProps.bgp: cannot be false in mode "ipip"',
     ],
     [
       "bgp off with cross-subnet IPIP",
       { mode: "ipip-cross-subnet", bgp: false },
-      'CalicoProps.bgp cannot be false in mode "ipip-cross-subnet"',
+      'CalicoProps.bgp: cannot be false in mode "ipip-cross-subnet"',
     ],
     [
       "bgp off with direct",
       { mode: "direct", platform: "onprem", vpcCidr: undefined, bgp: false },
-      'CalicoProps.bgp cannot be false in mode "direct"',
+      'CalicoProps.bgp: cannot be false in mode "direct"',
     ],
     [
       "bgp on in policy-only",
       { mode: "policy-only", bgp: true },
-      'CalicoProps.bgp cannot be true in mode "policy-only"',
+      'CalicoProps.bgp: cannot be true in mode "policy-only"',
     ],
     [
       "pool overlapping the VPC",
       { podCidr: "10.10.128.0/17" },
-      "CalicoProps.podCidr 10.10.128.0/17 overlaps vpcCidr 10.10.0.0/16",
+      "CalicoProps.podCidr: 10.10.128.0/17 overlaps vpcCidr 10.10.0.0/16",
     ],
     [
       "pool overlapping the services",
@@ -294,7 +294,7 @@ describe("Calico", () => {
     [
       "block size above 32",
       { blockSize: 33 },
-      "CalicoProps.blockSize must be an integer from 20 to 32; got 33",
+      "CalicoProps.blockSize: must be a whole number from 20 to 32; got 33",
     ],
     ["block size below 20", { blockSize: 18 }, "got 18"],
     [
@@ -305,18 +305,22 @@ describe("Calico", () => {
     [
       "malformed pod CIDR",
       { podCidr: "10.244.0.1/16" },
-      'CalicoProps.podCidr must be an IPv4 CIDR with no host bits set, such as 10.244.0.0/16; got "10.244.0.1/16"',
+      'CalicoProps.podCidr: must be an IPv4 CIDR with no host bits set, such as 10.244.0.0/16; got "10.244.0.1/16"',
     ],
     [
       "malformed service CIDR",
       { serviceCidr: "172.20.0.0" },
-      "CalicoProps.serviceCidr must be an IPv4 CIDR",
+      "CalicoProps.serviceCidr: must be an IPv4 CIDR",
     ],
-    ["missing pod CIDR", { podCidr: undefined }, 'CalicoProps.podCidr is required in mode "vxlan"'],
+    [
+      "missing pod CIDR",
+      { podCidr: undefined },
+      'CalicoProps.podCidr: is required in mode "vxlan"',
+    ],
     [
       "MTU too small",
       { interfaceMtu: 576 },
-      "CalicoProps.interfaceMtu must be an integer from 1280 to 9216; got 576",
+      "CalicoProps.interfaceMtu: must be a whole number from 1280 to 9216; got 576",
     ],
   ];
 

@@ -390,91 +390,95 @@ describe("EksCluster system node group", () => {
 
 describe("EksCluster bad input", () => {
   test.each<[string, Partial<EksClusterProps>, RegExp]>([
-    ["bad name", { name: "-dev" }, /EksClusterProps\.name "-dev" must be/],
+    ["bad name", { name: "-dev" }, /EksClusterProps\.name: "-dev" must be/],
     [
       "long name",
       { name: "c".repeat(60) },
-      /EksClusterProps\.name "c{60}" is too long: the IAM role/,
+      /EksClusterProps\.name: "c{60}" is too long: the IAM role/,
     ],
     [
       "empty version",
       { kubernetesVersion: "" },
-      /EksClusterProps\.kubernetesVersion must be a minor version/,
+      /EksClusterProps\.kubernetesVersion: "" is not one of 1\.32, 1\.33, 1\.34, 1\.35/,
     ],
-    ["no admins", { admins: [] }, /EksClusterProps\.admins must name at least one/],
-    ["duplicate admin", { admins: [ADMIN, ADMIN] }, /EksClusterProps\.admins lists .* twice/],
+    ["no admins", { admins: [] }, /EksClusterProps\.admins: must name at least one/],
+    [
+      "duplicate admin",
+      { admins: [ADMIN, ADMIN] },
+      /EksClusterProps\.admins\[1\]: arn:.* is listed twice; list each admin once/,
+    ],
     [
       "bad VPC CIDR",
       { vpcCidr: "10.10.0.1/16" },
-      /EksClusterProps\.vpcCidr "10\.10\.0\.1\/16" must be an IPv4 CIDR/,
+      /EksClusterProps\.vpcCidr: must be an IPv4 CIDR with no host bits set, .*; got "10\.10\.0\.1\/16"/,
     ],
     [
       "service CIDR overlaps VPC",
       { serviceCidr: "10.10.128.0/20" },
-      /EksClusterProps\.serviceCidr .* overlaps vpcCidr/,
+      /EksClusterProps\.serviceCidr: .* overlaps vpcCidr/,
     ],
     [
       "service CIDR too small",
       { serviceCidr: "172.20.0.0/28" },
-      /EksClusterProps\.serviceCidr .* between \/12 and \/24/,
+      /EksClusterProps\.serviceCidr: .* between \/12 and \/24/,
     ],
     [
       "CIDRs without public endpoint",
       { endpoint: { publicAccessCidrs: ["203.0.113.0/24"] } },
-      /EksClusterProps\.endpoint\.publicAccessCidrs is set but endpoint\.public is false/,
+      /EksClusterProps\.endpoint\.publicAccessCidrs: lists CIDRs but the public endpoint is off/,
     ],
     [
       "bad public CIDR",
       { endpoint: { public: true, publicAccessCidrs: ["203.0.113.0"] } },
-      /EksClusterProps\.endpoint\.publicAccessCidrs entry "203\.0\.113\.0"/,
+      /EksClusterProps\.endpoint\.publicAccessCidrs\[0\]: must be an IPv4 CIDR .*; got "203\.0\.113\.0"/,
     ],
     [
       "one control plane subnet",
       { controlPlaneSubnetIds: ["subnet-a"] },
-      /EksClusterProps\.controlPlaneSubnetIds must list subnets in at least two/,
+      /EksClusterProps\.controlPlaneSubnetIds: must list subnets in at least two/,
     ],
     [
       "desired above max",
       { systemNodeGroup: { desiredSize: 5 } },
-      /EksClusterProps\.systemNodeGroup needs minSize <= desiredSize <= maxSize; got 3 <= 5 <= 4/,
+      /EksClusterProps\.systemNodeGroup: needs minSize <= desiredSize <= maxSize; got 3 <= 5 <= 4/,
     ],
     [
       "min above desired",
       { systemNodeGroup: { minSize: 4 } },
-      /EksClusterProps\.systemNodeGroup needs minSize <= desiredSize/,
+      /EksClusterProps\.systemNodeGroup: needs minSize <= desiredSize/,
     ],
     [
       "small disk",
       { systemNodeGroup: { diskSizeGiB: 8 } },
-      /EksClusterProps\.systemNodeGroup\.diskSizeGiB must be/,
+      /EksClusterProps\.systemNodeGroup\.diskSizeGiB: must be/,
     ],
     [
       "no instance types",
       { systemNodeGroup: { instanceTypes: [] } },
-      /EksClusterProps\.systemNodeGroup\.instanceTypes must list/,
+      /EksClusterProps\.systemNodeGroup\.instanceTypes: must list/,
     ],
     [
       "bad retention",
       { logRetentionDays: 45 },
-      /EksClusterProps\.logRetentionDays 45 is not a retention/,
+      /EksClusterProps\.logRetentionDays: must be a retention CloudWatch Logs accepts \(.*\); got 45/,
     ],
     [
       "bad maxPods",
       { maxPods: 500 },
-      /EksClusterProps\.maxPods must be a whole number from 10 to 250; got 500/,
+      /EksClusterProps\.maxPods: must be a whole number from 10 to 250; got 500/,
     ],
-    ["bad key", { kmsKeyArn: "alias/eks" }, /EksClusterProps\.kmsKeyArn must be a KMS key ARN/],
-    ["bad account", { accountId: "1234" }, /EksClusterProps\.accountId must be a 12-digit/],
-    ["bad region", { region: "seoul" }, /EksClusterProps\.region must be an AWS region/],
+    ["bad key", { kmsKeyArn: "alias/eks" }, /EksClusterProps\.kmsKeyArn: must be a KMS key ARN/],
+    ["bad account", { accountId: "1234" }, /EksClusterProps\.accountId: must be a 12-digit/],
+    ["bad region", { region: "seoul" }, /EksClusterProps\.region: must be an AWS region/],
     [
       "China partition",
       { partition: "aws-cn" },
-      /EksClusterProps\.partition "aws-cn" is not supported \(.*amazonaws\.com.*\); use "aws" or "aws-us-gov"/,
+      /EksClusterProps\.partition: "aws-cn" is not supported \(.*amazonaws\.com.*\); use "aws" or "aws-us-gov"/,
     ],
     [
       "bad support type",
       { supportType: "BASIC" as EksClusterProps["supportType"] },
-      /EksClusterProps\.supportType must be one of STANDARD, EXTENDED; got "BASIC"/,
+      /EksClusterProps\.supportType: "BASIC" is not one of STANDARD, EXTENDED/,
     ],
   ])("%s", (_name, overrides, message) => {
     expect(() => synth(overrides)).toThrow(message);

@@ -104,7 +104,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "subnets that do not fit the VPC",
     variant(dev, { aws: { vpcCidr: "10.10.0.0/20" } }),
     "aws.subnetPrefixes",
-    /do not fit in 10\.10\.0\.0\/20; use a larger VPC CIDR/,
+    /do not fit in 10\.10\.0\.0\/20 \(.*\); use a larger VPC CIDR/,
   ],
   [
     "direct mode across several subnets on AWS",
@@ -122,7 +122,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "too few zones",
     variant(dev, { aws: { zones: ["ap-northeast-2a"] } }),
     "aws.zones",
-    /must list 2 or 3 zones/,
+    /must list 2 or 3 availability zones/,
   ],
   [
     "too many zones",
@@ -130,7 +130,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
       aws: { zones: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c", "ap-northeast-2d"] },
     }),
     "aws.zones",
-    /must list 2 or 3 zones .*; got 4/,
+    /must list 2 or 3 availability zones .*; got 4/,
   ],
   [
     "a zone outside the region",
@@ -181,7 +181,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "unsupported Kubernetes version",
     variant(dev, { kubernetesVersion: "1.24" }),
     "kubernetesVersion",
-    /must be one of 1\.32, 1\.33/,
+    /^"1\.24" is not one of 1\.32, 1\.33, 1\.34, 1\.35 \(the versions VERSIONS pins AL2023 AMIs for\)$/,
   ],
   [
     "account ID of the wrong length",
@@ -232,7 +232,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "unknown field (typo)",
     variant(dev, { cluster: { adminz: [] } }),
     "cluster",
-    /unknown field adminz/,
+    /^unknown field "adminz"; did you mean "admins"\?$/,
   ],
   [
     "unknown pod network mode",
@@ -244,7 +244,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "block size outside Calico's range",
     variant(dev, { podNetwork: { blockSize: 33 } }),
     "podNetwork.blockSize",
-    /between 20 and 32/,
+    /must be a whole number from 20 to 32; got 33/,
   ],
   [
     "block size larger than the pool",
@@ -329,7 +329,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "an AMI release that is not pinned",
     variant(dev, { karpenter: { amiVersion: "latest" } }),
     "karpenter.amiVersion",
-    /must be an AL2023 AMI release: "v" and its build date/,
+    /must be a pinned AL2023 AMI release such as "v\d{8}" \(not "latest"/,
   ],
   [
     "Kubernetes 1.35 with an AMI release that has no 1.35 images",
@@ -343,7 +343,12 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "state.bucket",
     /valid S3 bucket name/,
   ],
-  ["unknown platform", variant(dev, { platform: "gke" }), "platform", /"eks" or "onprem"/],
+  [
+    "unknown platform",
+    variant(dev, { platform: "gke" }),
+    "platform",
+    /^"gke" is not one of eks, onprem$/,
+  ],
 ];
 
 describe("on-prem node network", () => {
@@ -449,7 +454,7 @@ const badOnpremInputs: [string, unknown, string, RegExp][] = [
     "the old nodeCidrs field",
     { ...onprem, nodeCidrs: ["192.168.10.0/24"] },
     "",
-    /unknown field nodeCidrs/,
+    /^unknown field "nodeCidrs"; valid fields: platform, name, .*, nodeSegments, calicoBgp, metallb$/,
   ],
   [
     "MetalLB's BGP beside Calico's",
@@ -607,7 +612,7 @@ const badOnpremInputs: [string, unknown, string, RegExp][] = [
     "AWS fields on an on-prem environment",
     variant(onprem, { aws: { region: "ap-northeast-2" } }),
     "",
-    /unknown field aws/,
+    /^unknown field "aws"; valid fields: /,
   ],
 ];
 
@@ -628,7 +633,7 @@ describe("the validation error", () => {
       kubernetesVersion: "1.0",
     });
     expect(() => parseEnvironment(input)).toThrow(
-      /environment "dev" is invalid \(3 problems\):\n {2}- kubernetesVersion: must be one of .*\n {2}- aws\.accountId: must be a 12-digit AWS account ID\n {2}- aws\.region: must be an AWS region/,
+      /environment "dev" is invalid \(3 problems\):\n {2}- kubernetesVersion: "1\.0" is not one of .*\n {2}- aws\.accountId: must be a 12-digit AWS account ID; got "1"\n {2}- aws\.region: must be an AWS region/,
     );
   });
 

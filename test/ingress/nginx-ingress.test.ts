@@ -269,7 +269,7 @@ describe("NginxIngress options", () => {
     });
   });
 
-  const bad: [string, NginxIngressProps, string][] = [
+  const bad: [string, NginxIngressProps, string | RegExp][] = [
     [
       "an NLB on-prem",
       { ...onprem, exposure: { type: "nlb" } },
@@ -283,32 +283,32 @@ describe("NginxIngress options", () => {
     [
       "zero replicas",
       { ...eks, replicas: 0 },
-      "NginxIngressProps.replicas must be a positive integer; got 0",
+      "NginxIngressProps.replicas: must be a positive integer; got 0",
     ],
     [
       "a class name that is not a DNS label",
       { ...eks, className: "Public_Nginx" },
-      'NginxIngressProps.className must be lowercase letters, digits and hyphens (a DNS label); got "Public_Nginx"',
+      /NginxIngressProps\.className: must be a Kubernetes name: .*; got "Public_Nginx"/,
     ],
     [
       "a bad MetalLB address",
       { ...onprem, exposure: { type: "metallb", address: "192.168.10.256" } },
-      'NginxIngressProps.exposure.address must be an IPv4 address from a MetalLB pool; got "192.168.10.256"',
+      'NginxIngressProps.exposure.address: must be an IPv4 address; got "192.168.10.256"',
     ],
     [
       "a bad MetalLB pool name",
       { ...onprem, exposure: { type: "metallb", pool: "Ingress Pool" } },
-      "NginxIngressProps.exposure.pool must be a MetalLB pool name",
+      "NginxIngressProps.exposure.pool: must be a Kubernetes name",
     ],
     [
       "a bad CPU quantity",
       { ...eks, resources: { cpu: "quarter", memory: "256Mi" } },
-      'NginxIngressProps.resources.cpu must be a CPU quantity such as 250m or 1; got "quarter"',
+      'NginxIngressProps.resources.cpu: must be a CPU quantity such as 250m or 1; got "quarter"',
     ],
     [
       "a bad memory quantity",
       { ...eks, resources: { cpu: "250m", memory: "256MB" } },
-      'NginxIngressProps.resources.memory must be a memory quantity such as 256Mi or 1Gi; got "256MB"',
+      'NginxIngressProps.resources.memory: must be a memory quantity such as 256Mi or 1Gi; got "256MB"',
     ],
   ];
 

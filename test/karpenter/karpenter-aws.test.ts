@@ -304,28 +304,28 @@ describe("KarpenterAws bad input", () => {
     [
       "long cluster name",
       { clusterName: "c".repeat(50) },
-      /KarpenterAwsProps\.clusterName "c{50}" is too long: derived name ".*" exceeds 64 characters/,
+      /KarpenterAwsProps\.clusterName: "c{50}" is too long: derived name ".*" exceeds 64 characters/,
     ],
     [
       "IRSA without OIDC",
       { identity: "irsa" },
-      /KarpenterAwsProps\.oidc is required with identity "irsa"/,
+      /KarpenterAwsProps\.oidc: is required with identity "irsa"/,
     ],
     [
       "OIDC with Pod Identity",
       { oidc: { providerArn: PROVIDER_ARN, issuer: ISSUER } },
-      /KarpenterAwsProps\.oidc is only used with identity "irsa"/,
+      /KarpenterAwsProps\.oidc: is only used with identity "irsa"/,
     ],
     [
       "bad namespace",
       { namespace: "Kube_System" },
-      /KarpenterAwsProps\.namespace must be a Kubernetes name: .*got "Kube_System"/,
+      /KarpenterAwsProps\.namespace: must be a Kubernetes name: .*got "Kube_System"/,
     ],
-    ["bad account", { accountId: "12" }, /KarpenterAwsProps\.accountId must be a 12-digit/],
+    ["bad account", { accountId: "12" }, /KarpenterAwsProps\.accountId: must be a 12-digit/],
     [
       "bad partition",
       { partition: "azure" },
-      /KarpenterAwsProps\.partition "azure" is not supported \(.*\); use "aws" or "aws-us-gov"/,
+      /KarpenterAwsProps\.partition: "azure" is not supported \(.*\); use "aws" or "aws-us-gov"/,
     ],
   ])("%s", (_name, overrides, message) => {
     expect(() => synth(overrides)).toThrow(message);

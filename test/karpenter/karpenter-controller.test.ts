@@ -215,7 +215,7 @@ describe("KarpenterController", () => {
     for (const webhook of [true, false]) {
       const props = { ...BASE, webhook } as KarpenterControllerProps;
       expect(() => synthConstruct((scope) => new KarpenterController(scope, "k", props))).toThrow(
-        /KarpenterControllerProps\.webhook was removed: Karpenter's chart has had no webhook value since 1\.1 .*only moved the controller onto the host network; delete it/,
+        /KarpenterControllerProps\.webhook: was removed: Karpenter's chart has had no webhook value since 1\.1 .*only moved the controller onto the host network; delete it/,
       );
     }
   });
@@ -244,41 +244,41 @@ describe("KarpenterController", () => {
       [
         "a version with a v",
         { version: "v1.8.2" },
-        /version must be a Karpenter 1\.x chart version; Karpenter's OCI chart versions carry no "v", use "1\.8\.2"; got "v1\.8\.2"/,
+        /version: must be a Karpenter 1\.x chart version such as "\d+\.\d+\.\d+" \(its versions carry no "v": use "1\.8\.2"\); got "v1\.8\.2"/,
       ],
       [
         "a 0.x version",
         { version: "0.37.0" },
-        /version must be a Karpenter 1\.x chart version, such as/,
+        /version: must be a Karpenter 1\.x chart version such as "\d+\.\d+\.\d+"; got "0\.37\.0"/,
       ],
       [
         "irsa without a role",
         { identity: "irsa" },
-        /controllerRoleArn is required with identity "irsa"/,
+        /controllerRoleArn: is required with identity "irsa"/,
       ],
       [
         "irsa with a role name instead of an ARN",
         { identity: "irsa", controllerRoleArn: "karpenter" },
-        /controllerRoleArn must be an IAM role ARN/,
+        /controllerRoleArn: must be an IAM role ARN/,
       ],
       [
         "an endpoint without https",
         { clusterEndpoint: "ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com" },
-        /clusterEndpoint must be the cluster's https:\/\/ API endpoint/,
+        /clusterEndpoint: must be the cluster's https:\/\/ API endpoint/,
       ],
       [
         "a queue URL instead of its name",
         { interruptionQueueName: "https://sqs.ap-northeast-2.amazonaws.com/111111111111/dev" },
-        /interruptionQueueName must be the SQS queue name \(not its URL or ARN\)/,
+        /interruptionQueueName: must be the SQS queue name \(not its URL or ARN\)/,
       ],
-      ["zero replicas", { replicas: 0 }, /replicas must be a positive integer; got 0/],
+      ["zero replicas", { replicas: 0 }, /replicas: must be a positive integer; got 0/],
       [
         "an empty node selector",
         { systemNodeSelector: {} },
-        /systemNodeSelector must select the system node group/,
+        /systemNodeSelector: must select the system node group/,
       ],
-      ["a bad namespace", { namespace: "Kube_System" }, /namespace must be a Kubernetes name/],
-      ["an empty cluster name", { clusterName: "" }, /clusterName must not be empty/],
+      ["a bad namespace", { namespace: "Kube_System" }, /namespace: must be a Kubernetes name/],
+      ["an empty cluster name", { clusterName: "" }, /clusterName: must not be empty/],
     ])("%s", (_case, overrides, message) => {
       expect(() => synth(overrides)).toThrow(message);
     });

@@ -180,7 +180,7 @@ describe("KarpenterNodePools", () => {
 
     test("v20251108, which has no Kubernetes 1.35 images, is refused for 1.35", () => {
       expect(() => synth({ kubernetesVersion: "1.35", amiVersion: "v20251108" })).toThrow(
-        /KarpenterNodePoolsProps\.amiVersion v20251108 is older than v\d{8}, the release checked to hold Kubernetes 1\.35 images .*; use v\d{8} or later, or leave it unset to follow kubernetesVersion/,
+        /KarpenterNodePoolsProps\.amiVersion: v20251108 is older than v\d{8}, the release checked to hold Kubernetes 1\.35 images .*; use v\d{8} or later, or leave it unset to follow kubernetesVersion/,
       );
     });
 
@@ -334,84 +334,85 @@ describe("KarpenterNodePools", () => {
 
     test.each<[string, Partial<KarpenterNodePoolsProps>, RegExp]>([
       [
-        "a consolidation policy the model rejects",
+        "a misspelled consolidation policy",
         withPool({
-          consolidationPolicy: "Always" as KarpenterNodePoolOptions["consolidationPolicy"],
+          consolidationPolicy:
+            "WhenEmptyOrUnderutilised" as KarpenterNodePoolOptions["consolidationPolicy"],
         }),
-        /nodePools\[1\] \("spot-arm"\): .*consolidationPolicy must be equal to one of the allowed values/,
+        /KarpenterNodePoolsProps\.nodePools\[1\]\.consolidationPolicy: "WhenEmptyOrUnderutilised" is not one of WhenEmpty, WhenEmptyOrUnderutilized; did you mean "WhenEmptyOrUnderutilized"\?/,
       ],
       [
-        "an expireAfter the model rejects",
+        "an expireAfter in days",
         withPool({ expireAfter: "30d" }),
-        /nodePools\[1\] \("spot-arm"\): .*expireAfter must match pattern/,
+        /nodePools\[1\]\.expireAfter: must be a duration such as 30s, 5m or 720h, or Never; got "30d"/,
       ],
       [
         "a termination grace period of Never",
         withPool({ terminationGracePeriod: "Never" }),
-        /nodePools\[1\] \("spot-arm"\)\.terminationGracePeriod must be a duration such as "24h" .*got "Never"/,
+        /nodePools\[1\]\.terminationGracePeriod: must be a duration such as 24h or 2h30m \(a bound: not Never\); got "Never"/,
       ],
       [
-        "a budget the model rejects",
+        "a budget that is not a count or a percentage",
         withPool({ budgets: [{ nodes: "ten" }] }),
-        /nodePools\[1\] \("spot-arm"\): .*budgets\/0\/nodes must match pattern/,
+        /nodePools\[1\]\.budgets\[0\]\.nodes: must be a count \(2\) or a percentage \(10%\)/,
       ],
       [
         "a weight above 100",
         withPool({ weight: 101 }),
-        /nodePools\[1\] \("spot-arm"\): .*weight must be <= 100/,
+        /nodePools\[1\]\.weight: must be at most 100; got 101/,
       ],
       [
         "duplicate names",
         withPool({ name: "general" }),
-        /nodePools\[1\] \("general"\): duplicate node pool name/,
+        /nodePools\[1\]\.name: "general" is used twice; name each node pool once/,
       ],
       [
         "empty capacity types",
         withPool({ capacityTypes: [] }),
-        /nodePools\[1\] \("spot-arm"\)\.capacityTypes must not be empty/,
+        /nodePools\[1\]\.capacityTypes: must not be empty/,
       ],
       [
         "a zero CPU limit",
         withPool({ limits: { cpu: 0, memoryGi: 64 } }),
-        /nodePools\[1\] \("spot-arm"\)\.limits\.cpu must be a positive integer; got 0/,
+        /nodePools\[1\]\.limits\.cpu: must be a positive integer; got 0/,
       ],
       [
         "a negative memory limit",
         withPool({ limits: { cpu: 8, memoryGi: -1 } }),
-        /nodePools\[1\] \("spot-arm"\)\.limits\.memoryGi must be a positive integer; got -1/,
+        /nodePools\[1\]\.limits\.memoryGi: must be a positive integer; got -1/,
       ],
       [
         "a name that is not a Kubernetes name",
         withPool({ name: "Spot_Arm" }),
-        /nodePools\[1\] \("Spot_Arm"\)\.name must be a Kubernetes name/,
+        /nodePools\[1\]\.name: must be a Kubernetes name: .*; got "Spot_Arm"/,
       ],
-      ["no node pools", { nodePools: [] }, /nodePools must define at least one node pool/],
+      ["no node pools", { nodePools: [] }, /nodePools: must define at least one node pool/],
       [
         "an unpinned AMI",
         { amiVersion: "latest" },
-        /amiVersion must be a pinned AL2023 AMI release .*not "latest".*got "latest"/,
+        /amiVersion: must be a pinned AL2023 AMI release .*not "latest".*got "latest"/,
       ],
       [
         "an AMI version without the v",
         { amiVersion: "20251108" },
-        /amiVersion must be a pinned AL2023 AMI release such as "v\d{8}"/,
+        /amiVersion: must be a pinned AL2023 AMI release such as "v\d{8}"/,
       ],
       [
         "a Kubernetes version without a pinned AMI (from JavaScript)",
         { kubernetesVersion: "1.31" as KubernetesVersion },
-        /kubernetesVersion must be one of 1\.32, 1\.33, 1\.34, 1\.35 .*; got "1\.31"/,
+        /kubernetesVersion: "1\.31" is not one of 1\.32, 1\.33, 1\.34, 1\.35 \(the versions VERSIONS pins AL2023 AMIs for\)$/m,
       ],
       [
         "a role ARN instead of its name",
         { nodeRoleName: "arn:aws:iam::111111111111:role/node" },
-        /nodeRoleName must be an IAM role name \(not its ARN\)/,
+        /nodeRoleName: must be an IAM role name \(not its ARN\)/,
       ],
       [
         "a key alias instead of its ARN",
         { kmsKeyArn: "alias/ebs" },
-        /kmsKeyArn must be a KMS key ARN/,
+        /kmsKeyArn: must be a KMS key ARN/,
       ],
-      ["zero maxPods", { maxPods: 0 }, /maxPods must be a positive integer; got 0/],
+      ["zero maxPods", { maxPods: 0 }, /maxPods: must be a whole number from 10 to 250; got 0/],
     ])("%s", (_case, overrides, message) => {
       expect(() => synth(overrides)).toThrow(message);
     });

@@ -208,39 +208,39 @@ describe("KmsKey", () => {
       [
         "alias with spaces",
         { alias: "dev eks" },
-        'KmsKeyProps.alias "dev eks" must be 1 to 250 letters',
+        'KmsKeyProps.alias: "dev eks" must be 1 to 250 letters',
       ],
       ["empty alias", { alias: "" }, "KmsKeyProps.alias"],
       ["reserved alias", { alias: "aws/ebs" }, 'must not start with "aws/"'],
       [
         "no administrators",
         { administrators: [] },
-        "KmsKeyProps.administrators must name at least one",
+        "KmsKeyProps.administrators: must name at least one",
       ],
       [
         "administrator not an ARN",
         { administrators: ["platform-admin"] },
-        '"platform-admin" is not an IAM role or user ARN',
+        'KmsKeyProps.administrators[0]: must be an IAM role or user ARN in the "aws" or "aws-us-gov" partition',
       ],
       [
         "rotation too short",
         { rotationPeriodDays: 30 },
-        "rotationPeriodDays must be a whole number of days from 90 to 2560; got 30",
+        "KmsKeyProps.rotationPeriodDays: must be a whole number of days from 90 to 2560; got 30",
       ],
       ["rotation too long", { rotationPeriodDays: 3000 }, "from 90 to 2560; got 3000"],
       [
         "deletion window too short",
         { deletionWindowDays: 5 },
-        "deletionWindowDays must be a whole number of days from 7 to 30; got 5",
+        "KmsKeyProps.deletionWindowDays: must be a whole number of days from 7 to 30; got 5",
       ],
       ["deletion window too long", { deletionWindowDays: 31 }, "got 31"],
       [
         "account ID",
         { accountId: "1234" },
-        'KmsKeyProps.accountId must be a 12-digit AWS account ID; got "1234"',
+        'KmsKeyProps.accountId: must be a 12-digit AWS account ID; got "1234"',
       ],
-      ["region", { region: "Seoul" }, "KmsKeyProps.region must be an AWS region"],
-      ["partition", { partition: "aws-cn" }, 'KmsKeyProps.partition "aws-cn" is not supported'],
+      ["region", { region: "Seoul" }, "KmsKeyProps.region: must be an AWS region"],
+      ["partition", { partition: "aws-cn" }, 'KmsKeyProps.partition: "aws-cn" is not supported'],
     ])("%s", (_name, overrides, message) => {
       expect(() => synthKey(overrides)).toThrow(message);
     });

@@ -184,13 +184,13 @@ describe("MetalLb", () => {
     [
       "no advertisement",
       { l2: undefined },
-      "MetalLbProps needs l2, bgp or calicoAnnounces: without an announcement no address is reachable",
+      "MetalLbProps: needs l2, bgp or calicoAnnounces: without an announcement no address is reachable",
     ],
-    ["no pools", { pools: [] }, "MetalLbProps.pools is empty"],
+    ["no pools", { pools: [] }, "MetalLbProps.pools: is empty"],
     [
       "an invalid address",
       { pools: [pool("a", "192.168.10.250-192.168.10.240")] },
-      "MetalLbProps.pools[0].addresses[0] must be a CIDR (192.168.10.240/28) or an ascending range",
+      "MetalLbProps.pools[0].addresses[0]: must be a CIDR (192.168.10.240/28) or an ascending range",
     ],
     [
       "overlapping pools",
@@ -200,32 +200,32 @@ describe("MetalLb", () => {
           pool("b", "192.168.10.200/30", "192.168.10.244-192.168.10.250"),
         ],
       },
-      "MetalLbProps.pools[1].addresses[1] 192.168.10.244-192.168.10.250 overlaps pools[0].addresses[0] 192.168.10.240/29",
+      "MetalLbProps.pools[1].addresses[1]: 192.168.10.244-192.168.10.250 overlaps pools[0].addresses[0] 192.168.10.240/29",
     ],
     [
       "a pool in a reserved range",
       { pools: [pool("a", "192.168.10.100-192.168.10.110")] },
-      "MetalLbProps.pools[0].addresses[0] 192.168.10.100-192.168.10.110 overlaps reserved range 192.168.10.0/25",
+      "MetalLbProps.pools[0].addresses[0]: 192.168.10.100-192.168.10.110 overlaps reserved range 192.168.10.0/25",
     ],
     [
       "a malformed reserved range",
       { reservedCidrs: ["10.0.0.0/33"] },
-      "MetalLbProps.reservedCidrs[0] must be an IPv4 CIDR",
+      "MetalLbProps.reservedCidrs[0]: must be an IPv4 CIDR",
     ],
     [
       "a duplicate pool name",
       { pools: [pool("a", "10.1.0.0/30"), pool("a", "10.2.0.0/30")] },
-      'MetalLbProps.pools[1].name "a" is used twice',
+      'MetalLbProps.pools[1].name: "a" is used twice',
     ],
     [
       "an invalid pool name",
       { pools: [pool("Ingress_Pool", "10.1.0.0/30")] },
-      "MetalLbProps.pools[0].name must be lowercase letters",
+      "MetalLbProps.pools[0].name: must be a Kubernetes name",
     ],
     [
       "an unknown L2 pool",
       { l2: { pools: ["ingress", "missing"] } },
-      `MetalLbProps.l2.pools[1] names pool "missing", but no pool has that name (pools: ingress)`,
+      `MetalLbProps.l2.pools[1]: names pool "missing", but no pool has that name (pools: ingress)`,
     ],
     [
       "an unknown BGP pool",
@@ -235,23 +235,23 @@ describe("MetalLb", () => {
           pools: ["other"],
         },
       },
-      `MetalLbProps.bgp.pools[0] names pool "other", but no pool has that name (pools: ingress)`,
+      `MetalLbProps.bgp.pools[0]: names pool "other", but no pool has that name (pools: ingress)`,
     ],
     [
       "an empty L2 pool list",
       { l2: { pools: [] } },
-      "MetalLbProps.l2.pools is empty; omit it to cover every pool",
+      "MetalLbProps.l2.pools: is empty; omit it to cover every pool",
     ],
-    ["no BGP peers", { bgp: { peers: [] } }, "MetalLbProps.bgp.peers is empty"],
+    ["no BGP peers", { bgp: { peers: [] } }, "MetalLbProps.bgp.peers: is empty"],
     [
       "a bad peer address",
       { bgp: { peers: [{ name: "tor", myASN: 1, peerASN: 2, peerAddress: "10.0.0" }] } },
-      'MetalLbProps.bgp.peers[0].peerAddress must be an IPv4 address; got "10.0.0"',
+      'MetalLbProps.bgp.peers[0].peerAddress: must be an IPv4 address; got "10.0.0"',
     ],
     [
       "an ASN out of range",
       { bgp: { peers: [{ name: "tor", myASN: 0, peerASN: 2, peerAddress: "10.0.0.1" }] } },
-      "MetalLbProps.bgp.peers[0].myASN must be an integer from 1 to 4294967295; got 0",
+      "MetalLbProps.bgp.peers[0].myASN: must be an integer from 1 to 4294967295; got 0",
     ],
   ];
 
@@ -267,7 +267,7 @@ describe("MetalLb beside Calico's BGP", () => {
 
   it("rejects its own BGP when Calico runs BGP, and names the alternative", () => {
     expect(() => render({ calicoBgp: true, l2: undefined, bgp: { peers: [tor] } })).toThrow(
-      /MetalLbProps\.bgp cannot run beside Calico's BGP .* one session per pair of hosts.*calicoAnnounces/,
+      /MetalLbProps\.bgp: cannot run beside Calico's BGP .* one session per pair of hosts.*calicoAnnounces/,
     );
   });
 
@@ -309,7 +309,7 @@ describe("MetalLb beside Calico's BGP", () => {
     [
       "Calico announcements without Calico's BGP",
       { pools: [routed], l2: undefined, calicoAnnounces: {} },
-      "MetalLbProps.calicoAnnounces needs Calico to run BGP (calicoBgp is false)",
+      "MetalLbProps.calicoAnnounces: needs Calico to run BGP (calicoBgp is false)",
     ],
     [
       "a range in a pool Calico announces",
@@ -319,7 +319,7 @@ describe("MetalLb beside Calico's BGP", () => {
         l2: undefined,
         calicoAnnounces: {},
       },
-      "MetalLbProps.pools[0].addresses[0] 192.168.20.1-192.168.20.9 is a range, but Calico announces CIDRs only",
+      "MetalLbProps.pools[0].addresses[0]: 192.168.20.1-192.168.20.9 is a range, but Calico announces CIDRs only",
     ],
     [
       "an L2 advertisement of a pool Calico announces",
@@ -329,12 +329,12 @@ describe("MetalLb beside Calico's BGP", () => {
         l2: { pools: ["ingress", "public"] },
         calicoAnnounces: { pools: ["public"] },
       },
-      `MetalLbProps.l2.pools[1] names pool "public", which Calico announces (calicoAnnounces)`,
+      `MetalLbProps.l2.pools[1]: names pool "public", which Calico announces (calicoAnnounces)`,
     ],
     [
       "an L2 advertisement left with no pool",
       { calicoBgp: true, pools: [routed], calicoAnnounces: {} },
-      "MetalLbProps.l2 covers no pool: Calico announces them all",
+      "MetalLbProps.l2: covers no pool: Calico announces them all",
     ],
   ];
   it.each(bad)("rejects %s", (_name, props, message) => {
@@ -381,12 +381,12 @@ describe("MetalLb pools on the node network", () => {
         nodeSegments: [{ cidr: "192.168.10.0/25", nodeAddresses: ["192.168.10.0/25"] }],
         pools: pool("192.168.10.240-192.168.10.250"),
       }),
-      /MetalLbProps\.pools\[0\]\.addresses\[0\] 192\.168\.10\.240-192\.168\.10\.250 is announced with L2 but lies outside every node segment \(192\.168\.10\.0\/25\); ARP answers only reach the local segment/,
+      /MetalLbProps\.pools\[0\]\.addresses\[0\]: 192\.168\.10\.240-192\.168\.10\.250 is announced with L2 but lies outside every node segment \(192\.168\.10\.0\/25\); ARP answers only reach the local segment/,
     ],
     [
       "an L2 pool over node addresses",
       withSegments({ pools: pool("192.168.10.190-192.168.10.210") }),
-      "MetalLbProps.pools[0].addresses[0] 192.168.10.190-192.168.10.210 overlaps the node addresses 192.168.10.10-192.168.10.199 of node segment 192.168.10.0/24",
+      "MetalLbProps.pools[0].addresses[0]: 192.168.10.190-192.168.10.210 overlaps the node addresses 192.168.10.10-192.168.10.199 of node segment 192.168.10.0/24",
     ],
     [
       "an L2 pool over the gateway",
@@ -401,19 +401,19 @@ describe("MetalLb pools on the node network", () => {
     [
       "a BGP pool inside a node segment",
       withSegments({ l2: undefined, bgp: { peers: [tor] } }),
-      /MetalLbProps\.pools\[0\]\.addresses\[0\] .* is announced over BGP but lies in node segment 192\.168\.10\.0\/24: hosts on that segment treat it as on-link/,
+      /MetalLbProps\.pools\[0\]\.addresses\[0\]: .* is announced over BGP but lies in node segment 192\.168\.10\.0\/24: hosts on that segment treat it as on-link/,
     ],
     [
       "a pool announced with both L2 and BGP",
       withSegments({ bgp: { peers: [tor] } }),
-      `MetalLbProps.pools[0] "ingress" is announced both with L2`,
+      `MetalLbProps.pools[0]: "ingress" is announced both with L2`,
     ],
     [
       "node addresses outside their segment",
       withSegments({
         nodeSegments: [{ cidr: "192.168.10.0/24", nodeAddresses: ["192.168.11.0/25"] }],
       }),
-      "MetalLbProps.nodeSegments[0].nodeAddresses[0] 192.168.11.0/25 is not inside the segment 192.168.10.0/24",
+      "MetalLbProps.nodeSegments[0].nodeAddresses[0]: 192.168.11.0/25 is not inside the segment 192.168.10.0/24",
     ],
   ];
   it.each(bad)("rejects %s", (_name, props, message) => {

@@ -343,14 +343,14 @@ describe("Vpc", () => {
       [
         "malformed CIDR",
         { cidr: "10.10.0.0" },
-        'VpcProps.cidr "10.10.0.0" must be an IPv4 CIDR block from /16 to /28',
+        'VpcProps.cidr: "10.10.0.0" must be an IPv4 CIDR block from /16 to /28',
       ],
-      ["host bits set", { cidr: "10.10.0.1/16" }, 'VpcProps.cidr "10.10.0.1/16"'],
+      ["host bits set", { cidr: "10.10.0.1/16" }, 'VpcProps.cidr: "10.10.0.1/16"'],
       ["CIDR larger than /16", { cidr: "10.0.0.0/8" }, "from /16 to /28"],
       [
         "one zone",
         { zones: ["ap-northeast-2a"] },
-        "VpcProps.zones must list 2 or 3 availability zones (EKS needs subnets in at least two); got 1",
+        "VpcProps.zones: must list 2 or 3 availability zones (EKS needs subnets in at least two); got 1",
       ],
       [
         "four zones",
@@ -360,12 +360,12 @@ describe("Vpc", () => {
       [
         "duplicate zone",
         { zones: ["ap-northeast-2a", "ap-northeast-2a"] },
-        "VpcProps.zones lists ap-northeast-2a twice; list each zone once",
+        "VpcProps.zones[1]: ap-northeast-2a is listed twice; list each zone once",
       ],
       [
         "zone of another region",
         { zones: ["ap-northeast-2a", "us-east-1a"] },
-        "VpcProps.zones: us-east-1a is not a zone of ap-northeast-2",
+        "VpcProps.zones[1]: us-east-1a is not a zone of ap-northeast-2",
       ],
       [
         "subnets that do not fit",
@@ -375,34 +375,34 @@ describe("Vpc", () => {
       [
         "bad endpoint name",
         { endpoints: ["com.amazonaws.ap-northeast-2.s3 "] },
-        'VpcProps.endpoints: "com.amazonaws.ap-northeast-2.s3 " is not a service short name',
+        'VpcProps.endpoints[0]: "com.amazonaws.ap-northeast-2.s3 " is not a service short name',
       ],
       [
         "duplicate endpoint",
         { endpoints: ["sts", "s3", "sts"] },
-        "VpcProps.endpoints lists sts twice",
+        "VpcProps.endpoints[2]: sts is listed twice",
       ],
       [
         "retention CloudWatch does not accept",
         { flowLogs: { kmsKeyArn: KEY_ARN, retentionDays: 45 } },
-        /VpcProps\.flowLogs\.retentionDays must be a retention CloudWatch Logs accepts \(.*\); got 45/,
+        /VpcProps\.flowLogs\.retentionDays: must be a retention CloudWatch Logs accepts \(.*\); got 45/,
       ],
       [
         "key alias instead of ARN",
         { flowLogs: { kmsKeyArn: "alias/dev/eks" } },
-        'VpcProps.flowLogs.kmsKeyArn "alias/dev/eks" must be a KMS key ARN',
+        /VpcProps\.flowLogs\.kmsKeyArn: must be a KMS key ARN .*; got "alias\/dev\/eks"/,
       ],
-      ["name with spaces", { name: "dev platform" }, 'VpcProps.name "dev platform" must be'],
+      ["name with spaces", { name: "dev platform" }, 'VpcProps.name: "dev platform" must be'],
       [
         "unknown NAT mode",
         { nat: "two" as never },
-        'VpcProps.nat must be one of none, single, per-zone; got "two"',
+        'VpcProps.nat: "two" is not one of none, single, per-zone',
       ],
-      ["account ID", { accountId: "abc" }, "VpcProps.accountId must be a 12-digit AWS account ID"],
+      ["account ID", { accountId: "abc" }, "VpcProps.accountId: must be a 12-digit AWS account ID"],
       [
         "China partition",
         { partition: "aws-cn" },
-        /VpcProps\.partition "aws-cn" is not supported \(.*\); use "aws" or "aws-us-gov"/,
+        /VpcProps\.partition: "aws-cn" is not supported \(.*\); use "aws" or "aws-us-gov"/,
       ],
     ])("%s", (_name, overrides, message) => {
       expect(() => synthVpc(overrides)).toThrow(message);

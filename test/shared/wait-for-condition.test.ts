@@ -183,11 +183,11 @@ describe("WaitForCondition", () => {
   });
 
   it.each([
-    [{ resource: "calico" }, /WaitForConditionProps\.resource must be kind\/name/],
-    [{ condition: "is ready" }, /WaitForConditionProps\.condition must be a condition type/],
+    [{ resource: "calico" }, /WaitForConditionProps\.resource: must be kind\/name/],
+    [{ condition: "is ready" }, /WaitForConditionProps\.condition: must be a condition type/],
     [
       { timeoutSeconds: 5 },
-      /WaitForConditionProps\.timeoutSeconds must be a whole number of seconds from 30/,
+      /WaitForConditionProps\.timeoutSeconds: must be a whole number of seconds from 30/,
     ],
   ])("rejects %j", (patch, message) => {
     expect(() =>

@@ -31,9 +31,11 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidate closest to `value`, ignoring case (`blocksize` → `blockSize`), within one edit per
  * three characters (at least one), or undefined when none is that close. Ties go to the earlier
- * candidate.
+ * candidate. Values without a letter (versions such as "1.24") get no suggestion: another number
+ * one edit away is another version, not the one meant.
  */
 export function closestMatch(value: string, candidates: readonly string[]): string | undefined {
+  if (!/[a-z]/i.test(value)) return undefined;
   const wanted = value.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(wanted.length / 3)) + 1;

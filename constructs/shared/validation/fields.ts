@@ -16,7 +16,10 @@ export function isUnresolved(value: unknown): boolean {
 }
 
 /** A string checked at synth unless it is a token. `message` says what to change. */
-export function checkedString(check: (value: string) => boolean, message: (value: string) => string) {
+export function checkedString(
+  check: (value: string) => boolean,
+  message: (value: string) => string,
+) {
   return z.string().superRefine((value, ctx) => {
     if (!isUnresolved(value) && !check(value)) {
       ctx.addIssue({ code: ZodIssueCode.custom, message: message(value) });
@@ -25,7 +28,10 @@ export function checkedString(check: (value: string) => boolean, message: (value
 }
 
 /** A number checked at synth unless it is a token. */
-export function checkedNumber(check: (value: number) => boolean, message: (value: number) => string) {
+export function checkedNumber(
+  check: (value: number) => boolean,
+  message: (value: number) => string,
+) {
   return z.number().superRefine((value, ctx) => {
     if (!isUnresolved(value) && !check(value)) {
       ctx.addIssue({ code: ZodIssueCode.custom, message: message(value) });
@@ -149,9 +155,12 @@ export const positiveInteger = z.number().refine(
   (value) => ({ message: `must be a positive integer; got ${value}` }),
 );
 
-const kubernetesVersionMessage = (value: unknown) =>
-  `must be one of ${VERSIONS.kubernetes.join(", ")} (the Kubernetes versions VERSIONS pins ` +
-  `AMIs for); got ${JSON.stringify(value)}`;
+const kubernetesVersionMessage = (value: unknown) => {
+  const versions = `${VERSIONS.kubernetes.join(", ")} (the versions VERSIONS pins AL2023 AMIs for)`;
+  return value === undefined
+    ? `is required: one of ${versions}`
+    : `${JSON.stringify(value)} is not one of ${versions}`;
+};
 
 /** A Kubernetes minor version the toolkit supports (`VERSIONS.kubernetes`). */
 export const kubernetesVersion = z.enum(VERSIONS.kubernetes, {
@@ -180,18 +189,20 @@ export function chartVersion(chart: ChartName) {
   );
 }
 
-/** Refines a list so that each entry appears once: `lists sts twice; list each service once`. */
+/** Refines a list so that each entry appears once, reported at the second use. */
 export function unique(noun: string) {
   return (list: readonly unknown[], ctx: z.RefinementCtx): void => {
     const seen = new Set<unknown>();
-    const reported = new Set<unknown>();
-    for (const item of list) {
-      if (seen.has(item) && !reported.has(item) && !isUnresolved(item)) {
-        ctx.addIssue({ code: ZodIssueCode.custom, message: `lists ${String(item)} twice; list each ${noun} once` });
-        reported.add(item);
+    list.forEach((item, i) => {
+      if (seen.has(item) && !isUnresolved(item)) {
+        ctx.addIssue({
+          code: ZodIssueCode.custom,
+          path: [i],
+          message: `${String(item)} is listed twice; list each ${noun} once`,
+        });
       }
       seen.add(item);
-    }
+    });
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Turns zod issues into problems that say what to change, for construct props and environments
- * alike: unknown fields with the closest known one, enums with their values and the closest one,
- * missing fields with their type. Messages a schema states itself are kept as written.
+ * alike: unknown fields with the closest known one (or the known ones), enums with their values
+ * and the closest one, missing fields with their type. Messages a schema states itself are kept
+ * as written, with the closest value appended when the issue is an enum's.
  */
 import { ZodError, ZodIssue, ZodIssueCode, ZodTypeAny, defaultErrorMap, z } from "zod";
 import { closestMatch } from "./did-you-mean";
@@ -31,25 +32,35 @@ export function formatPath(path: Path): string {
     .replace(/^\./, "");
 }
 
+/** Every problem of a failed parse; an object with several unknown fields gives one per field. */
 export function problemsOf(error: ZodError, context: IssueContext): Problem[] {
-  return error.issues.map((issue) => ({ path: issue.path, message: describe(issue, context) }));
+  return error.issues.flatMap((issue) => {
+    if (issue.code !== ZodIssueCode.unrecognized_keys) {
+      return [{ path: issue.path, message: describe(issue, context) }];
+    }
+    const known = fieldsAt(context.schema, context.input, issue.path);
+    return issue.keys.map((key) => ({
+      path: issue.path,
+      message: unknownField(key, known, context),
+    }));
+  });
 }
 
 function describe(issue: ZodIssue, context: IssueContext): string {
   const value = valueAt(context.input, issue.path);
-  if (issue.code === ZodIssueCode.unrecognized_keys) {
-    return unknownFields(issue.keys, fieldsAt(context.schema, context.input, issue.path), context);
-  }
+  const isEnum =
+    issue.code === ZodIssueCode.invalid_enum_value ||
+    issue.code === ZodIssueCode.invalid_union_discriminator;
   // A message the schema states itself says more than any generic one.
   if (issue.message !== defaultErrorMap(issue, { defaultError: "", data: value }).message) {
-    return issue.code === ZodIssueCode.invalid_enum_value
-      ? issue.message + didYouMean(value, issue.options)
-      : issue.message;
+    return isEnum ? issue.message + didYouMean(value, issue.options) : issue.message;
   }
   switch (issue.code) {
     case ZodIssueCode.invalid_enum_value:
     case ZodIssueCode.invalid_union_discriminator:
-      return `must be one of ${issue.options.join(", ")}; got ${show(value)}${didYouMean(value, issue.options)}`;
+      return value === undefined
+        ? `is required: one of ${issue.options.join(", ")}`
+        : `${show(value)} is not one of ${issue.options.join(", ")}${didYouMean(value, issue.options)}`;
     case ZodIssueCode.invalid_literal:
       return `must be ${show(issue.expected)}; got ${show(value)}`;
     case ZodIssueCode.invalid_type:
@@ -88,21 +99,24 @@ function bound(
   return `must be ${relation} ${limit}; got ${show(value)}`;
 }
 
-function unknownFields(keys: readonly string[], known: readonly string[], c: IssueContext): string {
-  const guesses = keys.map((key) => closestMatch(key, known));
-  const listed = keys.map((key, i) => (guesses[i] ? `${key} (did you mean "${guesses[i]}"?)` : key));
-  const s = keys.length === 1 ? "" : "s";
-  const allGuessed = guesses.every((guess) => guess !== undefined);
+/**
+ * `unknown prop "natt"; did you mean "nat"?`, or with no close match the fields that exist, so
+ * the message always says what to write instead.
+ */
+function unknownField(key: string, known: readonly string[], c: IssueContext): string {
+  const guess = closestMatch(key, known);
+  if (guess !== undefined) return `unknown ${c.noun} "${key}"; did you mean "${guess}"?`;
   return (
-    `has unknown ${c.noun}${s} ${listed.join(", ")}; remove or correct the spelling` +
-    (allGuessed || known.length === 0 ? "" : ` (${c.noun}s here: ${known.join(", ")})`)
+    `unknown ${c.noun} "${key}"` +
+    (known.length > 0 ? `; valid ${c.noun}s: ${known.join(", ")}` : "")
   );
 }
 
+/** `; did you mean "single"?` when `value` is a close misspelling of one of `options`. */
 function didYouMean(value: unknown, options: readonly unknown[]): string {
   if (typeof value !== "string") return "";
   const guess = closestMatch(value, options.map(String));
-  return guess === undefined ? "" : ` (did you mean "${guess}"?)`;
+  return guess === undefined ? "" : `; did you mean "${guess}"?`;
 }
 
 function show(value: unknown): string {

@@ -15,7 +15,10 @@ export type PropsShape<Props> = {
   readonly [K in keyof Required<Props>]: ZodType<unknown, ZodTypeDef, Props[K]>;
 };
 
-/** Props a schema rejected: every problem, each naming the prop to change. */
+/**
+ * Props a schema rejected: every problem, each on its own line as `<PropsName>.<path>: <what to
+ * change>`, under a line naming the construct.
+ */
 export class PropsValidationError extends Error {
   constructor(
     /** The props interface, such as `VpcProps`. */
@@ -24,23 +27,19 @@ export class PropsValidationError extends Error {
     /** The construct path, such as `dev-infra/vpc`. */
     readonly constructPath: string,
   ) {
+    const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
     const lines = problems.map((p) => {
       const path = formatPath(p.path);
-      return `${propsName}${path ? `.${path}` : ""} ${p.message}`;
+      return `  - ${propsName}${path ? `.${path}` : ""}: ${p.message}`;
     });
-    super(
-      `${constructPath}: ` +
-        (lines.length === 1
-          ? lines[0]
-          : `${propsName} has ${lines.length} problems:\n${lines.map((l) => `  - ${l}`).join("\n")}`),
-    );
+    super(`${propsName} of ${constructPath} are invalid (${count}):\n${lines.join("\n")}`);
     this.name = "PropsValidationError";
   }
 }
 
 /**
  * Parses `props` with `schema` and returns them with every default filled in, or throws one
- * PropsValidationError listing every problem as `<propsName>.<path> <what to change>`. Unknown
+ * PropsValidationError listing every problem as `<propsName>.<path>: <what to change>`. Unknown
  * props are problems too: the schemas are strict.
  */
 export function parseProps<S extends ZodTypeAny>(
