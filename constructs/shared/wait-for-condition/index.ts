@@ -1,9 +1,10 @@
 import * as path from "path";
-import { AssetType, DataResource, ITerraformDependable, TerraformAsset } from "cdktf";
+import { AssetType, ITerraformDependable, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import type { ClusterAccess } from "../cluster-access";
 import { waitForConditionPropsSchema } from "../props";
 import { parseProps } from "../validation/parse-props";
+import { TerraformDataStep } from "./terraform-data";
 
 export interface WaitForConditionProps {
   /** How the machine running the apply reaches the cluster. */
@@ -37,7 +38,7 @@ export interface WaitForConditionProps {
  */
 export class WaitForCondition extends Construct {
   /** Depend on this to start after the condition holds. */
-  readonly resource: DataResource;
+  readonly resource: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: WaitForConditionProps) {
     super(scope, id);
@@ -46,7 +47,7 @@ export class WaitForCondition extends Construct {
       path: path.join(__dirname, "wait-for-condition.sh"),
       type: AssetType.FILE,
     });
-    this.resource = new DataResource(this, "wait", {
+    this.resource = new TerraformDataStep(this, "wait", {
       // Shown in plans, and what tests read to know what is waited for.
       input: { resource: p.resource, condition: p.condition },
       triggersReplace: p.triggers ? { ...p.triggers } : undefined,
