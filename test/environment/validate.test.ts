@@ -626,6 +626,72 @@ describe.each([
   });
 });
 
+describe("misspellings", () => {
+  it.each<[string, unknown, string, string]>([
+    [
+      "a NAT mode",
+      variant(dev, { aws: { nat: "singel" } }),
+      "aws.nat",
+      '"singel" is not one of none, single, per-zone; did you mean "single"?',
+    ],
+    [
+      "a field of aws",
+      variant(dev, { aws: { natt: "single" } }),
+      "aws",
+      'unknown field "natt"; did you mean "nat"?',
+    ],
+    [
+      "a pod network field",
+      variant(dev, { podNetwork: { blocksize: 24 } }),
+      "podNetwork",
+      'unknown field "blocksize"; did you mean "blockSize"?',
+    ],
+    [
+      "a top-level field",
+      variant(dev, { kubernetesVersoin: "1.34" }),
+      "",
+      'unknown field "kubernetesVersoin"; did you mean "kubernetesVersion"?',
+    ],
+    [
+      "a pod network mode",
+      variant(onprem, { podNetwork: { mode: "drect" } }),
+      "podNetwork.mode",
+      '"drect" is not one of ipip, ipip-cross-subnet, direct, vxlan, vxlan-cross-subnet, policy-only; did you mean "direct"?',
+    ],
+    [
+      "an exposure type",
+      { ...dev, ingress: { ...dev.ingress, exposure: { type: "nbl" } } },
+      "ingress.exposure.type",
+      '"nbl" is not one of nlb, metallb; did you mean "nlb"?',
+    ],
+    [
+      "a node pool's capacity type",
+      variant(dev, {
+        karpenter: {
+          nodePools: [{ name: "a", limits: { cpu: 1, memoryGi: 1 }, capacityTypes: ["spto"] }],
+        },
+      }),
+      "karpenter.nodePools[0].capacityTypes[0]",
+      '"spto" is not one of spot, on-demand; did you mean "spot"?',
+    ],
+  ])(
+    "of %s are rejected with the field path, the valid values and the one meant",
+    (_what, input, path, message) => {
+      expect(problemsOf(input)).toEqual([{ path, message }]);
+    },
+  );
+
+  it("read, in the error, as the field path and the suggestion", () => {
+    expect(() => parseEnvironment(variant(dev, { aws: { nat: "singel" } }))).toThrow(
+      'environment "dev" is invalid (1 problem):\n' +
+        '  - aws.nat: "singel" is not one of none, single, per-zone; did you mean "single"?',
+    );
+    expect(() => parseEnvironment(variant(dev, { nodeSegmnts: [] }))).toThrow(
+      '  - (environment): unknown field "nodeSegmnts"; valid fields: platform, name, tier',
+    );
+  });
+});
+
 describe("the validation error", () => {
   it("lists every problem with its field path in one message", () => {
     const input = variant(dev, {

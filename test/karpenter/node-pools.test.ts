@@ -11,6 +11,9 @@ import { KubernetesVersion, VERSIONS } from "../../constructs/versions";
 import { AL2023_AMI_RELEASE, al2023AmiProblem } from "../../constructs/karpenter/ami";
 import type { EC2NodeClassManifest, NodePoolManifest } from "../../constructs/karpenter";
 import type { NodePoolSpec } from "../../stacks/environment/schema";
+import { parseEnvironment } from "../../stacks/environment/validate";
+import { dev } from "../../stacks/environments/dev";
+import { variant } from "../support/variant";
 import { onlyResource, synthConstruct, SynthJson, HelmRelease } from "../support/synth";
 
 const KEY_ARN = "arn:aws:kms:ap-northeast-2:111111111111:key/0a1b2c3d-1111-2222-3333-444455556666";
@@ -118,6 +121,16 @@ describe("KarpenterNodePools", () => {
       operator: "In",
       values: ["spot"],
     });
+  });
+
+  test("a pool of only a name and limits gets the defaults an environment's pool gets", () => {
+    const pool = { name: "minimal", limits: { cpu: 8, memoryGi: 32 } };
+    const env = parseEnvironment(variant(dev, { karpenter: { nodePools: [pool] } }));
+    if (env.platform !== "eks") throw new Error("dev is an EKS environment");
+    const [filled] = env.karpenter.nodePools;
+    expect(nodePool("minimal", { nodePools: [pool] })).toEqual(
+      nodePool("minimal", { nodePools: [filled] }),
+    );
   });
 
   describe("EC2NodeClass", () => {
