@@ -19,7 +19,7 @@ import { INGRESS_NGINX_CHART } from "./ingress-nginx";
 import type { MetalLbExposure, NginxIngressProps, NlbExposure } from "./nginx-ingress";
 import { ControllerChart, NGINX_CONTROLLERS, NginxController } from "./options";
 
-export const CONTROLLER_CHARTS: Readonly<Record<NginxController, ControllerChart>> = {
+const CONTROLLER_CHARTS: Readonly<Record<NginxController, ControllerChart>> = {
   "f5-nginx": F5_NGINX_CHART,
   "ingress-nginx": INGRESS_NGINX_CHART,
 };

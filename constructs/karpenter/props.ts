@@ -120,7 +120,7 @@ const nodePoolShape = {
 } satisfies PropsShape<KarpenterNodePoolOptions>;
 
 /** One node pool with its defaults: the environment's `karpenter.nodePools[]` entries too. */
-export const nodePoolOptionsSchema = z.object(nodePoolShape).strict();
+const nodePoolOptionsSchema = z.object(nodePoolShape).strict();
 
 export type ResolvedNodePoolOptions = z.output<typeof nodePoolOptionsSchema>;
 
