@@ -11,8 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { EnvironmentInput } from "../stacks/environment/schema";
-import { dev } from "../stacks/environments/dev";
-import { SHIPPED_ENVIRONMENTS } from "../stacks/environments";
+import { loadEnvironmentFiles } from "../stacks/environments/load";
 
 const ROOT = path.resolve(__dirname, "..");
 const CHILD = path.join(__dirname, "bench", "synth-child.ts");
@@ -104,17 +103,19 @@ function synth(label: string, inputs: readonly EnvironmentInput[]): Measurement 
 type EksEnvironmentInput = Extract<EnvironmentInput, { platform: "eks" }>;
 
 /**
- * `count` copies of the dev environment named b001, b002, ..., each with its own cluster name,
- * account ID (and so ARNs and state bucket) and VPC range, so no two share anything but shape.
+ * `count` copies of the first EKS environment in promotion order (dev) named b001, b002, ..., each
+ * with its own cluster name, account ID (and so ARNs and state bucket) and VPC range, so no two
+ * share anything but shape.
  */
 export function generatedEnvironments(count: number): EnvironmentInput[] {
-  if (dev.platform !== "eks") throw new Error("the dev environment must be an EKS environment");
-  const devAccountId = dev.aws.accountId;
-  const template = JSON.stringify(dev);
+  const model = loadEnvironmentFiles().find((f) => f.input.platform === "eks")?.input;
+  if (model?.platform !== "eks") throw new Error("no EKS environment in stacks/environments/ to copy");
+  const modelAccountId = model.aws.accountId;
+  const template = JSON.stringify(model);
   return Array.from({ length: count }, (_, i) => {
     const name = `b${String(i + 1).padStart(3, "0")}`;
     const accountId = String(200000000000 + i + 1);
-    const copy = JSON.parse(template.split(devAccountId).join(accountId)) as EksEnvironmentInput;
+    const copy = JSON.parse(template.split(modelAccountId).join(accountId)) as EksEnvironmentInput;
     return {
       ...copy,
       name,
@@ -177,9 +178,10 @@ function main(): void {
     `Benchmark on ${os.cpus().length} cores, Node ${process.version}, ${RUNS} run(s) each:`,
   );
   const reference = rootImport();
+  const shippedInputs = loadEnvironmentFiles().map((f) => f.input);
   const shipped = synth(
-    `synth shipped (${SHIPPED_ENVIRONMENTS.map((e) => e.name).join(", ")})`,
-    SHIPPED_ENVIRONMENTS,
+    `synth shipped (${shippedInputs.map((e) => e.name).join(", ")})`,
+    shippedInputs,
   );
   const sets = GENERATED_SIZES.map((n) =>
     synth(`synth ${n} generated EKS`, generatedEnvironments(n)),

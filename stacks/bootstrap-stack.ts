@@ -13,6 +13,11 @@ import { AwsAccountTarget, awsProvider } from "./aws-provider";
 import { suppress } from "../constructs/policy";
 import { configureBackend, type StateLocation } from "./backend";
 
+/** The alias (without `alias/`) of the state key the `<environment>-bootstrap` stack creates. */
+export function stateKeyAlias(environment: string): string {
+  return `${environment}/tfstate`;
+}
+
 export interface BootstrapStackProps {
   /** Environment name: the stack is `<environment>-bootstrap` and the key alias `<environment>/tfstate`. */
   readonly environment: string;
@@ -70,7 +75,7 @@ export class BootstrapStack extends TerraformStack {
       suppress(
         this,
         "PLT-STATE-2",
-        "the state bucket does not exist until this stack creates it; move this state into it with stateInBucket: true and terraform init -migrate-state",
+        "the state bucket does not exist until this stack creates it; move this state into it with stateInBucket: true (an environment's state.bootstrapStateInBucket) and terraform init -migrate-state",
       );
     }
     awsProvider(this, {
@@ -81,7 +86,7 @@ export class BootstrapStack extends TerraformStack {
     });
 
     this.stateKey = new KmsKey(this, "state-key", {
-      alias: `${props.environment}/tfstate`,
+      alias: stateKeyAlias(props.environment),
       description: `Terraform state of the ${props.environment} environment`,
       accountId: props.target.accountId,
       region: props.target.region,

@@ -36,6 +36,19 @@ export const DEFAULT_TERMINATION_GRACE_PERIOD = "24h";
 export const TERMINATION_GRACE_PERIOD_PATTERN = /^([0-9]+(s|m|h))+$/;
 
 /**
+ * What the NodePool CRD accepts in a disruption budget (karpenter.sh_nodepools.yaml, 1.14): `nodes`
+ * is a count or a percentage up to 100%, `schedule` a cron expression or macro, `duration` hours
+ * and minutes. The bundled models check `nodes` and `schedule`; the construct checks `duration`,
+ * and that `schedule` and `duration` come together (a CEL rule of the CRD).
+ */
+export const BUDGET_PATTERNS = {
+  nodes: /^((100|[0-9]{1,2})%|[0-9]+)$/,
+  schedule:
+    /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/,
+  duration: /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/,
+} as const;
+
+/**
  * Helm's wait when the node-pools release is uninstalled (`terraform destroy` of the platform
  * stack). Deleting the NodePools makes Karpenter drain and terminate every node they launched, and
  * the objects stay until those nodes are gone (NodeClaim and EC2NodeClass finalizers). Drains run
@@ -354,4 +367,17 @@ function validatePool(where: string, pool: KarpenterNodePoolOptions): void {
       throw new Error(`${where}.limits.${field} must be a positive integer; got ${value}`);
     }
   }
+  pool.budgets.forEach((budget, i) => {
+    if ((budget.schedule === undefined) !== (budget.duration === undefined)) {
+      throw new Error(
+        `${where}.budgets[${i}] needs schedule and duration together (a budget applies for ` +
+          "duration from each scheduled start), or neither (it always applies)",
+      );
+    }
+    if (budget.duration !== undefined && !BUDGET_PATTERNS.duration.test(budget.duration)) {
+      throw new Error(
+        `${where}.budgets[${i}].duration must be hours and minutes such as "10h" or "1h30m"; got "${budget.duration}"`,
+      );
+    }
+  });
 }

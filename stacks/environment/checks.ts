@@ -13,6 +13,9 @@ import {
 import { checkSystemCapacity } from "../../constructs/eks/system-capacity";
 import { checkMetalLbLayout } from "../../constructs/metallb/layout";
 import { planSubnets } from "../../constructs/network/subnet-plan";
+import { VPC_CIDR_PREFIXES } from "../../constructs/network/vpc";
+import { SERVICE_CIDR_PREFIXES } from "../../constructs/eks/eks-cluster";
+import { stateKeyAlias } from "../bootstrap-stack";
 import { parseNodeSegments } from "../../constructs/shared/node-network";
 import {
   UNSUPPORTED_PARTITION_REASON,
@@ -26,6 +29,11 @@ import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
 export interface Problem {
   readonly path: readonly (string | number)[];
   readonly message: string;
+}
+
+/** A problem of one environment (by its index) that only shows in a set of environments. */
+export interface SetProblem extends Problem {
+  readonly environment: number;
 }
 
 type Report = (path: readonly (string | number)[], message: string) => void;
@@ -60,6 +68,46 @@ export function crossFieldProblems(env: Environment): Problem[] {
   } else {
     checkOnprem(env, report);
   }
+  return problems;
+}
+
+/**
+ * Rules across the environments one repository deploys: stack names, the state buckets their
+ * bootstrap stacks create, and the IAM role names their clusters derive (unique per account).
+ * Each problem is reported on the later of two environments.
+ */
+export function environmentSetProblems(envs: readonly Environment[]): SetProblem[] {
+  const problems: SetProblem[] = [];
+  const owners = new Map<string, Environment>();
+  /** Reports `clash(owner)` when an earlier environment holds `key`, otherwise takes it. */
+  const claim = (key: string, index: number, clash: (owner: Environment) => Problem) => {
+    const owner = owners.get(key);
+    if (owner) problems.push({ environment: index, ...clash(owner) });
+    else owners.set(key, envs[index]);
+  };
+  envs.forEach((env, index) => {
+    claim(`name ${env.name}`, index, () => ({
+      path: ["name"],
+      message: `"${env.name}" is used by two environments; stack names must be unique`,
+    }));
+    if (env.platform !== "eks") return;
+    const { accountId } = env.aws;
+    if (env.state) {
+      claim(`bucket ${env.state.bucket}`, index, (owner) => ({
+        path: ["state", "bucket"],
+        message:
+          `"${env.state?.bucket}" is also the state bucket of ${owner.name}, and each EKS ` +
+          `environment's <name>-bootstrap stack creates its own; name a bucket of account ` +
+          `${accountId}, such as platform-tfstate-${accountId}`,
+      }));
+    }
+    claim(`cluster ${accountId} ${env.cluster.name}`, index, (owner) => ({
+      path: ["cluster", "name"],
+      message:
+        `"${env.cluster.name}" is also the cluster name of ${owner.name} in account ${accountId}, ` +
+        `and the IAM role names derived from it must be unique in an account; use another, such as ${env.name}-platform`,
+    }));
+  });
   return problems;
 }
 
@@ -158,7 +206,13 @@ function checkEks(env: EksEnvironment, report: Report): void {
   }
 
   const vpc = parseCidr(aws.vpcCidr);
-  if (vpc) {
+  if (vpc && (vpc.prefix < VPC_CIDR_PREFIXES.min || vpc.prefix > VPC_CIDR_PREFIXES.max)) {
+    report(
+      ["aws", "vpcCidr"],
+      `${aws.vpcCidr} is a /${vpc.prefix}, but a VPC takes /${VPC_CIDR_PREFIXES.min} to /${VPC_CIDR_PREFIXES.max}; ` +
+        "use a range such as 10.40.0.0/16",
+    );
+  } else if (vpc) {
     const { public: pub, private: priv, intra } = aws.subnetPrefixes;
     try {
       planSubnets(aws.vpcCidr, aws.zones, aws.subnetPrefixes);
@@ -184,6 +238,27 @@ function checkEks(env: EksEnvironment, report: Report): void {
       );
     }
   }
+  const service = parseCidr(env.serviceCidr);
+  if (
+    service &&
+    (service.prefix < SERVICE_CIDR_PREFIXES.min || service.prefix > SERVICE_CIDR_PREFIXES.max)
+  ) {
+    report(
+      ["serviceCidr"],
+      `${env.serviceCidr} is a /${service.prefix}, but EKS takes a service range from ` +
+        `/${SERVICE_CIDR_PREFIXES.min} to /${SERVICE_CIDR_PREFIXES.max}; use one such as 172.20.0.0/16`,
+    );
+  }
+  for (const i of repeatedIndexes(aws.vpcEndpoints)) {
+    report(
+      ["aws", "vpcEndpoints", i],
+      `${aws.vpcEndpoints[i]} is listed twice; list each service once`,
+    );
+  }
+  for (const i of repeatedIndexes(cluster.admins)) {
+    report(["cluster", "admins", i], `${cluster.admins[i]} is listed twice; list each admin once`);
+  }
+  if (env.state) checkStateOfBootstrap(env, env.state, report);
 
   const traits = podNetworkTraits(env.podNetwork.mode);
   if (traits.singleSubnetOnly) {
@@ -245,7 +320,53 @@ function checkEks(env: EksEnvironment, report: Report): void {
       );
     }
     poolNames.add(pool.name);
+    pool.budgets.forEach((budget, j) => {
+      const path = ["karpenter", "nodePools", i, "budgets", j];
+      if (budget.schedule !== undefined && budget.duration === undefined) {
+        report(
+          [...path, "duration"],
+          "is required with schedule: how long the budget applies from each start, such as 10h",
+        );
+      }
+      if (budget.duration !== undefined && budget.schedule === undefined) {
+        report(
+          [...path, "schedule"],
+          'is required with duration: when the budget starts, such as "0 9 * * mon-fri"',
+        );
+      }
+    });
   });
+}
+
+/** Indexes of entries that repeat an earlier entry. */
+function repeatedIndexes(values: readonly string[]): number[] {
+  return values.flatMap((value, i) => (values.indexOf(value) < i ? [i] : []));
+}
+
+/** What the environment's `<name>-bootstrap` stack creates must be what its state points at. */
+function checkStateOfBootstrap(
+  env: EksEnvironment,
+  state: NonNullable<EksEnvironment["state"]>,
+  report: Report,
+): void {
+  const { region } = env.aws;
+  // The bootstrap stack creates the bucket with the environment's provider, in its region.
+  if (state.region !== region) {
+    report(
+      ["state", "region"],
+      `${state.region} is not the environment's region ${region}: ${env.name}-bootstrap creates ` +
+        `the state bucket with the environment's AWS provider, in ${region}; set state.region to ${region}`,
+    );
+  }
+  // A copied file keeps the state key alias of the environment it was copied from.
+  const other = /^alias\/([^/]+)\/tfstate$/.exec(state.kmsKeyId ?? "")?.[1];
+  if (other !== undefined && other !== env.name) {
+    report(
+      ["state", "kmsKeyId"],
+      `${state.kmsKeyId} is the state key of ${other}-bootstrap, but this environment's state ` +
+        `bucket is ${env.name}-bootstrap's, whose key is alias/${stateKeyAlias(env.name)}; use that`,
+    );
+  }
 }
 
 /** The system node group holds Calico, CoreDNS and Karpenter with one node drained. */
@@ -267,6 +388,12 @@ function checkSystemNodes(env: EksEnvironment, report: Report): void {
 
 function checkOnprem(env: OnpremEnvironment, report: Report): void {
   const { mode } = env.podNetwork;
+  if (env.state?.bootstrapStateInBucket) {
+    report(
+      ["state", "bootstrapStateInBucket"],
+      "applies to the bootstrap stack of an EKS environment; on-prem has none (create its state bucket elsewhere), so remove it",
+    );
+  }
   if (mode === "policy-only") {
     report(
       ["podNetwork", "mode"],

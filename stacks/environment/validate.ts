@@ -1,5 +1,5 @@
 import { ZodIssue } from "zod";
-import { crossFieldProblems, Problem } from "./checks";
+import { crossFieldProblems, environmentSetProblems, Problem } from "./checks";
 import { Environment, environmentSchema } from "./schema";
 
 /** One invalid environment: every problem found, each with the field path to change. */
@@ -9,11 +9,24 @@ export class EnvironmentValidationError extends Error {
     readonly problems: readonly Problem[],
   ) {
     super(
-      `environment "${environment}" is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${formatPath(p.path)}: ${p.message}`).join("\n"),
+      describeProblems(
+        `environment "${environment}"`,
+        problems.map((p) => ({ where: formatPath(p.path), message: p.message })),
+      ),
     );
     this.name = "EnvironmentValidationError";
   }
+}
+
+/** `<subject> is invalid (n problems):` and a line per problem: where to change what. */
+export function describeProblems(
+  subject: string,
+  problems: readonly { readonly where: string; readonly message: string }[],
+): string {
+  return (
+    `${subject} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+    problems.map((p) => `  - ${p.where}: ${p.message}`).join("\n")
+  );
 }
 
 export function formatPath(path: readonly (string | number)[]): string {
@@ -36,6 +49,18 @@ function fromZod(issue: ZodIssue): Problem {
   }
   if (issue.code === "invalid_type" && issue.received === "undefined") {
     return { path: issue.path, message: `is required (${issue.expected})` };
+  }
+  // YAML reads unquoted 1.34 or 111111111111 as numbers (and 1.30 as 1.3).
+  if (
+    issue.code === "invalid_type" &&
+    issue.received === "number" &&
+    (issue.expected === "string" || issue.expected.startsWith("'"))
+  ) {
+    const expected = issue.expected === "string" ? "must be a string" : issue.message;
+    return {
+      path: issue.path,
+      message: `${expected}, not a number; in YAML put the value in quotes, such as "1.34"`,
+    };
   }
   return { path: issue.path, message: issue.message };
 }
@@ -60,20 +85,19 @@ export function parseEnvironment(input: unknown): Environment {
   return parsed.data;
 }
 
-/** Validates a set of environments and that their names (and so stack names) are unique. */
+/**
+ * Validates a set of environments, each alone and then together (unique names, state buckets and
+ * per-account cluster names); throws for the first environment with a problem.
+ */
 export function parseEnvironments(inputs: readonly unknown[]): Environment[] {
   const envs = inputs.map(parseEnvironment);
-  const names = new Set<string>();
-  for (const env of envs) {
-    if (names.has(env.name)) {
-      throw new EnvironmentValidationError(env.name, [
-        {
-          path: ["name"],
-          message: `"${env.name}" is used by two environments; stack names must be unique`,
-        },
-      ]);
-    }
-    names.add(env.name);
+  const problems = environmentSetProblems(envs);
+  if (problems.length > 0) {
+    const index = problems[0].environment;
+    throw new EnvironmentValidationError(
+      envs[index].name,
+      problems.filter((p) => p.environment === index),
+    );
   }
   return envs;
 }

@@ -3,14 +3,22 @@ import {
   parseEnvironment,
   parseEnvironments,
 } from "../../stacks/environment/validate";
-import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
-import { dev } from "../../stacks/environments/dev";
-import { onprem } from "../../stacks/environments/onprem";
-import { prod } from "../../stacks/environments/prod";
 import { variant } from "../support/variant";
 import { DEFAULT_TERMINATION_GRACE_PERIOD } from "../../constructs/karpenter/node-pools";
 import { VERSIONS } from "../../constructs/versions";
 import { contains, parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
+import { findEnvironmentFile, shippedEnvironments } from "../../stacks/environments/load";
+
+const dev = findEnvironmentFile("dev").input;
+const onprem = findEnvironmentFile("onprem").input;
+const prod = findEnvironmentFile("prod").input;
+const staging = findEnvironmentFile("staging").input;
+
+/** `pool` as dev's only node pool, with the limits every pool needs. */
+const withPool = (pool: Record<string, unknown>) =>
+  variant(dev, {
+    karpenter: { nodePools: [{ name: "a", limits: { cpu: 1, memoryGi: 1 }, ...pool }] },
+  });
 
 function problemsOf(input: unknown): { path: string; message: string }[] {
   try {
@@ -29,10 +37,8 @@ function problemsOf(input: unknown): { path: string; message: string }[] {
 }
 
 describe("shipped environments", () => {
-  it("all validate and fill defaults", () => {
-    const envs = parseEnvironments(SHIPPED_ENVIRONMENTS);
-    expect(envs.map((e) => e.name)).toEqual(["dev", "staging", "prod", "onprem"]);
-    const prodEnv = envs[2];
+  it("fill defaults", () => {
+    const prodEnv = findEnvironmentFile("prod").environment;
     expect(prodEnv.platform === "eks" && prodEnv.cluster.endpoint).toEqual({
       public: false,
       publicAccessCidrs: [],
@@ -41,10 +47,8 @@ describe("shipped environments", () => {
   });
 
   it("carry the pod network modes the design calls for", () => {
-    const modes = Object.fromEntries(
-      parseEnvironments(SHIPPED_ENVIRONMENTS).map((e) => [e.name, e.podNetwork.mode]),
-    );
-    expect(modes).toEqual({
+    const modes = Object.fromEntries(shippedEnvironments().map((e) => [e.name, e.podNetwork.mode]));
+    expect(modes).toMatchObject({
       dev: "ipip",
       staging: "ipip-cross-subnet",
       prod: "policy-only",
@@ -53,7 +57,7 @@ describe("shipped environments", () => {
   });
 
   it("fill Karpenter's defaults: AMI from kubernetesVersion, zonal shift off, bounded drains", () => {
-    for (const env of parseEnvironments(SHIPPED_ENVIRONMENTS)) {
+    for (const env of shippedEnvironments()) {
       if (env.platform !== "eks") continue;
       expect(env.karpenter.amiVersion).toBeUndefined();
       expect(env.karpenter.enableZonalShift).toBe(false);
@@ -344,6 +348,117 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     /valid S3 bucket name/,
   ],
   ["unknown platform", variant(dev, { platform: "gke" }), "platform", /"eks" or "onprem"/],
+  [
+    "an account ID YAML read as a number",
+    variant(dev, { aws: { accountId: 111111111111 } }),
+    "aws.accountId",
+    /must be a string, not a number; in YAML put the value in quotes/,
+  ],
+  [
+    "a Kubernetes version YAML read as a number",
+    variant(dev, { kubernetesVersion: 1.34 }),
+    "kubernetesVersion",
+    /must be one of .*, not a number; in YAML put the value in quotes, such as "1\.34"/,
+  ],
+  // What the stacks reject (bootstrap stack, Vpc, EksCluster, NginxIngress, KarpenterNodePools),
+  // caught with the environment's own field path.
+  [
+    "state left in the region of the environment it was copied from",
+    variant(staging, { aws: { region: "us-west-2", zones: ["us-west-2a", "us-west-2b"] } }),
+    "state.region",
+    /ap-northeast-2 is not the environment's region us-west-2: staging-bootstrap creates the state bucket .*; set state\.region to us-west-2/,
+  ],
+  [
+    "a state key alias of another environment",
+    variant(staging, { state: { kmsKeyId: "alias/dev/tfstate" } }),
+    "state.kmsKeyId",
+    /alias\/dev\/tfstate is the state key of dev-bootstrap, .* whose key is alias\/staging\/tfstate/,
+  ],
+  [
+    "a VPC CIDR larger than AWS allows",
+    variant(dev, { aws: { vpcCidr: "10.0.0.0/8" }, podNetwork: { podCidr: "100.64.0.0/16" } }),
+    "aws.vpcCidr",
+    /10\.0\.0\.0\/8 is a \/8, but a VPC takes \/16 to \/28/,
+  ],
+  [
+    "a service range larger than EKS takes",
+    variant(dev, { serviceCidr: "172.0.0.0/8" }),
+    "serviceCidr",
+    /is a \/8, but EKS takes a service range from \/12 to \/24/,
+  ],
+  [
+    "a service range smaller than EKS takes",
+    variant(dev, { serviceCidr: "172.20.0.0/25" }),
+    "serviceCidr",
+    /is a \/25, but EKS takes a service range from \/12 to \/24/,
+  ],
+  [
+    "a VPC endpoint listed twice",
+    variant(dev, { aws: { vpcEndpoints: ["s3", "sts", "s3"] } }),
+    "aws.vpcEndpoints[2]",
+    /s3 is listed twice/,
+  ],
+  [
+    "a VPC endpoint that is not a service name",
+    variant(dev, { aws: { vpcEndpoints: ["ecr..api"] } }),
+    "aws.vpcEndpoints[0]",
+    /service short name such as s3, ecr\.api or sts/,
+  ],
+  [
+    "a cluster admin listed twice",
+    variant(dev, {
+      cluster: {
+        admins: [
+          "arn:aws:iam::111111111111:role/platform-admin",
+          "arn:aws:iam::111111111111:role/platform-admin",
+        ],
+      },
+    }),
+    "cluster.admins[1]",
+    /listed twice/,
+  ],
+  [
+    "an ingress CPU request that is not a quantity",
+    variant(dev, { ingress: { resources: { cpu: "half" } } }),
+    "ingress.resources.cpu",
+    /CPU quantity such as 250m/,
+  ],
+  [
+    "an ingress memory request that is not a quantity",
+    variant(dev, { ingress: { resources: { memory: "lots" } } }),
+    "ingress.resources.memory",
+    /memory quantity such as 256Mi/,
+  ],
+  [
+    "a budget above 100%",
+    withPool({ budgets: [{ nodes: "200%" }] }),
+    "karpenter.nodePools[0].budgets[0].nodes",
+    /percentage up to 100%/,
+  ],
+  [
+    "a budget schedule that is not cron",
+    withPool({ budgets: [{ nodes: "0", schedule: "weekdays", duration: "8h" }] }),
+    "karpenter.nodePools[0].budgets[0].schedule",
+    /cron expression/,
+  ],
+  [
+    "a budget schedule without a duration",
+    withPool({ budgets: [{ nodes: "0", schedule: "0 9 * * mon-fri" }] }),
+    "karpenter.nodePools[0].budgets[0].duration",
+    /is required with schedule/,
+  ],
+  [
+    "a budget duration without a schedule",
+    withPool({ budgets: [{ nodes: "0", duration: "8h" }] }),
+    "karpenter.nodePools[0].budgets[0].schedule",
+    /is required with duration/,
+  ],
+  [
+    "a budget duration in seconds",
+    withPool({ budgets: [{ nodes: "0", schedule: "@daily", duration: "30s" }] }),
+    "karpenter.nodePools[0].budgets[0].duration",
+    /hours and minutes/,
+  ],
 ];
 
 describe("on-prem node network", () => {
@@ -604,6 +719,14 @@ const badOnpremInputs: [string, unknown, string, RegExp][] = [
   ],
   ["missing kubeconfig", variant(onprem, { kubeconfig: undefined }), "kubeconfig", /is required/],
   [
+    "moving state into a bucket no stack of its creates",
+    variant(onprem, {
+      state: { bucket: "onprem-tfstate", region: "ap-northeast-2", bootstrapStateInBucket: true },
+    }),
+    "state.bootstrapStateInBucket",
+    /on-prem has none/,
+  ],
+  [
     "AWS fields on an on-prem environment",
     variant(onprem, { aws: { region: "ap-northeast-2" } }),
     "",
@@ -618,6 +741,63 @@ describe.each([
   it.each(cases)("rejects %s", (_name, input, path, message) => {
     const problems = problemsOf(input);
     expect(problems).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+});
+
+describe("a set of environments", () => {
+  const problemsOfSet = (inputs: unknown[]) => {
+    try {
+      parseEnvironments(inputs);
+    } catch (e) {
+      if (!(e instanceof EnvironmentValidationError)) throw e;
+      return { environment: e.environment, message: e.message };
+    }
+    throw new Error("expected the set to be rejected");
+  };
+  /** A copy of staging in its own account, then `patch`. */
+  const qa = (patch: Record<string, unknown>) =>
+    variant(
+      variant(staging, {
+        name: "qa",
+        aws: { accountId: "444444444444" },
+        cluster: { name: "qa-platform" },
+        state: { bucket: "platform-tfstate-444444444444", kmsKeyId: "alias/qa/tfstate" },
+      }),
+      patch,
+    );
+
+  it("accepts the shipped environments and a copy with its own account", () => {
+    const inputs = [dev, staging, qa({})];
+    expect(parseEnvironments(inputs).map((e) => e.name)).toEqual(["dev", "staging", "qa"]);
+  });
+
+  it("rejects a second bootstrap stack creating the same state bucket, on the later environment", () => {
+    expect(
+      problemsOfSet([staging, qa({ state: { bucket: "platform-tfstate-222222222222" } })]),
+    ).toEqual({
+      environment: "qa",
+      message: expect.stringMatching(
+        /state\.bucket: "platform-tfstate-222222222222" is also the state bucket of staging, .* such as platform-tfstate-444444444444/,
+      ),
+    });
+  });
+
+  it("rejects one cluster name twice in an account, where the IAM roles derived from it collide", () => {
+    expect(
+      problemsOfSet([
+        staging,
+        qa({
+          aws: { accountId: "222222222222" },
+          cluster: { name: "staging-platform" },
+          state: { bucket: "qa-tfstate-222222222222" },
+        }),
+      ]),
+    ).toEqual({
+      environment: "qa",
+      message: expect.stringMatching(
+        /cluster\.name: "staging-platform" is also the cluster name of staging in account 222222222222/,
+      ),
+    });
   });
 });
 

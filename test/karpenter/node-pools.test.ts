@@ -355,6 +355,16 @@ describe("KarpenterNodePools", () => {
         /nodePools\[1\] \("spot-arm"\): .*budgets\/0\/nodes must match pattern/,
       ],
       [
+        "a scheduled budget without a duration (a CEL rule of the CRD)",
+        withPool({ budgets: [{ nodes: "0", schedule: "0 9 * * mon-fri" }] }),
+        /nodePools\[1\] \("spot-arm"\)\.budgets\[0\] needs schedule and duration together/,
+      ],
+      [
+        "a budget duration in seconds, which the CRD refuses",
+        withPool({ budgets: [{ nodes: "0", schedule: "@daily", duration: "30s" }] }),
+        /nodePools\[1\] \("spot-arm"\)\.budgets\[0\]\.duration must be hours and minutes .*got "30s"/,
+      ],
+      [
         "a weight above 100",
         withPool({ weight: 101 }),
         /nodePools\[1\] \("spot-arm"\): .*weight must be <= 100/,
