@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { buildApp } from "./stacks/app";
-import { shippedEnvironments } from "./stacks/environments/load";
+import { shippedEnvironments } from "./stacks/environments";
 import { isOffline } from "./stacks/offline";
 
 // Every environment file passes through the same validation as any untrusted input; an invalid

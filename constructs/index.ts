@@ -1,6 +1,9 @@
 /**
- * The public API of the construct library. Constructs know nothing of environments; compose them
- * in your own stacks, or use the environment stacks in `stacks/`.
+ * The public API of the construct library (the package root). Constructs know nothing of
+ * environments; compose them in your own stacks, or use the environment stacks of
+ * `@platform/cdktf-toolkit/stacks`.
+ *
+ * @module @platform/cdktf-toolkit
  */
 export * from "./calico";
 export * from "./eks";
@@ -10,9 +13,12 @@ export * from "./kms";
 export * from "./metallb";
 export * from "./network";
 export * from "./shared/cidr";
+export * from "./shared/cluster-access";
 export * from "./shared/kubernetes";
 export * from "./shared/manifests-release";
 export * from "./shared/node-network";
 export * from "./shared/pod-network";
+export type { PolicyStatement } from "./shared/aws-account";
+export * from "./shared/wait-for-condition";
 export * from "./versions";
 export * from "./policy";

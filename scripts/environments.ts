@@ -3,7 +3,7 @@
  * take them (scripts/lib/workflow-environments.ts), validated. With `--github`, `<platform>=<JSON>`
  * lines to append to $GITHUB_OUTPUT; without it, the same lists as readable JSON.
  */
-import { loadEnvironmentFiles } from "../stacks/environments/load";
+import { shippedEnvironmentFiles } from "../stacks/environments";
 import { githubOutputLines, workflowEnvironments } from "./lib/workflow-environments";
 
 try {
@@ -11,7 +11,7 @@ try {
   if (args.some((arg) => arg !== "--github")) {
     throw new Error("usage: npx tsx scripts/environments.ts [--github]");
   }
-  const lists = workflowEnvironments(loadEnvironmentFiles());
+  const lists = workflowEnvironments(shippedEnvironmentFiles());
   process.stdout.write(
     args.includes("--github") ? githubOutputLines(lists) : `${JSON.stringify(lists, null, 2)}\n`,
   );

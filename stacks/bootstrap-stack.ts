@@ -11,12 +11,7 @@ import { KmsKey } from "../constructs/kms/kms-key";
 import { assertPartition, policyDocument } from "../constructs/shared/aws-account";
 import { AwsAccountTarget, awsProvider } from "./aws-provider";
 import { suppress } from "../constructs/policy";
-import { configureBackend, type StateLocation } from "./backend";
-
-/** The alias (without `alias/`) of the state key the `<environment>-bootstrap` stack creates. */
-export function stateKeyAlias(environment: string): string {
-  return `${environment}/tfstate`;
-}
+import { configureBackend, stateKeyAlias, type StateLocation } from "./backend";
 
 export interface BootstrapStackProps {
   /** Environment name: the stack is `<environment>-bootstrap` and the key alias `<environment>/tfstate`. */

@@ -305,9 +305,6 @@ function systemNodeRoleName(clusterName: string): string {
   return `${clusterName}-system-node`;
 }
 
-/** Prefix lengths EKS accepts for the Kubernetes service range (`serviceIpv4Cidr`). */
-export const SERVICE_CIDR_PREFIXES = { min: 12, max: 24 } as const;
-
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 function known<T>(value: T): boolean {
@@ -348,15 +345,8 @@ function validate(props: EksClusterProps): void {
   }
   const serviceCidr = props.serviceCidr ?? DEFAULTS.serviceCidr;
   const service = parseCidr(serviceCidr);
-  if (
-    !service ||
-    service.prefix < SERVICE_CIDR_PREFIXES.min ||
-    service.prefix > SERVICE_CIDR_PREFIXES.max
-  ) {
-    fail(
-      "serviceCidr",
-      `"${serviceCidr}" must be an IPv4 CIDR between /${SERVICE_CIDR_PREFIXES.min} and /${SERVICE_CIDR_PREFIXES.max} (EKS's range)`,
-    );
+  if (!service || service.prefix < 12 || service.prefix > 24) {
+    fail("serviceCidr", `"${serviceCidr}" must be an IPv4 CIDR between /12 and /24 (EKS's range)`);
   } else if (vpc && overlaps(vpc, service)) {
     fail("serviceCidr", `${serviceCidr} overlaps vpcCidr ${props.vpcCidr}; pick a disjoint range`);
   }

@@ -79,10 +79,6 @@ const CHARTS: Record<NginxController, ControllerChart> = {
   "ingress-nginx": INGRESS_NGINX_CHART,
 };
 
-/** CPU and memory quantities as the controller's resources take them (`250m`, `1`; `256Mi`, `1Gi`). */
-export const CPU_QUANTITY = /^\d+(\.\d+)?m?$/;
-export const MEMORY_QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
-
 const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
 
 /**
@@ -168,12 +164,12 @@ function resolveOptions(props: NginxIngressProps): ResolvedIngressOptions {
     );
   }
   const resources = props.resources ?? { cpu: "250m", memory: "256Mi" };
-  if (!CPU_QUANTITY.test(resources.cpu)) {
+  if (!/^\d+(\.\d+)?m?$/.test(resources.cpu)) {
     throw new Error(
       `NginxIngressProps.resources.cpu must be a CPU quantity such as 250m or 1; got "${resources.cpu}"`,
     );
   }
-  if (!MEMORY_QUANTITY.test(resources.memory)) {
+  if (!/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(resources.memory)) {
     throw new Error(
       `NginxIngressProps.resources.memory must be a memory quantity such as 256Mi or 1Gi; got "${resources.memory}"`,
     );

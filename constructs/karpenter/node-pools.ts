@@ -6,7 +6,11 @@ import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { KubernetesVersion, VERSIONS } from "../versions";
 import { assertDnsLabel } from "../shared/kubernetes";
 import { al2023AmiProblem } from "./ami";
-import { EC2NodeClass, IEC2NodeClass, INodePool, NodePool } from "./models";
+import type { EC2NodeClassManifest, NodePoolManifest } from "./manifests";
+import { KarpenterModels, karpenterModels } from "./models";
+// Types only, for compile-time checks inside function bodies; they never reach the .d.ts files.
+import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool" with { "resolution-mode": "import" };
+import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass" with { "resolution-mode": "import" };
 
 /** A voluntary-disruption budget of a node pool. */
 export interface KarpenterDisruptionBudget {
@@ -34,19 +38,6 @@ export const DEFAULT_TERMINATION_GRACE_PERIOD = "24h";
  * a duration, never "Never". The bundled models do not check it, so the construct does.
  */
 export const TERMINATION_GRACE_PERIOD_PATTERN = /^([0-9]+(s|m|h))+$/;
-
-/**
- * What the NodePool CRD accepts in a disruption budget (karpenter.sh_nodepools.yaml, 1.14): `nodes`
- * is a count or a percentage up to 100%, `schedule` a cron expression or macro, `duration` hours
- * and minutes. The bundled models check `nodes` and `schedule`; the construct checks `duration`,
- * and that `schedule` and `duration` come together (a CEL rule of the CRD).
- */
-export const BUDGET_PATTERNS = {
-  nodes: /^((100|[0-9]{1,2})%|[0-9]+)$/,
-  schedule:
-    /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/,
-  duration: /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/,
-} as const;
 
 /**
  * Helm's wait when the node-pools release is uninstalled (`terraform destroy` of the platform
@@ -155,9 +146,9 @@ const DISCOVERY_TAG = "karpenter.sh/discovery";
  */
 export class KarpenterNodePools extends Construct {
   /** The EC2NodeClass object (tokens unresolved). */
-  readonly nodeClass: IEC2NodeClass;
+  readonly nodeClass: EC2NodeClassManifest;
   /** The NodePool objects, in the order given (tokens unresolved). */
-  readonly nodePools: readonly INodePool[];
+  readonly nodePools: readonly NodePoolManifest[];
   /** The release that installs them. */
   readonly release: Release;
 
@@ -169,40 +160,45 @@ export class KarpenterNodePools extends Construct {
     const nodeClassName = props.nodeClassName ?? DEFAULTS.nodeClassName;
     const namespace = props.namespace ?? DEFAULTS.namespace;
     validateProps(props, { amiVersion, maxPods, nodeClassName, namespace });
+    const models = karpenterModels();
 
-    this.nodeClass = validated<IEC2NodeClass>(
-      "KarpenterNodePools EC2NodeClass",
-      new EC2NodeClass({
-        metadata: { name: nodeClassName },
-        spec: {
-          role: props.nodeRoleName,
-          amiSelectorTerms: [{ alias: `al2023@${amiVersion}` }],
-          subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: props.clusterName } }],
-          securityGroupSelectorTerms: [{ tags: { [DISCOVERY_TAG]: props.clusterName } }],
-          // IMDSv2 only, and a hop limit of 1 so pods cannot use the node role's credentials.
-          metadataOptions: {
-            httpEndpoint: "enabled",
-            httpProtocolIPv6: "disabled",
-            httpPutResponseHopLimit: 1,
-            httpTokens: "required",
-          },
-          blockDeviceMappings: [
-            {
-              deviceName: "/dev/xvda",
-              ebs: {
-                volumeSize: "50Gi",
-                volumeType: "gp3",
-                encrypted: true,
-                kmsKeyID: props.kmsKeyArn,
-                deleteOnTermination: true,
-              },
-            },
-          ],
-          ...(podNetworkTraits(props.podNetworkMode).cni === "calico" && {
-            kubelet: { maxPods },
-          }),
+    const nodeClass: EC2NodeClassManifest = {
+      apiVersion: "karpenter.k8s.aws/v1",
+      kind: "EC2NodeClass",
+      metadata: { name: nodeClassName },
+      spec: {
+        role: props.nodeRoleName,
+        amiSelectorTerms: [{ alias: `al2023@${amiVersion}` }],
+        subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: props.clusterName } }],
+        securityGroupSelectorTerms: [{ tags: { [DISCOVERY_TAG]: props.clusterName } }],
+        // IMDSv2 only, and a hop limit of 1 so pods cannot use the node role's credentials.
+        metadataOptions: {
+          httpEndpoint: "enabled",
+          httpProtocolIPv6: "disabled",
+          httpPutResponseHopLimit: 1,
+          httpTokens: "required",
         },
-      }),
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: {
+              volumeSize: "50Gi",
+              volumeType: "gp3",
+              encrypted: true,
+              kmsKeyID: props.kmsKeyArn,
+              deleteOnTermination: true,
+            },
+          },
+        ],
+        ...(podNetworkTraits(props.podNetworkMode).cni === "calico" && {
+          kubelet: { maxPods },
+        }),
+      },
+    };
+    this.nodeClass = validated(
+      "KarpenterNodePools EC2NodeClass",
+      models.EC2NodeClass,
+      nodeClass satisfies IEC2NodeClass,
     );
 
     const seen = new Set<string>();
@@ -213,7 +209,8 @@ export class KarpenterNodePools extends Construct {
       }
       seen.add(pool.name);
       validatePool(where, pool);
-      return validated<INodePool>(where, new NodePool(nodePoolObject(pool, nodeClassName)));
+      const nodePool = nodePoolObject(pool, nodeClassName);
+      return validated(where, models.NodePool, nodePool satisfies INodePool);
     });
 
     this.release = new ManifestsRelease(this, "manifests", {
@@ -229,7 +226,7 @@ export class KarpenterNodePools extends Construct {
   }
 }
 
-function nodePoolObject(pool: KarpenterNodePoolOptions, nodeClassName: string): INodePool {
+function nodePoolObject(pool: KarpenterNodePoolOptions, nodeClassName: string): NodePoolManifest {
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
@@ -274,10 +271,15 @@ function nodePoolObject(pool: KarpenterNodePoolOptions, nodeClassName: string): 
 }
 
 /**
- * Runs a model's schema validation and returns the plain object. Validation errors are rethrown
- * naming the object, with the model's message (the JSON path and the rule).
+ * Runs a model's schema validation on `data` and returns the model's plain object. Validation
+ * errors are rethrown naming the object, with the model's message (the JSON path and the rule).
  */
-function validated<T>(where: string, model: { validate(): void; toJSON(): unknown }): T {
+function validated<T extends object>(
+  where: string,
+  Model: KarpenterModels[keyof KarpenterModels],
+  data: T,
+): T {
+  const model = new Model(data);
   try {
     model.validate();
   } catch (cause) {
@@ -367,17 +369,4 @@ function validatePool(where: string, pool: KarpenterNodePoolOptions): void {
       throw new Error(`${where}.limits.${field} must be a positive integer; got ${value}`);
     }
   }
-  pool.budgets.forEach((budget, i) => {
-    if ((budget.schedule === undefined) !== (budget.duration === undefined)) {
-      throw new Error(
-        `${where}.budgets[${i}] needs schedule and duration together (a budget applies for ` +
-          "duration from each scheduled start), or neither (it always applies)",
-      );
-    }
-    if (budget.duration !== undefined && !BUDGET_PATTERNS.duration.test(budget.duration)) {
-      throw new Error(
-        `${where}.budgets[${i}].duration must be hours and minutes such as "10h" or "1h30m"; got "${budget.duration}"`,
-      );
-    }
-  });
 }

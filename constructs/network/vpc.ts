@@ -32,12 +32,6 @@ export type NatMode = "none" | "single" | "per-zone";
 
 const NAT_MODES: readonly NatMode[] = ["none", "single", "per-zone"];
 
-/** Prefix lengths AWS allows for a VPC's IPv4 CIDR block. */
-export const VPC_CIDR_PREFIXES = { min: 16, max: 28 } as const;
-
-/** A VPC endpoint service's short name, such as s3, ecr.api or eks-auth. */
-export const VPC_ENDPOINT_SERVICE_NAME = /^[a-z0-9]+([.-][a-z0-9]+)*$/;
-
 /** Services reached through gateway endpoints (route table entries, free); all others get interface endpoints. */
 const GATEWAY_ENDPOINT_SERVICES = new Set(["s3", "dynamodb"]);
 
@@ -107,9 +101,9 @@ function resolveProps(props: VpcProps): ResolvedProps {
     );
   }
   const block = parseCidr(cidr);
-  if (!block || block.prefix < VPC_CIDR_PREFIXES.min || block.prefix > VPC_CIDR_PREFIXES.max) {
+  if (!block || block.prefix < 16 || block.prefix > 28) {
     throw new Error(
-      `VpcProps.cidr "${cidr}" must be an IPv4 CIDR block from /${VPC_CIDR_PREFIXES.min} to /${VPC_CIDR_PREFIXES.max} with no host bits set, such as 10.0.0.0/16`,
+      `VpcProps.cidr "${cidr}" must be an IPv4 CIDR block from /16 to /28 with no host bits set, such as 10.0.0.0/16`,
     );
   }
   if (zones.length < 2 || zones.length > 3) {
@@ -143,7 +137,7 @@ function resolveProps(props: VpcProps): ResolvedProps {
     );
   }
   for (const service of endpoints) {
-    if (!VPC_ENDPOINT_SERVICE_NAME.test(service)) {
+    if (!/^[a-z0-9]+([.-][a-z0-9]+)*$/.test(service)) {
       throw new Error(
         `VpcProps.endpoints: "${service}" is not a service short name; use names such as s3, ecr.api or sts`,
       );

@@ -1,28 +1,20 @@
 /**
- * One benchmark measurement in a fresh process (spawned by scripts/bench.ts with
- * `node --import tsx`): validates the environment inputs in the JSON file `argv[2]`, builds the
- * app into the output directory `argv[3]` and synthesizes it, then prints one JSON line with the
- * stack count and the process's peak resident memory.
+ * One benchmark measurement of a generated set of environments, run by scripts/bench.ts through
+ * cdktf.json's app command with this file in place of main.ts: validates the environment inputs
+ * in the JSON file `argv[2]`, builds every stack and synthesizes them into `$CDKTF_OUTDIR`.
  */
 import * as fs from "fs";
 import { App } from "cdktf";
-import { allStacks, buildApp } from "../../stacks/app";
+import { buildApp } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
 
-const [inputsFile, outdir] = process.argv.slice(2);
-if (!inputsFile || !outdir) {
-  throw new Error("usage: node --import tsx scripts/bench/synth-child.ts <inputs.json> <outdir>");
+const [inputsFile] = process.argv.slice(2);
+if (!inputsFile) {
+  throw new Error("usage: node scripts/ts-app.cjs scripts/bench/synth-child.ts <inputs.json>");
 }
 const environments = parseEnvironments(
   JSON.parse(fs.readFileSync(inputsFile, "utf8")) as unknown[],
 );
-const app = new App({ outdir, stackTraces: false });
-const built = buildApp(app, environments, { offline: false });
+const app = new App({ stackTraces: false });
+buildApp(app, environments, { offline: false });
 app.synth();
-console.log(
-  JSON.stringify({
-    stacks: allStacks(built).length,
-    // resourceUsage reports kilobytes.
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-  }),
-);

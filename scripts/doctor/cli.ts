@@ -5,7 +5,7 @@
  */
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
-import { findEnvironment } from "../../stacks/environments/load";
+import { findEnvironment } from "../../stacks/environments";
 import { runDoctor } from "./doctor";
 import { exitCode, renderChecklist } from "./report";
 

@@ -5,7 +5,7 @@
  */
 import { deploySequence } from "../../stacks/app";
 import { environmentSchema, type Environment } from "../../stacks/environment/schema";
-import type { EnvironmentFile } from "../../stacks/environments/environment-file";
+import type { EnvironmentFile } from "../../stacks/environment/file";
 
 export type Platform = Environment["platform"];
 

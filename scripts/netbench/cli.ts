@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
-import { findEnvironment } from "../../stacks/environments/load";
+import { findEnvironment } from "../../stacks/environments";
 import { CoreV1Api } from "../lib/cluster/kubernetes-client";
 import { resolveImage } from "./image";
 import { onInterrupt } from "./interrupt";

@@ -13,9 +13,7 @@ import {
 import { checkSystemCapacity } from "../../constructs/eks/system-capacity";
 import { checkMetalLbLayout } from "../../constructs/metallb/layout";
 import { planSubnets } from "../../constructs/network/subnet-plan";
-import { VPC_CIDR_PREFIXES } from "../../constructs/network/vpc";
-import { SERVICE_CIDR_PREFIXES } from "../../constructs/eks/eks-cluster";
-import { stateKeyAlias } from "../bootstrap-stack";
+import { stateKeyAlias } from "../backend";
 import { parseNodeSegments } from "../../constructs/shared/node-network";
 import {
   UNSUPPORTED_PARTITION_REASON,
@@ -206,13 +204,7 @@ function checkEks(env: EksEnvironment, report: Report): void {
   }
 
   const vpc = parseCidr(aws.vpcCidr);
-  if (vpc && (vpc.prefix < VPC_CIDR_PREFIXES.min || vpc.prefix > VPC_CIDR_PREFIXES.max)) {
-    report(
-      ["aws", "vpcCidr"],
-      `${aws.vpcCidr} is a /${vpc.prefix}, but a VPC takes /${VPC_CIDR_PREFIXES.min} to /${VPC_CIDR_PREFIXES.max}; ` +
-        "use a range such as 10.40.0.0/16",
-    );
-  } else if (vpc) {
+  if (vpc) {
     const { public: pub, private: priv, intra } = aws.subnetPrefixes;
     try {
       planSubnets(aws.vpcCidr, aws.zones, aws.subnetPrefixes);
@@ -237,26 +229,6 @@ function checkEks(env: EksEnvironment, report: Report): void {
         `${env.serviceCidr} overlaps the VPC CIDR ${aws.vpcCidr}; pick a disjoint range`,
       );
     }
-  }
-  const service = parseCidr(env.serviceCidr);
-  if (
-    service &&
-    (service.prefix < SERVICE_CIDR_PREFIXES.min || service.prefix > SERVICE_CIDR_PREFIXES.max)
-  ) {
-    report(
-      ["serviceCidr"],
-      `${env.serviceCidr} is a /${service.prefix}, but EKS takes a service range from ` +
-        `/${SERVICE_CIDR_PREFIXES.min} to /${SERVICE_CIDR_PREFIXES.max}; use one such as 172.20.0.0/16`,
-    );
-  }
-  for (const i of repeatedIndexes(aws.vpcEndpoints)) {
-    report(
-      ["aws", "vpcEndpoints", i],
-      `${aws.vpcEndpoints[i]} is listed twice; list each service once`,
-    );
-  }
-  for (const i of repeatedIndexes(cluster.admins)) {
-    report(["cluster", "admins", i], `${cluster.admins[i]} is listed twice; list each admin once`);
   }
   if (env.state) checkStateOfBootstrap(env, env.state, report);
 
@@ -320,27 +292,7 @@ function checkEks(env: EksEnvironment, report: Report): void {
       );
     }
     poolNames.add(pool.name);
-    pool.budgets.forEach((budget, j) => {
-      const path = ["karpenter", "nodePools", i, "budgets", j];
-      if (budget.schedule !== undefined && budget.duration === undefined) {
-        report(
-          [...path, "duration"],
-          "is required with schedule: how long the budget applies from each start, such as 10h",
-        );
-      }
-      if (budget.duration !== undefined && budget.schedule === undefined) {
-        report(
-          [...path, "schedule"],
-          'is required with duration: when the budget starts, such as "0 9 * * mon-fri"',
-        );
-      }
-    });
   });
-}
-
-/** Indexes of entries that repeat an earlier entry. */
-function repeatedIndexes(values: readonly string[]): number[] {
-  return values.flatMap((value, i) => (values.indexOf(value) < i ? [i] : []));
 }
 
 /** What the environment's `<name>-bootstrap` stack creates must be what its state points at. */

@@ -1,5 +1,5 @@
 import { INTERRUPTION_EVENTS } from "../../constructs/karpenter/interruption-queue";
-import { shippedEnvironments } from "../../stacks/environments/load";
+import { shippedEnvironments } from "../../stacks/environments";
 import { EnvironmentWiring, Key, Role } from "./environment";
 import { Call, Decision, simulate } from "./simulate";
 import { synthesizeShipped } from "./synthesized";

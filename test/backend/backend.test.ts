@@ -5,7 +5,7 @@ import * as path from "path";
 import { runTerraform } from "../../scripts/lib/terraform";
 import { awsProvider } from "../../stacks/aws-provider";
 import { configureBackend, stateKey, type StateLocation } from "../../stacks/backend";
-import { shippedEnvironments } from "../../stacks/environments/load";
+import { shippedEnvironments } from "../../stacks/environments";
 import { synthStack, type SynthJson } from "../support/synth";
 import { tempOutdir } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";

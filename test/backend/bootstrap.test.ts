@@ -6,7 +6,7 @@ import { buildSummary } from "../../scripts/plan/summary";
 import { buildApp } from "../../stacks/app";
 import { BootstrapStack, type BootstrapStackProps } from "../../stacks/bootstrap-stack";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironmentFile } from "../../stacks/environments";
 import { onlyResource, resourcesOf, synthStack, policyJson } from "../support/synth";
 import { tempOutdir } from "../support/app";
 import { variant } from "../support/variant";

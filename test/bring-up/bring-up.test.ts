@@ -5,7 +5,7 @@ import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { stackJson, synthEnvironments } from "../support/app";
 import { BringUpTraits, DeployStep, walkBringUp, walkTeardown } from "../support/bring-up";
 import { variant } from "../support/variant";
-import { findEnvironmentFile, loadEnvironmentFiles } from "../../stacks/environments/load";
+import { findEnvironmentFile, shippedEnvironmentFiles } from "../../stacks/environments";
 
 const dev = findEnvironmentFile("dev").input;
 const onprem = findEnvironmentFile("onprem").input;
@@ -36,7 +36,7 @@ const MODE_VARIANTS: unknown[] = [
   ),
 ];
 
-const inputs = [...loadEnvironmentFiles().map((f) => f.input), ...MODE_VARIANTS];
+const inputs = [...shippedEnvironmentFiles().map((f) => f.input), ...MODE_VARIANTS];
 const environments = parseEnvironments(inputs);
 const { outdir } = synthEnvironments(inputs, { offline: false });
 

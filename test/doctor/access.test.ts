@@ -4,7 +4,7 @@ import * as path from "path";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { mockClient } from "aws-sdk-client-mock";
 import { kubeConfigFor } from "../../scripts/lib/cluster/access";
-import { findEnvironment } from "../../stacks/environments/load";
+import { findEnvironment } from "../../stacks/environments";
 import { eksTokenExec } from "../../constructs/shared/cluster-access";
 
 const eks = mockClient(EKSClient);

@@ -6,7 +6,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import type { Finding } from "../../scripts/doctor/check";
 import { runDoctor, type DoctorReport } from "../../scripts/doctor/doctor";
-import { findEnvironment, findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironment, findEnvironmentFile } from "../../stacks/environments";
 import type { Environment } from "../../stacks/environment/schema";
 import { parseEnvironment } from "../../stacks/environment/validate";
 import { startFakeApiServer, type ApiRequest } from "./fake-api-server";

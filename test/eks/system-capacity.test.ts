@@ -7,7 +7,7 @@ import {
 import { EnvironmentValidationError, parseEnvironment } from "../../stacks/environment/validate";
 import { eksSystemWorkloads } from "../../stacks/system-workloads";
 import { variant } from "../support/variant";
-import { findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironmentFile } from "../../stacks/environments";
 
 const dev = findEnvironmentFile("dev").input;
 

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import { App } from "cdktf";
 import { buildApp } from "../../stacks/app";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironmentFile } from "../../stacks/environments";
 import { tempOutdir } from "../support/app";
 import { variant } from "../support/variant";
 

@@ -3,9 +3,9 @@ import { VERSIONS } from "../../constructs/versions";
 import { buildApp } from "../../stacks/app";
 import { parseEnvironment } from "../../stacks/environment/validate";
 import type { EnvironmentInput } from "../../stacks/environment/schema";
-import type { IEC2NodeClass, INodePool } from "../../constructs/karpenter/models";
+import type { EC2NodeClassManifest, NodePoolManifest } from "../../constructs/karpenter";
 import { HelmRelease, SynthJson, policyJson, resourcesOf, synthStack } from "../support/synth";
-import { findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironmentFile } from "../../stacks/environments";
 
 const dev = findEnvironmentFile("dev").input;
 
@@ -42,13 +42,13 @@ function controllerSids(infra: SynthJson): string[] {
   return policyJson<{ Statement: { Sid: string }[] }>(policy.policy).Statement.map((s) => s.Sid);
 }
 
-type Manifest = IEC2NodeClass | INodePool;
+type Manifest = EC2NodeClassManifest | NodePoolManifest;
 
 function manifestsOf(platform: SynthJson) {
   const manifests = release(platform, "karpenter-node-pools").manifests as Manifest[];
   return {
-    nodeClass: manifests.find((m): m is IEC2NodeClass => m.kind === "EC2NodeClass")!,
-    nodePool: manifests.find((m): m is INodePool => m.kind === "NodePool")!,
+    nodeClass: manifests.find((m): m is EC2NodeClassManifest => m.kind === "EC2NodeClass")!,
+    nodePool: manifests.find((m): m is NodePoolManifest => m.kind === "NodePool")!,
   };
 }
 
@@ -66,7 +66,7 @@ describe("an environment's Karpenter options reach both stacks", () => {
 
   test("a 1.35 cluster's nodes get the AMI release pinned for 1.35", () => {
     const { platform } = devStacks({}, "1.35");
-    expect(manifestsOf(platform).nodeClass.spec!.amiSelectorTerms).toEqual([
+    expect(manifestsOf(platform).nodeClass.spec.amiSelectorTerms).toEqual([
       { alias: `al2023@${VERSIONS.al2023Ami["1.35"]}` },
     ]);
   });

@@ -4,7 +4,7 @@ import { buildApp } from "../../stacks/app";
 import { parseEnvironment } from "../../stacks/environment/validate";
 import { stackDir, tempOutdir } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
-import { findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironmentFile } from "../../stacks/environments";
 
 const dev = findEnvironmentFile("dev").input;
 

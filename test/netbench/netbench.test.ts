@@ -16,7 +16,7 @@ import {
   type BenchResult,
 } from "../../scripts/netbench/result";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironmentFile } from "../../stacks/environments";
 
 const onprem = findEnvironmentFile("onprem").input;
 

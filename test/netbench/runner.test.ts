@@ -2,7 +2,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findEnvironment } from "../../stacks/environments/load";
+import { findEnvironment } from "../../stacks/environments";
 import { CoreV1Api } from "../../scripts/lib/cluster/kubernetes-client";
 import { run } from "../../scripts/netbench/cli";
 import { iperfClientArgs, type IperfSettings } from "../../scripts/netbench/iperf";

@@ -13,7 +13,7 @@ import type { PlanSummary } from "../../scripts/plan/summary";
 import { buildApp } from "../../stacks/app";
 import type { EnvironmentInput } from "../../stacks/environment/schema";
 import { parseEnvironments } from "../../stacks/environment/validate";
-import { findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironmentFile } from "../../stacks/environments";
 import type { SynthJson } from "../support/synth";
 import { describeWithTerraform } from "../support/terraform-available";
 import { stateFile, subnetInstance, vpcInstance } from "./fixtures";

@@ -3,7 +3,7 @@ import * as path from "path";
 import { Aspects, Testing } from "cdktf";
 import { PolicyAspect } from "../../constructs/policy";
 import { allStacks, buildApp } from "../../stacks/app";
-import { shippedEnvironments } from "../../stacks/environments/load";
+import { shippedEnvironments } from "../../stacks/environments";
 
 interface Manifest {
   stacks: Record<

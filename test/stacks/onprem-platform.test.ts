@@ -3,7 +3,7 @@ import { parseEnvironment } from "../../stacks/environment/validate";
 import { PlatformStack } from "../../stacks/platform-stack";
 import { CalicoValues } from "../../constructs/calico";
 import { HelmRelease, resourcesOf, synthStack } from "../support/synth";
-import { findEnvironmentFile } from "../../stacks/environments/load";
+import { findEnvironmentFile } from "../../stacks/environments";
 
 const onprem = findEnvironmentFile("onprem").input;
 

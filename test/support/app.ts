@@ -4,7 +4,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { allStacks, buildApp } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
-import { loadEnvironmentFiles } from "../../stacks/environments/load";
+import { shippedEnvironmentFiles } from "../../stacks/environments";
 
 /**
  * A fresh synth output directory, one level below a fresh temporary directory: local backends
@@ -34,7 +34,7 @@ export function synthShipped(options: { offline: boolean }): {
   stackNames: string[];
 } {
   return synthEnvironments(
-    loadEnvironmentFiles().map((f) => f.input),
+    shippedEnvironmentFiles().map((f) => f.input),
     options,
   );
 }

@@ -1,15 +1,17 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ENVIRONMENTS_DIR } from "../../stacks/environments/load";
+import { ENVIRONMENT_FILE_EXTENSION } from "../../stacks/environment/file";
+import { environmentsDir } from "../../stacks/environments";
 
 /** The shipped environment files' text, by file name. */
 export function shippedEnvironmentTexts(): Record<string, string> {
+  const dir = environmentsDir();
   return Object.fromEntries(
     fs
-      .readdirSync(ENVIRONMENTS_DIR)
-      .filter((f) => f.endsWith(".yaml"))
-      .map((f) => [f, fs.readFileSync(path.join(ENVIRONMENTS_DIR, f), "utf8")]),
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(ENVIRONMENT_FILE_EXTENSION))
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
   );
 }
 

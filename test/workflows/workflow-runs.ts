@@ -3,7 +3,9 @@
  * outputs from what its list step prints, then the conditions and matrices of plan.yml and
  * deploy.yml evaluated with them (see ./expressions).
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { condition, interpolate, type Contexts, type Value } from "./expressions";
@@ -45,7 +47,7 @@ export const loadWorkflow = (name: string) =>
   parse(fs.readFileSync(path.join(WORKFLOWS_DIR, name), "utf8")) as Workflow;
 
 /** `name=value` lines as a step appends them to $GITHUB_OUTPUT. */
-export function parseGithubOutput(text: string): Record<string, string> {
+function parseGithubOutput(text: string): Record<string, string> {
   return Object.fromEntries(
     text
       .split("\n")
@@ -54,8 +56,33 @@ export function parseGithubOutput(text: string): Record<string, string> {
   );
 }
 
+/**
+ * environments.yml's outputs: its list step's own command, run by bash in this checkout with `env`
+ * added to the environment (PLATFORM_ENVIRONMENTS_DIR for another set of files).
+ */
+export function listedEnvironments(env: NodeJS.ProcessEnv = {}): Record<string, Value> {
+  const step = loadWorkflow("environments.yml").jobs.list.steps?.find((s) => s.id === "list");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "github-output-"));
+  try {
+    const file = path.join(dir, "output");
+    const result = spawnSync(
+      "bash",
+      ["--noprofile", "--norc", "-eo", "pipefail", "-c", String(step?.run)],
+      {
+        cwd: path.join(WORKFLOWS_DIR, "../.."),
+        env: { ...process.env, ...env, GITHUB_OUTPUT: file },
+        encoding: "utf8",
+      },
+    );
+    if (result.status !== 0) throw new Error(`the list step failed:\n${result.stderr}`);
+    return environmentsOutputs(parseGithubOutput(fs.readFileSync(file, "utf8")));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** environments.yml's workflow_call outputs, given what its `list` step wrote. */
-export function environmentsOutputs(stepOutputs: Record<string, string>): Record<string, Value> {
+function environmentsOutputs(stepOutputs: Record<string, string>): Record<string, Value> {
   const workflow = loadWorkflow("environments.yml");
   const call = workflow.on.workflow_call as { outputs: Record<string, { value: string }> };
   const jobs: Record<string, Value> = {};

@@ -3,23 +3,20 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { deploySequence } from "../../stacks/app";
-import { shippedEnvironments } from "../../stacks/environments/load";
+import { shippedEnvironments } from "../../stacks/environments";
 import { PLATFORMS } from "../../scripts/lib/workflow-environments";
 import { interpolate, type Value } from "./expressions";
 import {
   callInputs,
   deployCalls,
-  environmentsOutputs,
   jobRuns,
+  listedEnvironments,
   loadWorkflow,
-  parseGithubOutput,
   plannedOnPullRequest,
   runContexts,
   WORKFLOWS_DIR,
   type Job,
 } from "./workflow-runs";
-
-const ROOT = path.resolve(__dirname, "../..");
 
 const stepUsing = (job: Job, action: string) =>
   job.steps?.find((s) => s.uses?.startsWith(`${action}@`));
@@ -32,27 +29,7 @@ const shipped = shippedEnvironments();
 const namesOf = (platform: string) =>
   shipped.filter((e) => e.platform === platform).map((e) => e.name);
 
-/** environments.yml's outputs, from its list step's own command run in this checkout. */
-function shippedOutputs(): Record<string, Value> {
-  const step = loadWorkflow("environments.yml").jobs.list.steps?.find((s) => s.id === "list");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "github-output-"));
-  const file = path.join(dir, "output");
-  const result = spawnSync(
-    "bash",
-    ["--noprofile", "--norc", "-eo", "pipefail", "-c", String(step?.run)],
-    {
-      cwd: ROOT,
-      env: { ...process.env, GITHUB_OUTPUT: file },
-      encoding: "utf8",
-    },
-  );
-  if (result.status !== 0) throw new Error(`the list step failed:\n${result.stderr}`);
-  const outputs = environmentsOutputs(parseGithubOutput(fs.readFileSync(file, "utf8")));
-  fs.rmSync(dir, { recursive: true, force: true });
-  return outputs;
-}
-
-const outputs = shippedOutputs();
+const outputs = listedEnvironments();
 const listed = (platform: string) =>
   JSON.parse(String(outputs[platform])) as { name: string; [key: string]: Value }[];
 

@@ -1,12 +1,12 @@
 /**
- * The environments this repository deploys: every `<name>.yaml` in this folder, validated alone
- * and together, in promotion order. The one place the app, the scripts and the tests find them.
+ * A folder of environment files: every `<name>.yaml` in it, validated alone and together, in
+ * promotion order. The repository's app, scripts and tests read stacks/environments/ through it
+ * (stacks/environments/index.ts); a team with a folder of its own calls `loadEnvironmentFiles`.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { environmentSetProblems } from "../environment/checks";
-import type { Environment } from "../environment/schema";
-import { describeProblems, formatPath } from "../environment/validate";
+import { environmentSetProblems } from "./checks";
+import { describeProblems, formatPath } from "./validate";
 import {
   ENVIRONMENT_FILE_EXTENSION,
   environmentNameOf,
@@ -14,9 +14,7 @@ import {
   type EnvironmentFile,
   type FileProblem,
   type FileReading,
-} from "./environment-file";
-
-export const ENVIRONMENTS_DIR = __dirname;
+} from "./file";
 
 /** Every invalid environment file, each with every problem found in it. */
 export class EnvironmentFilesError extends Error {
@@ -45,7 +43,7 @@ export class EnvironmentFilesError extends Error {
  * `environmentSetProblems` checks), and returns them in promotion order. Throws one
  * EnvironmentFilesError listing every problem of every file.
  */
-export function loadEnvironmentFiles(dir: string = ENVIRONMENTS_DIR): EnvironmentFile[] {
+export function loadEnvironmentFiles(dir: string): EnvironmentFile[] {
   const entries = fs.readdirSync(dir).sort();
   const readings = entries
     .filter((entry) => entry.endsWith(ENVIRONMENT_FILE_EXTENSION))
@@ -77,28 +75,6 @@ export function loadEnvironmentFiles(dir: string = ENVIRONMENTS_DIR): Environmen
     .map(([file, list]) => ({ file, problems: list }));
   if (invalid.length > 0) throw new EnvironmentFilesError(invalid);
   return loaded.sort((a, b) => a.promotion - b.promotion);
-}
-
-/** The shipped environments, validated, in promotion order. */
-export function shippedEnvironments(): Environment[] {
-  return loadEnvironmentFiles().map((f) => f.environment);
-}
-
-/** One shipped environment's file, by environment name. */
-export function findEnvironmentFile(name: string): EnvironmentFile {
-  const files = loadEnvironmentFiles();
-  const found = files.find((f) => f.environment.name === name);
-  if (!found) {
-    throw new Error(
-      `unknown environment "${name}"; known: ${files.map((f) => f.environment.name).join(", ")}`,
-    );
-  }
-  return found;
-}
-
-/** One shipped environment, validated, by name. */
-export function findEnvironment(name: string): Environment {
-  return findEnvironmentFile(name).environment;
 }
 
 /** Two files with one promotion, each told which other files share it and a free number to take. */

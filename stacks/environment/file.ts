@@ -1,23 +1,22 @@
 /**
- * One environment file, `stacks/environments/<name>.yaml`: the environment's fields (see
- * stacks/environment/schema.ts) and `promotion`, its place in the promotion order.
+ * One environment file, `<name>.yaml`: the environment's fields (schema.ts) and `promotion`, its
+ * place in the promotion order. Read untrusted: every problem is reported with the field to
+ * change, and YAML syntax errors with their line and column too.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import {
-  eksEnvironmentSchema,
-  onpremEnvironmentSchema,
-  type Environment,
-  type EnvironmentInput,
-} from "../environment/schema";
-import { EnvironmentValidationError, formatPath, parseEnvironment } from "../environment/validate";
+import type { Environment, EnvironmentInput } from "./schema";
+import { EnvironmentValidationError, formatPath, parseEnvironment } from "./validate";
 
 export const ENVIRONMENT_FILE_EXTENSION = ".yaml";
 
-/** The generated JSON Schema beside the files, which each file names in its first line. */
-export const ENVIRONMENT_SCHEMA_FILE_NAME = "environment.schema.json";
+/**
+ * The JSON Schema of an environment file (`npm run schema` writes it from the zod schema): beside
+ * this module in the repository and in the package, for editors to complete and check fields.
+ */
+export const ENVIRONMENT_SCHEMA_FILE = path.join(__dirname, "environment.schema.json");
 
 export const promotionSchema = z
   .number()
@@ -28,23 +27,19 @@ export const promotionSchema = z
       "up, each only when the one before succeeded. Unique; leave gaps (10, 20, 30) for new ones.",
   );
 
-/** What a file may hold: the environment's fields and `promotion` (the editors' JSON Schema). */
-export const environmentFileSchema = z.discriminatedUnion("platform", [
-  eksEnvironmentSchema.extend({ promotion: promotionSchema }),
-  onpremEnvironmentSchema.extend({ promotion: promotionSchema }),
-]);
-
+/** One valid environment file. */
 export interface EnvironmentFile {
   /** Absolute path of the file. */
   readonly file: string;
+  /** Its place in the promotion order: lower numbers deploy first. */
   readonly promotion: number;
-  /** The environment's fields as the file writes them (no `promotion`). */
+  /** The environment's fields as the file writes them (without `promotion`). */
   readonly input: EnvironmentInput;
   /** The same, validated, with every default filled in. */
   readonly environment: Environment;
 }
 
-/** Where in the file to change what: a field path, and for YAML errors the line and column. */
+/** Where in a file to change what: a field path, and for YAML errors the line and column. */
 export interface FileProblem {
   readonly where: string;
   readonly message: string;
@@ -61,7 +56,7 @@ export interface FileReading {
 
 /** The environment name a file must declare: its name without the extension. */
 export function environmentNameOf(file: string): string {
-  return path.basename(file, ENVIRONMENT_FILE_EXTENSION);
+  return path.parse(file).name;
 }
 
 export function readEnvironmentFile(file: string): FileReading {
@@ -131,6 +126,7 @@ export function readEnvironmentFile(file: string): FileReading {
         ? {
             file,
             promotion: promotion.data,
+            // parseEnvironment accepted these fields, so they are an environment's input.
             input: fields as EnvironmentInput,
             environment,
           }
