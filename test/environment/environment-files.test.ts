@@ -80,7 +80,7 @@ describe("the JSON Schema editors check the files with", () => {
 describe("an invalid file", () => {
   it("is named with the field to change, as the environment's own path", () => {
     const qa = edited(staging, [
-      ["name: staging", "name: qa"],
+      ["name: staging\n", "name: qa\n"],
       ["promotion: 20", "promotion: 25"],
       [
         "region: ap-northeast-2\n  zones: [ap-northeast-2a, ap-northeast-2b, ap-northeast-2c]",
@@ -151,7 +151,7 @@ describe("an invalid file", () => {
 describe("promotions", () => {
   it("shared by two files are reported on both, with a free number to take", () => {
     const qa = edited(staging, [
-      ["name: staging", "name: qa"],
+      ["name: staging\n", "name: qa\n"],
       ["222222222222", "444444444444"],
       ["alias/staging/", "alias/qa/"],
       ["staging-platform", "qa-platform"],
