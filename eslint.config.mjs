@@ -18,7 +18,7 @@ export default tseslint.config(
     files: ["**/*.ts"],
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
-      // Provider package roots cost seconds and ~0.5 GB to load (README, Benchmark): submodule paths only.
+      // Provider package roots cost seconds and ~0.5 GB to load (docs/benchmark.md): submodule paths only.
       "no-restricted-imports": [
         "error",
         {

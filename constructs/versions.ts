@@ -11,7 +11,7 @@ export const VERSIONS = {
   kubernetes: KUBERNETES_VERSIONS,
   /**
    * Chart `tigera-operator` from https://docs.tigera.io/calico/charts (versions carry a `v`).
-   * v3.31 rather than DESIGN.md's v3.30: the v3.30 line is no longer maintained, and v3.32+
+   * v3.31 rather than v3.30: the v3.30 line is no longer maintained, and v3.32+
    * stops shipping the CRDs in the chart.
    */
   calico: "v3.31.7",

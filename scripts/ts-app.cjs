@@ -11,7 +11,7 @@
  * no compiler at all. Modules keep their real file names, so `__dirname` (the manifests chart,
  * the wait script) resolves as it does under tsx or tsc. No source maps: stack traces name the
  * right file but the compiled line (run `npx tsx main.ts` for source lines). No type checking:
- * `npm run typecheck`. cdktf.json also caps V8's semi-spaces (README, Benchmark).
+ * `npm run typecheck`. cdktf.json also caps V8's semi-spaces (docs/benchmark.md).
  */
 const { spawnSync } = require("child_process");
 const crypto = require("crypto");

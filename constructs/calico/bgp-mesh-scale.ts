@@ -111,7 +111,7 @@ export class BgpMeshScaleCheck implements IAspect {
         `smallest vCPU count each pool's requirements allow), past the ~${BGP_FULL_MESH_MAX_NODES} ` +
         "nodes where Calico recommends route reflectors. Lower limits.cpu, require larger " +
         `instances (a ${INSTANCE_CPU} requirement), or use a VXLAN mode (no BGP); route ` +
-        "reflectors are not provided by this toolkit yet (README, Calico).",
+        "reflectors are not provided by this toolkit yet (docs/constructs.md, Calico).",
     );
   }
 }

@@ -134,7 +134,7 @@ const DEFAULTS = {
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"] as const;
 
 /**
- * An EKS cluster as DESIGN.md describes it: API authentication mode with access entries for
+ * An EKS cluster as docs/design.md describes it: API authentication mode with access entries for
  * named admins, private endpoint, control plane logs to a KMS-encrypted log group created first,
  * secrets encryption, security groups opened for the pod network mode, the add-ons that can be
  * healthy before the pod network is installed, and (with the AWS VPC CNI) a managed node group for

@@ -70,7 +70,7 @@ const documents = new Map<string, object>();
 /**
  * A policy document as `jsonencode(...)`. Not JSON.stringify: a JSON string with references
  * embedded (`${aws_sqs_queue.q.arn}`) breaks `cdktf synth --hcl`, which re-reads such a string as
- * a template, and so the exit path to plain Terraform (README).
+ * a template, and so the exit path to plain Terraform (docs/leaving-cdktf.md).
  */
 export function policyDocument(statements: readonly PolicyStatement[]): string {
   const document = { Version: "2012-10-17", Statement: statements };

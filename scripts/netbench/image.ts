@@ -1,6 +1,6 @@
 /**
  * The iperf3 image. netbench ships no default: no registry could be reached where this tool was
- * written, so no digest could be verified (see README, Day-2). A digest is required so every
+ * written, so no digest could be verified (see docs/day-2.md). A digest is required so every
  * run, and every node, measures with the same binary.
  */
 
@@ -23,7 +23,7 @@ export function resolveImage(image: string | undefined, registry?: string): stri
   if (!image) {
     throw new Error(
       "netbench needs an iperf3 image pinned by digest: --image <repository>@sha256:<digest> " +
-        "(or NETBENCH_IMAGE); see README, Day-2: doctor and netbench",
+        "(or NETBENCH_IMAGE); see docs/day-2.md",
     );
   }
   const match = PINNED.exec(image);

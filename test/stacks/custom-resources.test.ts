@@ -3,7 +3,7 @@ import { stackDir, synthShipped } from "../support/app";
 
 /**
  * Kinds whose CRDs each chart installs. A `kubernetes_manifest` of one of these in the stack that
- * also installs the chart fails the first plan on a fresh cluster (DESIGN.md).
+ * also installs the chart fails the first plan on a fresh cluster (docs/design.md).
  */
 const CRD_KINDS_BY_CHART: Record<string, readonly string[]> = {
   "tigera-operator": [

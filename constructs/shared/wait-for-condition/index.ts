@@ -1,7 +1,8 @@
 import * as path from "path";
-import { AssetType, DataResource, ITerraformDependable, TerraformAsset, Token } from "cdktf";
+import { AssetType, ITerraformDependable, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { ClusterAccess } from "../cluster-access";
+import { TerraformDataStep } from "./terraform-data";
 
 export interface WaitForConditionProps {
   /** How the machine running the apply reaches the cluster. */
@@ -37,7 +38,7 @@ const DEFAULT_TIMEOUT_SECONDS = 900;
  */
 export class WaitForCondition extends Construct {
   /** Depend on this to start after the condition holds. */
-  readonly resource: DataResource;
+  readonly resource: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: WaitForConditionProps) {
     super(scope, id);
@@ -47,7 +48,7 @@ export class WaitForCondition extends Construct {
       path: path.join(__dirname, "wait-for-condition.sh"),
       type: AssetType.FILE,
     });
-    this.resource = new DataResource(this, "wait", {
+    this.resource = new TerraformDataStep(this, "wait", {
       // Shown in plans, and what tests read to know what is waited for.
       input: { resource: props.resource, condition: props.condition },
       triggersReplace: props.triggers ? { ...props.triggers } : undefined,
