@@ -60,7 +60,7 @@ export function loadEnvironmentFiles(dir: string): EnvironmentFile[] {
   }
   if (problems.size === 0) {
     throw new Error(
-      `no environment files (*${ENVIRONMENT_FILE_EXTENSION}) in ${displayPath(dir)}: add one as docs/add-an-environment.md describes`,
+      `no environment files (*${ENVIRONMENT_FILE_EXTENSION}) in ${displayPath(dir)}: add one as docs/environments.md, "Add an environment", describes`,
     );
   }
   for (const { file, problem } of promotionClashes(readings)) problems.get(file)?.push(problem);

@@ -1,9 +1,10 @@
 /**
- * docs/add-an-environment.md as a user follows it: staging's file copied to qa.yaml, with its
- * name, place in the promotion order, account, region and ranges changed (and VXLAN, the mode of
- * the issue's example), is the whole change. In a copy of the environments folder (what
- * PLATFORM_ENVIRONMENTS_DIR points the app and the scripts at), `npx cdktf synth` emits qa's stacks
- * and the workflows' environment list plans qa on pull requests and deploys it from main.
+ * "Add an environment" (docs/environments.md) as a user follows it: staging's file copied to
+ * qa.yaml with its name, place in the promotion order, account, region and ranges changed (and
+ * VXLAN, the mode of the issue's example) is the whole change. In a copy of the environments
+ * folder (PLATFORM_ENVIRONMENTS_DIR points the app and the scripts at it), `npx cdktf synth` emits
+ * qa's stacks, and the workflows' environment list plans qa on pull requests and deploys it from
+ * main.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";

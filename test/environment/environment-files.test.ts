@@ -180,7 +180,7 @@ describe("the folder", () => {
   it("without any environment file is an error, not an app with no stacks", () => {
     const empty = Object.fromEntries(Object.keys(texts).map((f) => [f, null]));
     expect(loadError(empty)).toMatch(
-      /^no environment files \(\*\.yaml\) in .*: add one as docs\/add-an-environment\.md describes$/,
+      /^no environment files \(\*\.yaml\) in .*: add one as docs\/environments\.md, "Add an environment", describes$/,
     );
   });
 
