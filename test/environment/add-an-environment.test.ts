@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { deploySequence } from "../../stacks/app";
+import { loadEnvironmentFiles } from "../../stacks/environment/load";
 import { ENVIRONMENTS_DIR_VARIABLE, shippedEnvironmentFiles } from "../../stacks/environments";
 import { edited, environmentsFolder, shippedEnvironmentTexts } from "../support/environment-files";
 import { stackDir } from "../support/app";
@@ -76,16 +77,11 @@ const stackJson = (stack: string) =>
     provider?: { aws?: { region: string; allowed_account_ids: string[] }[] };
   };
 
-/** The EKS environments' names in promotion order, qa (25) among the shipped ones. */
+/** The EKS environments of the copied folder in promotion order: qa (25) among the shipped ones. */
 const eksWithQa = () =>
-  [
-    ...shippedEnvironmentFiles()
-      .filter((f) => f.environment.platform === "eks")
-      .map((f) => ({ name: f.environment.name, promotion: f.promotion })),
-    { name: "qa", promotion: 25 },
-  ]
-    .sort((a, b) => a.promotion - b.promotion)
-    .map((e) => e.name);
+  loadEnvironmentFiles(environments)
+    .filter((f) => f.environment.platform === "eks")
+    .map((f) => f.environment.name);
 
 describe("a copy of staging's file as qa.yaml", () => {
   it("is synthesized by npx cdktf synth into qa's stacks, beside every shipped one", () => {
@@ -150,6 +146,7 @@ describe("a copy of staging's file as qa.yaml", () => {
         ...runContexts(wf, { name: "pull_request" }, outputs),
         vars: { PLAN_ROLE_ARN_QA: "arn:aws:iam::444444444444:role/plan" },
       });
+      expect(eksWithQa()).toContain("qa");
       expect(runs.map((run) => interpolate("${{ matrix.environment.name }}", run))).toEqual(
         eksWithQa(),
       );

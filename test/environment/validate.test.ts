@@ -7,7 +7,11 @@ import { variant } from "../support/variant";
 import { DEFAULT_TERMINATION_GRACE_PERIOD } from "../../constructs/karpenter/node-pools";
 import { VERSIONS } from "../../constructs/versions";
 import { contains, parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
-import { findEnvironmentFile, shippedEnvironments } from "../../stacks/environments";
+import {
+  findEnvironmentFile,
+  shippedEnvironmentFiles,
+  shippedEnvironments,
+} from "../../stacks/environments";
 
 const dev = findEnvironmentFile("dev").input;
 const onprem = findEnvironmentFile("onprem").input;
@@ -676,8 +680,12 @@ describe("a set of environments", () => {
     );
 
   it("accepts the shipped environments and a copy with its own account", () => {
-    const inputs = [dev, staging, qa({})];
-    expect(parseEnvironments(inputs).map((e) => e.name)).toEqual(["dev", "staging", "qa"]);
+    const shipped = shippedEnvironmentFiles();
+    const inputs = [...shipped.map((f) => f.input), qa({})];
+    expect(parseEnvironments(inputs).map((e) => e.name)).toEqual([
+      ...shipped.map((f) => f.environment.name),
+      "qa",
+    ]);
   });
 
   it("rejects a second bootstrap stack creating the same state bucket, on the later environment", () => {
