@@ -667,34 +667,37 @@ describe("a set of environments", () => {
     }
     throw new Error("expected the set to be rejected");
   };
-  /** A copy of staging in its own account, then `patch`. */
-  const qa = (patch: Record<string, unknown>) =>
+  /** A copy of staging in an account no shipped environment uses, then `patch`. */
+  const copy = (patch: Record<string, unknown>) =>
     variant(
       variant(staging, {
-        name: "qa",
-        aws: { accountId: "444444444444" },
-        cluster: { name: "qa-platform" },
-        state: { bucket: "platform-tfstate-444444444444", kmsKeyId: "alias/qa/tfstate" },
+        name: "staging-copy",
+        aws: { accountId: "999999999999" },
+        cluster: { name: "staging-copy" },
+        state: {
+          bucket: "platform-tfstate-999999999999",
+          kmsKeyId: "alias/staging-copy/tfstate",
+        },
       }),
       patch,
     );
 
   it("accepts the shipped environments and a copy with its own account", () => {
     const shipped = shippedEnvironmentFiles();
-    const inputs = [...shipped.map((f) => f.input), qa({})];
+    const inputs = [...shipped.map((f) => f.input), copy({})];
     expect(parseEnvironments(inputs).map((e) => e.name)).toEqual([
       ...shipped.map((f) => f.environment.name),
-      "qa",
+      "staging-copy",
     ]);
   });
 
   it("rejects a second bootstrap stack creating the same state bucket, on the later environment", () => {
     expect(
-      problemsOfSet([staging, qa({ state: { bucket: "platform-tfstate-222222222222" } })]),
+      problemsOfSet([staging, copy({ state: { bucket: "platform-tfstate-222222222222" } })]),
     ).toEqual({
-      environment: "qa",
+      environment: "staging-copy",
       message: expect.stringMatching(
-        /state\.bucket: "platform-tfstate-222222222222" is also the state bucket of staging, .* such as platform-tfstate-444444444444/,
+        /state\.bucket: "platform-tfstate-222222222222" is also the state bucket of staging, .* such as platform-tfstate-999999999999/,
       ),
     });
   });
@@ -703,14 +706,14 @@ describe("a set of environments", () => {
     expect(
       problemsOfSet([
         staging,
-        qa({
+        copy({
           aws: { accountId: "222222222222" },
           cluster: { name: "staging-platform" },
-          state: { bucket: "qa-tfstate-222222222222" },
+          state: { bucket: "copy-tfstate-222222222222" },
         }),
       ]),
     ).toEqual({
-      environment: "qa",
+      environment: "staging-copy",
       message: expect.stringMatching(
         /cluster\.name: "staging-platform" is also the cluster name of staging in account 222222222222/,
       ),
