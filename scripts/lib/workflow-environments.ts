@@ -15,7 +15,7 @@ export const PLATFORMS: readonly Platform[] = environmentSchema.options.map(
 );
 
 /** The GitHub environment variable holding the deploy role ARN; one role per account. */
-export const DEPLOY_ROLE_VARIABLE = "DEPLOY_ROLE_ARN";
+const DEPLOY_ROLE_VARIABLE = "DEPLOY_ROLE_ARN";
 
 export interface WorkflowEnvironment {
   readonly name: string;
@@ -40,11 +40,11 @@ export interface WorkflowEnvironment {
 }
 
 /** `PLAN_ROLE_ARN_<NAME>`: GitHub variable names take letters, digits and underscores. */
-export function planRoleVariable(name: string): string {
+function planRoleVariable(name: string): string {
   return `PLAN_ROLE_ARN_${name.toUpperCase().replace(/-/g, "_")}`;
 }
 
-export function workflowEnvironment(file: EnvironmentFile): WorkflowEnvironment {
+function workflowEnvironment(file: EnvironmentFile): WorkflowEnvironment {
   const env = file.environment;
   const awsRegion = env.platform === "eks" ? env.aws.region : (env.state?.region ?? null);
   return {
