@@ -1,13 +1,12 @@
 import { App } from "cdktf";
 import { buildApp } from "./stacks/app";
-import { parseEnvironments } from "./stacks/environment/validate";
-import { SHIPPED_ENVIRONMENTS } from "./stacks/environments";
+import { shippedEnvironments } from "./stacks/environments";
 import { isOffline } from "./stacks/offline";
 
-// Shipped environments pass through the same validation as any untrusted input; an invalid one
-// stops synth with every problem listed before any stack is emitted.
+// Every environment file passes through the same validation as any untrusted input; an invalid
+// one stops synth with every problem of every file listed before any stack is emitted.
 try {
-  const environments = parseEnvironments(SHIPPED_ENVIRONMENTS);
+  const environments = shippedEnvironments();
   const app = new App();
   buildApp(app, environments, { offline: isOffline() });
   app.synth();

@@ -13,8 +13,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { EnvironmentInput } from "../stacks/environment/schema";
-import { dev } from "../stacks/environments/dev";
-import { SHIPPED_ENVIRONMENTS } from "../stacks/environments";
+import { stateKeyAlias } from "../stacks/backend";
+import { shippedEnvironmentFiles } from "../stacks/environments";
 
 const ROOT = path.resolve(__dirname, "..");
 const CHILD = path.join(__dirname, "bench", "synth-child.ts");
@@ -132,8 +132,9 @@ interface ShippedSynth {
 
 /** The shipped environments, by the app command of cdktf.json (warm and cold cache) and by tsx. */
 function shippedSynth(): ShippedSynth {
-  const count = SHIPPED_ENVIRONMENTS.length;
-  const names = SHIPPED_ENVIRONMENTS.map((e) => e.name).join(", ");
+  const shipped = shippedEnvironmentFiles();
+  const count = shipped.length;
+  const names = shipped.map((f) => f.environment.name).join(", ");
   runApp(APP_COMMAND); // fills the compile cache the warm runs read
   return {
     tsx: repeat(`synth shipped (${names}): \`${TSX_COMMAND}\``, () => runApp(TSX_COMMAND), count),
@@ -177,22 +178,26 @@ function synth(label: string, inputs: readonly EnvironmentInput[]): Measurement 
 type EksEnvironmentInput = Extract<EnvironmentInput, { platform: "eks" }>;
 
 /**
- * `count` copies of the dev environment named b001, b002, ..., each with its own cluster name,
- * account ID (and so ARNs and state bucket) and VPC range, so no two share anything but shape.
+ * `count` copies of the first EKS environment in promotion order (dev) named b001, b002, ..., each
+ * with its own cluster name, account ID (and so ARNs and state bucket), state key alias and VPC
+ * range, so no two share anything but shape.
  */
 export function generatedEnvironments(count: number): EnvironmentInput[] {
-  if (dev.platform !== "eks") throw new Error("the dev environment must be an EKS environment");
-  const devAccountId = dev.aws.accountId;
-  const template = JSON.stringify(dev);
+  const model = shippedEnvironmentFiles().find((f) => f.input.platform === "eks")?.input;
+  if (model?.platform !== "eks") throw new Error("no EKS environment to copy");
+  const template = JSON.stringify(model);
   return Array.from({ length: count }, (_, i) => {
     const name = `b${String(i + 1).padStart(3, "0")}`;
     const accountId = String(200000000000 + i + 1);
-    const copy = JSON.parse(template.split(devAccountId).join(accountId)) as EksEnvironmentInput;
+    const copy = JSON.parse(
+      template.split(model.aws.accountId).join(accountId),
+    ) as EksEnvironmentInput;
     return {
       ...copy,
       name,
       aws: { ...copy.aws, vpcCidr: `10.${(i % 200) + 20}.0.0/16` },
       cluster: { ...copy.cluster, name: `${name}-platform` },
+      state: copy.state && { ...copy.state, kmsKeyId: `alias/${stateKeyAlias(name)}` },
     };
   });
 }

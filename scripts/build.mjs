@@ -13,6 +13,11 @@ import { KARPENTER_MODELS_BUNDLE, bundleKarpenterModels } from "./build-karpente
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const LIB = path.join(ROOT, "lib");
 const SOURCE_TREES = ["constructs", "stacks"];
+// Folders tsconfig.build.json excludes (`<folder>/**`), such as the repository's own environment
+// files: their assets stay out of the package with their code.
+const EXCLUDED = JSON.parse(
+  fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8"),
+).exclude.map((pattern) => path.normalize(pattern.replace(/\/\*\*$/, "")) + path.sep);
 
 /** Files of `dir` (recursively) that tsc does not emit, except the source tree's own bundle. */
 function assets(dir) {
@@ -20,7 +25,8 @@ function assets(dir) {
     .readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && !entry.name.endsWith(".ts"))
     .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)))
-    .filter((file) => !file.endsWith(KARPENTER_MODELS_BUNDLE));
+    .filter((file) => !file.endsWith(KARPENTER_MODELS_BUNDLE))
+    .filter((file) => !EXCLUDED.some((folder) => file.startsWith(folder)));
 }
 
 fs.rmSync(LIB, { recursive: true, force: true });

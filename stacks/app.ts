@@ -51,6 +51,7 @@ export function buildApp(
             target: environment.aws,
             partition: partitionOfRegion(environment.aws.region),
             state: environment.state,
+            stateInBucket: environment.state.bootstrapStateInBucket,
             kmsAdministrators: environment.kms.administrators,
             offline: options.offline,
           })

@@ -38,6 +38,11 @@ export function stateKey(environment: string, stackName: string): string {
   return `${environment}/${stackName}.tfstate`;
 }
 
+/** The alias (without `alias/`) of the KMS key `<environment>-bootstrap` encrypts state with. */
+export function stateKeyAlias(environment: string): string {
+  return `${environment}/tfstate`;
+}
+
 /**
  * Gives `stack` its backend: S3 with encryption and S3-native locking when the environment names a
  * bucket (and we are not offline), otherwise a local backend (`terraform.<stack>.tfstate` in

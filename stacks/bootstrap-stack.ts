@@ -11,7 +11,7 @@ import { KmsKey } from "../constructs/kms/kms-key";
 import { assertPartition, policyDocument } from "../constructs/shared/aws-account";
 import { AwsAccountTarget, awsProvider } from "./aws-provider";
 import { suppress } from "../constructs/policy";
-import { configureBackend, type StateLocation } from "./backend";
+import { configureBackend, stateKeyAlias, type StateLocation } from "./backend";
 
 export interface BootstrapStackProps {
   /** Environment name: the stack is `<environment>-bootstrap` and the key alias `<environment>/tfstate`. */
@@ -70,7 +70,7 @@ export class BootstrapStack extends TerraformStack {
       suppress(
         this,
         "PLT-STATE-2",
-        "the state bucket does not exist until this stack creates it; move this state into it with stateInBucket: true and terraform init -migrate-state",
+        "the state bucket does not exist until this stack creates it; move this state into it with stateInBucket: true (an environment's state.bootstrapStateInBucket) and terraform init -migrate-state",
       );
     }
     awsProvider(this, {
@@ -81,7 +81,7 @@ export class BootstrapStack extends TerraformStack {
     });
 
     this.stateKey = new KmsKey(this, "state-key", {
-      alias: `${props.environment}/tfstate`,
+      alias: stateKeyAlias(props.environment),
       description: `Terraform state of the ${props.environment} environment`,
       accountId: props.target.accountId,
       region: props.target.region,

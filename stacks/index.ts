@@ -1,6 +1,9 @@
 /**
  * `@platform/cdktf-toolkit/stacks`: what a team needs to compose environments of its own with the
- * stacks this repository deploys. Validate environment data with `parseEnvironment(s)`, add every
+ * stacks this repository deploys. Validate environment data with `parseEnvironment(s)`, or read a
+ * folder of environment files, one `<name>.yaml` each, with `loadEnvironmentFiles` (the layout of
+ * this repository's stacks/environments/; the package ships their JSON Schema as
+ * lib/stacks/environment/environment.schema.json, not the repository's environments). Add every
  * stack of each environment with `buildApp`, or build single stacks (`InfraStack`,
  * `PlatformStack`, `BootstrapStack`) and configure providers and backends of your own stacks the
  * same way (`awsProvider`, `kubernetesProviders`, `configureBackend`). Stack names
@@ -15,6 +18,8 @@ export {
   parseEnvironments,
 } from "./environment/validate";
 export type { Problem } from "./environment/checks";
+export { EnvironmentFilesError, loadEnvironmentFiles } from "./environment/load";
+export type { EnvironmentFile, FileProblem } from "./environment/file";
 export type {
   EksEnvironment,
   Environment,

@@ -26,6 +26,7 @@ import {
   tokenOrEnum,
   unique,
   wholeNumber,
+  withJsonSchema,
   withRules,
   wholeNumberOrToken,
 } from "../shared/validation/fields";
@@ -64,9 +65,12 @@ export const endpointSchema = z
     message: "lists CIDRs but the public endpoint is off; set public: true or remove the CIDRs",
   });
 
-const nodeCount = checkedNumber(
-  (count) => Number.isInteger(count) && count >= 1,
-  (count) => `must be a whole number of at least 1; got ${count}`,
+const nodeCount = withJsonSchema(
+  checkedNumber(
+    (count) => Number.isInteger(count) && count >= 1,
+    (count) => `must be a whole number of at least 1; got ${count}`,
+  ),
+  { type: "integer", minimum: 1 },
 );
 
 /** The system node group's sizing fields; each a token or checked. */

@@ -17,6 +17,7 @@ import { maxPodsSchema } from "../eks/props";
 import { podNetworkModeSchema } from "../shared/props";
 import {
   chartVersion,
+  checkedPattern,
   checkedString,
   dependables,
   duration,
@@ -26,6 +27,7 @@ import {
   positiveInteger,
   removedProp,
   uniqueNames,
+  withJsonSchema,
   withRules,
 } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
@@ -47,8 +49,8 @@ const NEWEST_PINNED = Object.values(VERSIONS.al2023Ami).sort().at(-1);
  * A pinned AL2023 AMI release (`vYYYYMMDD`), or a token. Not "latest": every AMI AWS publishes
  * would drift and replace all nodes outside a reviewed change.
  */
-export const al2023AmiRelease = checkedString(
-  (release) => AL2023_AMI_RELEASE.test(release),
+export const al2023AmiRelease = checkedPattern(
+  AL2023_AMI_RELEASE,
   (release) =>
     `must be a pinned AL2023 AMI release such as "${NEWEST_PINNED}" (not "latest": every new AMI ` +
     `would drift and replace all nodes outside a reviewed change); got "${release}"`,
@@ -102,15 +104,15 @@ const nodePoolShape = {
   minInstanceGeneration: positiveInteger.default(5),
   limits: z.object({ cpu: positiveInteger, memoryGi: positiveInteger }).strict(),
   expireAfter: duration.default("720h"),
-  terminationGracePeriod: z
-    .string()
-    .refine(
+  terminationGracePeriod: withJsonSchema(
+    z.string().refine(
       (grace) => TERMINATION_GRACE_PERIOD_PATTERN.test(grace),
       (grace) => ({
         message: `must be a duration such as 24h or 2h30m (a bound: not Never); got "${grace}"`,
       }),
-    )
-    .default(DEFAULT_TERMINATION_GRACE_PERIOD),
+    ),
+    { type: "string", pattern: TERMINATION_GRACE_PERIOD_PATTERN.source },
+  ).default(DEFAULT_TERMINATION_GRACE_PERIOD),
   consolidationPolicy: z
     .enum(["WhenEmpty", "WhenEmptyOrUnderutilized"])
     .default("WhenEmptyOrUnderutilized"),

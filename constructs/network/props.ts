@@ -3,7 +3,7 @@ import { z } from "zod";
 import { awsAccountId, awsPartition, awsRegion, kmsKeyArn } from "../shared/aws-account";
 import { parseCidr } from "../shared/cidr";
 import { logRetentionDays } from "../shared/log-retention";
-import { isUnresolved, unique, withRules } from "../shared/validation/fields";
+import { isUnresolved, unique, withJsonSchema, withRules } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
 import { DEFAULT_SUBNET_PREFIXES, SubnetPrefixes, planSubnets } from "./subnet-plan";
 import type { VpcProps } from "./vpc";
@@ -84,14 +84,19 @@ export function subnetFitProblem(
   }
 }
 
+const SERVICE_NAME = /^[a-z0-9]+([.-][a-z0-9]+)*$/;
+
 /** Services reached privately, by short name, each once. */
 export const vpcEndpointsSchema = z
   .array(
-    z.string().refine(
-      (service) => /^[a-z0-9]+([.-][a-z0-9]+)*$/.test(service),
-      (service) => ({
-        message: `"${service}" is not a service short name; use names such as s3, ecr.api or sts`,
-      }),
+    withJsonSchema(
+      z.string().refine(
+        (service) => SERVICE_NAME.test(service),
+        (service) => ({
+          message: `"${service}" is not a service short name; use names such as s3, ecr.api or sts`,
+        }),
+      ),
+      { type: "string", pattern: SERVICE_NAME.source },
     ),
   )
   .superRefine(unique("service"));

@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { checkedString, tokenOrEnum } from "./validation/fields";
+import { checkedPattern, tokenOrEnum } from "./validation/fields";
 
 /**
  * Schemas of the account coordinates constructs take as props (instead of data sources, so stacks
@@ -7,14 +7,14 @@ import { checkedString, tokenOrEnum } from "./validation/fields";
  */
 
 /** A 12-digit AWS account ID, or a token (a data source's `accountId`). */
-export const awsAccountId = checkedString(
-  (value) => /^\d{12}$/.test(value),
+export const awsAccountId = checkedPattern(
+  /^\d{12}$/,
   (value) => `must be a 12-digit AWS account ID; got "${value}"`,
 );
 
 /** An AWS region name (ap-northeast-2), or a token. */
-export const awsRegion = checkedString(
-  (value) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(value),
+export const awsRegion = checkedPattern(
+  /^[a-z]{2}(-[a-z]+)+-\d$/,
   (value) => `must be an AWS region such as ap-northeast-2; got "${value}"`,
 );
 
@@ -58,32 +58,31 @@ export function partitionOfRegion(region: string): SupportedPartition | undefine
 }
 
 /** An IAM role or user ARN of a supported partition (an administrator), or a token. */
-export const iamPrincipalArn = checkedString(
-  (value) =>
-    /^arn:(aws|aws-us-gov):(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/.test(value),
+export const iamPrincipalArn = checkedPattern(
+  /^arn:(aws|aws-us-gov):(iam|sts)::\d{12}:(role|user|assumed-role)\/[\w+=,.@/-]+$/,
   (value) =>
     'must be an IAM role or user ARN in the "aws" or "aws-us-gov" partition, such as ' +
     `arn:aws:iam::123456789012:role/platform-admin; got "${value}"`,
 );
 
 /** An IAM role ARN of a supported partition, or a token. */
-export const iamRoleArn = checkedString(
-  (value) => /^arn:(aws|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value),
+export const iamRoleArn = checkedPattern(
+  /^arn:(aws|aws-us-gov):iam::\d{12}:role\/[\w+=,.@/-]+$/,
   (value) =>
     `must be an IAM role ARN such as arn:aws:iam::123456789012:role/karpenter; got "${value}"`,
 );
 
 /** An IAM role name (not its ARN), or a token. */
-export const iamRoleName = checkedString(
-  (name) => /^[\w+=,.@-]{1,64}$/.test(name),
+export const iamRoleName = checkedPattern(
+  /^[\w+=,.@-]{1,64}$/,
   (name) =>
     "must be an IAM role name (not its ARN): at most 64 letters, digits and +=,.@_-, so derive " +
     `it from a shorter name; got "${name}"`,
 );
 
 /** A KMS key ARN (not an alias) of a supported partition, or a token. */
-export const kmsKeyArn = checkedString(
-  (value) => /^arn:(aws|aws-us-gov):kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(value),
+export const kmsKeyArn = checkedPattern(
+  /^arn:(aws|aws-us-gov):kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/,
   (value) =>
     `must be a KMS key ARN such as arn:aws:kms:ap-northeast-2:123456789012:key/<id>; got "${value}"`,
 );

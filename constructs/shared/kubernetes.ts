@@ -8,9 +8,12 @@ export type Platform = (typeof PLATFORMS)[number];
 /** Helm chart values: a JSON object passed to `helm_release.values`. */
 export type HelmValues = Record<string, unknown>;
 
+/** A DNS-1123 label of any length (`isDnsLabel` adds the 63-character limit). */
+export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
 /** Whether `name` is a DNS-1123 label, the format of most Kubernetes object names. */
 export function isDnsLabel(name: string): boolean {
-  return name.length <= 63 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name);
+  return name.length <= 63 && DNS_LABEL.test(name);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

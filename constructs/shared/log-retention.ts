@@ -1,4 +1,4 @@
-import { checkedNumber } from "./validation/fields";
+import { checkedNumber, withJsonSchema } from "./validation/fields";
 
 /** Retention periods CloudWatch Logs accepts (`retention_in_days`); 0 keeps events forever. */
 export const LOG_RETENTION_DAYS = [
@@ -7,8 +7,11 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /** Days of a log group's retention that CloudWatch Logs accepts, or a token. */
-export const logRetentionDays = checkedNumber(
-  (days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days),
-  (days) =>
-    `must be a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")}); got ${days}`,
+export const logRetentionDays = withJsonSchema(
+  checkedNumber(
+    (days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days),
+    (days) =>
+      `must be a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")}); got ${days}`,
+  ),
+  { type: "integer", enum: LOG_RETENTION_DAYS },
 );

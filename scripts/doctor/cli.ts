@@ -5,7 +5,7 @@
  */
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
-import { loadEnvironment } from "../lib/cluster/environment";
+import { findEnvironment } from "../../stacks/environments";
 import { runDoctor } from "./doctor";
 import { exitCode, renderChecklist } from "./report";
 
@@ -41,7 +41,7 @@ export function parseArgs(argv: readonly string[]): DoctorArgs {
 /** The whole run; returns the exit status. */
 export async function run(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
-  const env = loadEnvironment(args.environment);
+  const env = findEnvironment(args.environment);
   const kubeConfig = await kubeConfigFor(env, args);
   const ec2 = env.platform === "eks" ? new EC2Client({ region: env.aws.region }) : undefined;
   const report = await runDoctor(env, { kubeConfig, ec2 });

@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
-import { loadEnvironment } from "../lib/cluster/environment";
+import { findEnvironment } from "../../stacks/environments";
 import { CoreV1Api } from "../lib/cluster/kubernetes-client";
 import { resolveImage } from "./image";
 import { onInterrupt } from "./interrupt";
@@ -106,7 +106,7 @@ async function removeLeftovers(core: CoreV1Api, log: (line: string) => void): Pr
 export async function run(argv: readonly string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const args = parseArgs(argv);
-  const env = loadEnvironment(args.environment);
+  const env = findEnvironment(args.environment);
   const earlier = args.compare === undefined ? undefined : readBenchResult(args.compare);
   const core = (await kubeConfigFor(env, args)).makeApiClient(CoreV1Api);
   if (args.cleanup || args.image === undefined) {

@@ -17,6 +17,7 @@ import { checkSystemCapacity } from "../../constructs/eks/system-capacity";
 import { exposureProblem } from "../../constructs/ingress/props";
 import { checkMetalLbLayout } from "../../constructs/metallb/layout";
 import { subnetFitProblem, zoneRegionProblems } from "../../constructs/network/props";
+import { stateKeyAlias } from "../backend";
 import { parseNodeSegments } from "../../constructs/shared/node-network";
 import {
   UNSUPPORTED_PARTITION_REASON,
@@ -29,6 +30,11 @@ import type { Path, Problem } from "../../constructs/shared/validation/issues";
 import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
 
 export type { Problem };
+
+/** A problem of one environment (by its index) that only shows in a set of environments. */
+export interface SetProblem extends Problem {
+  readonly environment: number;
+}
 
 type Report = (path: Path, message: string) => void;
 
@@ -62,6 +68,46 @@ export function crossFieldProblems(env: Environment): Problem[] {
   } else {
     checkOnprem(env, report);
   }
+  return problems;
+}
+
+/**
+ * Rules across the environments one repository deploys: stack names, the state buckets their
+ * bootstrap stacks create, and the IAM role names their clusters derive (unique per account).
+ * Each problem is reported on the later of two environments.
+ */
+export function environmentSetProblems(envs: readonly Environment[]): SetProblem[] {
+  const problems: SetProblem[] = [];
+  const owners = new Map<string, Environment>();
+  /** Reports `clash(owner)` when an earlier environment holds `key`, otherwise takes it. */
+  const claim = (key: string, index: number, clash: (owner: Environment) => Problem) => {
+    const owner = owners.get(key);
+    if (owner) problems.push({ environment: index, ...clash(owner) });
+    else owners.set(key, envs[index]);
+  };
+  envs.forEach((env, index) => {
+    claim(`name ${env.name}`, index, () => ({
+      path: ["name"],
+      message: `"${env.name}" is used by two environments; stack names must be unique`,
+    }));
+    if (env.platform !== "eks") return;
+    const { accountId } = env.aws;
+    if (env.state) {
+      claim(`bucket ${env.state.bucket}`, index, (owner) => ({
+        path: ["state", "bucket"],
+        message:
+          `"${env.state?.bucket}" is also the state bucket of ${owner.name}, and each EKS ` +
+          `environment's <name>-bootstrap stack creates its own; name a bucket of account ` +
+          `${accountId}, such as platform-tfstate-${accountId}`,
+      }));
+    }
+    claim(`cluster ${accountId} ${env.cluster.name}`, index, (owner) => ({
+      path: ["cluster", "name"],
+      message:
+        `"${env.cluster.name}" is also the cluster name of ${owner.name} in account ${accountId}, ` +
+        `and the IAM role names derived from it must be unique in an account; use another, such as ${env.name}-platform`,
+    }));
+  });
   return problems;
 }
 
@@ -148,6 +194,7 @@ function checkEks(env: EksEnvironment, report: Report): void {
       );
     }
   }
+  if (env.state) checkStateOfBootstrap(env, env.state, report);
 
   const modeProblem = podNetworkPlatformProblem("eks", env.podNetwork.mode);
   if (modeProblem) report(["podNetwork", "mode"], modeProblem);
@@ -181,6 +228,32 @@ function checkEks(env: EksEnvironment, report: Report): void {
   if (amiProblem) report(["karpenter", "amiVersion"], amiProblem);
 }
 
+/** What the environment's `<name>-bootstrap` stack creates must be what its state points at. */
+function checkStateOfBootstrap(
+  env: EksEnvironment,
+  state: NonNullable<EksEnvironment["state"]>,
+  report: Report,
+): void {
+  const { region } = env.aws;
+  // The bootstrap stack creates the bucket with the environment's provider, in its region.
+  if (state.region !== region) {
+    report(
+      ["state", "region"],
+      `${state.region} is not the environment's region ${region}: ${env.name}-bootstrap creates ` +
+        `the state bucket with the environment's AWS provider, in ${region}; set state.region to ${region}`,
+    );
+  }
+  // A copied file keeps the state key alias of the environment it was copied from.
+  const other = /^alias\/([^/]+)\/tfstate$/.exec(state.kmsKeyId ?? "")?.[1];
+  if (other !== undefined && other !== env.name) {
+    report(
+      ["state", "kmsKeyId"],
+      `${state.kmsKeyId} is the state key of ${other}-bootstrap, but this environment's state ` +
+        `bucket is ${env.name}-bootstrap's, whose key is alias/${stateKeyAlias(env.name)}; use that`,
+    );
+  }
+}
+
 /** The system node group holds Calico, CoreDNS and Karpenter with one node drained. */
 function checkSystemNodes(env: EksEnvironment, report: Report): void {
   const { instanceTypes, minSize } = env.cluster.systemNodeGroup;
@@ -200,6 +273,12 @@ function checkSystemNodes(env: EksEnvironment, report: Report): void {
 
 function checkOnprem(env: OnpremEnvironment, report: Report): void {
   const { mode } = env.podNetwork;
+  if (env.state?.bootstrapStateInBucket) {
+    report(
+      ["state", "bootstrapStateInBucket"],
+      "applies to the bootstrap stack of an EKS environment; on-prem has none (create its state bucket elsewhere), so remove it",
+    );
+  }
   const modeProblem = podNetworkPlatformProblem("onprem", mode);
   if (modeProblem) report(["podNetwork", "mode"], modeProblem);
 

@@ -96,6 +96,12 @@ const stateSchema = z
      * state with SSE-S3, overriding the bucket's default KMS encryption.
      */
     kmsKeyId: z.string().min(1).optional(),
+    /**
+     * Whether `<name>-bootstrap` keeps its own state in this bucket (EKS environments only). The
+     * bucket cannot hold the state of the stack that creates it, so set this after that stack's
+     * first deploy, synth, then run `terraform init -migrate-state` in the stack's directory.
+     */
+    bootstrapStateInBucket: z.boolean().default(false),
   })
   .strict();
 

@@ -1,10 +1,11 @@
 import {
   Path,
   Problem,
+  describeProblems,
   formatPath as formatFieldPath,
   problemsOf,
 } from "../../constructs/shared/validation/issues";
-import { crossFieldProblems } from "./checks";
+import { crossFieldProblems, environmentSetProblems } from "./checks";
 import { Environment, environmentSchema } from "./schema";
 
 /** One invalid environment: every problem found, each with the field path to change. */
@@ -14,8 +15,10 @@ export class EnvironmentValidationError extends Error {
     readonly problems: readonly Problem[],
   ) {
     super(
-      `environment "${environment}" is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${formatPath(p.path)}: ${p.message}`).join("\n"),
+      describeProblems(
+        `environment "${environment}"`,
+        problems.map((p) => ({ where: formatPath(p.path), message: p.message })),
+      ),
     );
     this.name = "EnvironmentValidationError";
   }
@@ -41,7 +44,13 @@ export function parseEnvironment(input: unknown): Environment {
   if (!parsed.success) {
     throw new EnvironmentValidationError(
       name,
-      problemsOf(parsed.error, { schema: environmentSchema, input, noun: "field" }),
+      problemsOf(parsed.error, {
+        schema: environmentSchema,
+        input,
+        noun: "field",
+        // YAML reads unquoted 1.34 or 111111111111 as numbers (and 1.30 as 1.3).
+        numberHint: 'in YAML put the value in quotes, such as "1.34"',
+      }),
     );
   }
   const problems = crossFieldProblems(parsed.data);
@@ -49,20 +58,19 @@ export function parseEnvironment(input: unknown): Environment {
   return parsed.data;
 }
 
-/** Validates a set of environments and that their names (and so stack names) are unique. */
+/**
+ * Validates a set of environments, each alone and then together (unique names, state buckets and
+ * per-account cluster names); throws for the first environment with a problem.
+ */
 export function parseEnvironments(inputs: readonly unknown[]): Environment[] {
   const envs = inputs.map(parseEnvironment);
-  const names = new Set<string>();
-  for (const env of envs) {
-    if (names.has(env.name)) {
-      throw new EnvironmentValidationError(env.name, [
-        {
-          path: ["name"],
-          message: `"${env.name}" is used by two environments; stack names must be unique`,
-        },
-      ]);
-    }
-    names.add(env.name);
+  const problems = environmentSetProblems(envs);
+  if (problems.length > 0) {
+    const index = problems[0].environment;
+    throw new EnvironmentValidationError(
+      envs[index].name,
+      problems.filter((p) => p.environment === index),
+    );
   }
   return envs;
 }

@@ -1,6 +1,5 @@
 import { INTERRUPTION_EVENTS } from "../../constructs/karpenter/interruption-queue";
-import { parseEnvironments } from "../../stacks/environment/validate";
-import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
+import { shippedEnvironments } from "../../stacks/environments";
 import { EnvironmentWiring, Key, Role } from "./environment";
 import { Call, Decision, simulate } from "./simulate";
 import { synthesizeShipped } from "./synthesized";
@@ -12,7 +11,7 @@ import { synthesizeShipped } from "./synthesized";
  */
 
 const stacks = synthesizeShipped();
-const environments = parseEnvironments(SHIPPED_ENVIRONMENTS)
+const environments = shippedEnvironments()
   .filter((environment) => environment.platform === "eks")
   .map((environment) => new EnvironmentWiring(environment.name, stacks));
 

@@ -5,7 +5,7 @@ import * as path from "path";
 import { runTerraform } from "../../scripts/lib/terraform";
 import { awsProvider } from "../../stacks/aws-provider";
 import { configureBackend, stateKey, type StateLocation } from "../../stacks/backend";
-import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
+import { shippedEnvironments } from "../../stacks/environments";
 import { synthStack, type SynthJson } from "../support/synth";
 import { tempOutdir } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
@@ -26,7 +26,7 @@ function stackWith(options: {
 }
 
 describe("configureBackend per shipped environment", () => {
-  it.each(SHIPPED_ENVIRONMENTS.map((e) => [e.name, e] as const))("%s", (name, environment) => {
+  it.each(shippedEnvironments().map((e) => [e.name, e] as const))("%s", (name, environment) => {
     const backend = backendOf(
       stackWith({ environment: name, state: environment.state, offline: false }),
     );

@@ -3,9 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { planStack } from "../../scripts/plan/runner";
 import { buildSummary } from "../../scripts/plan/summary";
+import { buildApp } from "../../stacks/app";
 import { BootstrapStack, type BootstrapStackProps } from "../../stacks/bootstrap-stack";
+import { parseEnvironment } from "../../stacks/environment/validate";
+import { findEnvironmentFile } from "../../stacks/environments";
 import { onlyResource, resourcesOf, synthStack, policyJson } from "../support/synth";
 import { tempOutdir } from "../support/app";
+import { variant } from "../support/variant";
 import { describeWithTerraform } from "../support/terraform-available";
 
 const props: BootstrapStackProps = {
@@ -50,6 +54,17 @@ describe("BootstrapStack", () => {
         use_lockfile: true,
         dynamodb_table: "terraform-locks",
       },
+    });
+  });
+
+  it("moves its state into the bucket when the environment says state.bootstrapStateInBucket", () => {
+    const environment = parseEnvironment(
+      variant(findEnvironmentFile("dev").input, { state: { bootstrapStateInBucket: true } }),
+    );
+    const built = buildApp(Testing.app(), [environment], { offline: false });
+    const bootstrap = built.get(environment.name)?.bootstrap;
+    expect(bootstrap && synthStack(bootstrap).terraform?.backend).toMatchObject({
+      s3: { key: "dev/dev-bootstrap.tfstate", bucket: environment.state?.bucket },
     });
   });
 

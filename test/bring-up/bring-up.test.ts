@@ -1,13 +1,14 @@
 import { deploySequence } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
 import type { Environment } from "../../stacks/environment/schema";
-import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
-import { dev } from "../../stacks/environments/dev";
-import { onprem } from "../../stacks/environments/onprem";
 import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { stackJson, synthEnvironments } from "../support/app";
 import { BringUpTraits, DeployStep, walkBringUp, walkTeardown } from "../support/bring-up";
 import { variant } from "../support/variant";
+import { findEnvironmentFile, shippedEnvironmentFiles } from "../../stacks/environments";
+
+const dev = findEnvironmentFile("dev").input;
+const onprem = findEnvironmentFile("onprem").input;
 
 function traitsOf(env: Environment): BringUpTraits {
   return {
@@ -35,7 +36,7 @@ const MODE_VARIANTS: unknown[] = [
   ),
 ];
 
-const inputs = [...SHIPPED_ENVIRONMENTS, ...MODE_VARIANTS];
+const inputs = [...shippedEnvironmentFiles().map((f) => f.input), ...MODE_VARIANTS];
 const environments = parseEnvironments(inputs);
 const { outdir } = synthEnvironments(inputs, { offline: false });
 

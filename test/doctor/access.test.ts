@@ -4,7 +4,7 @@ import * as path from "path";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { mockClient } from "aws-sdk-client-mock";
 import { kubeConfigFor } from "../../scripts/lib/cluster/access";
-import { loadEnvironment } from "../../scripts/lib/cluster/environment";
+import { findEnvironment } from "../../stacks/environments";
 import { eksTokenExec } from "../../constructs/shared/cluster-access";
 
 const eks = mockClient(EKSClient);
@@ -20,7 +20,7 @@ describe("cluster access for the day-2 tools", () => {
         status: "ACTIVE",
       },
     });
-    const config = await kubeConfigFor(loadEnvironment("dev"), {}, new EKSClient({}));
+    const config = await kubeConfigFor(findEnvironment("dev"), {}, new EKSClient({}));
     expect(config.getCurrentCluster()).toMatchObject({
       server: "https://0123456789ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com",
       caData: "LS0tLS1CRUdJTi...==",
@@ -44,7 +44,7 @@ describe("cluster access for the day-2 tools", () => {
     eks
       .on(DescribeClusterCommand)
       .resolves({ cluster: { name: "dev-platform", status: "CREATING" } });
-    await expect(kubeConfigFor(loadEnvironment("dev"), {}, new EKSClient({}))).rejects.toThrow(
+    await expect(kubeConfigFor(findEnvironment("dev"), {}, new EKSClient({}))).rejects.toThrow(
       "EKS cluster dev-platform in ap-northeast-2 has no endpoint yet (status CREATING)",
     );
   });
@@ -77,14 +77,14 @@ describe("cluster access for the day-2 tools", () => {
 
     it("uses the environment's context in the kubeconfig", async () => {
       const file = kubeconfig(["laptop", "onprem-admin"]);
-      const config = await kubeConfigFor(loadEnvironment("onprem"), { kubeconfig: file });
+      const config = await kubeConfigFor(findEnvironment("onprem"), { kubeconfig: file });
       expect(config.getCurrentContext()).toBe("onprem-admin");
       expect(config.getCurrentCluster()?.server).toBe("https://onprem-admin.example:6443");
     });
 
     it("names the context it could not find", async () => {
       const file = kubeconfig(["laptop"]);
-      await expect(kubeConfigFor(loadEnvironment("onprem"), { kubeconfig: file })).rejects.toThrow(
+      await expect(kubeConfigFor(findEnvironment("onprem"), { kubeconfig: file })).rejects.toThrow(
         `kubeconfig ${file} has no context "onprem-admin"`,
       );
     });

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs, run } from "../../scripts/doctor/cli";
 import type { DoctorReport } from "../../scripts/doctor/doctor";
+import { shippedEnvironments } from "../../stacks/environments";
 import { startFakeApiServer, type FakeApiServer } from "./fake-api-server";
 import { loadScenario } from "./scenarios";
 
@@ -99,8 +100,7 @@ describe("doctor command line", () => {
   it("exits 2 when it cannot run at all", async () => {
     const result = await doctor(["nosuch"]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(
-      'unknown environment "nosuch"; known: dev, staging, prod, onprem',
-    );
+    const known = shippedEnvironments().map((e) => e.name);
+    expect(result.stderr).toContain(`unknown environment "nosuch"; known: ${known.join(", ")}`);
   });
 });

@@ -6,19 +6,20 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import type { Finding } from "../../scripts/doctor/check";
 import { runDoctor, type DoctorReport } from "../../scripts/doctor/doctor";
-import { loadEnvironment } from "../../scripts/lib/cluster/environment";
+import { findEnvironment, findEnvironmentFile } from "../../stacks/environments";
 import type { Environment } from "../../stacks/environment/schema";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { dev } from "../../stacks/environments/dev";
 import { startFakeApiServer, type ApiRequest } from "./fake-api-server";
 import { loadScenario, scenarioNames } from "./scenarios";
+
+const dev = findEnvironmentFile("dev").input;
 
 const ec2 = mockClient(EC2Client);
 afterEach(() => ec2.reset());
 
 const environments = {
-  dev: loadEnvironment("dev"),
-  onprem: loadEnvironment("onprem"),
+  dev: findEnvironment("dev"),
+  onprem: findEnvironment("onprem"),
   // dev's cluster with a natively routed mode: the only way to exercise the source/destination
   // check against the dev fixtures (staging runs this mode, on another cluster).
   devCrossSubnet: parseEnvironment({

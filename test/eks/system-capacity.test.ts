@@ -5,9 +5,11 @@ import {
   nodeAllocatable,
 } from "../../constructs/eks/system-capacity";
 import { EnvironmentValidationError, parseEnvironment } from "../../stacks/environment/validate";
-import { dev } from "../../stacks/environments/dev";
 import { eksSystemWorkloads } from "../../stacks/system-workloads";
 import { variant } from "../support/variant";
+import { findEnvironmentFile } from "../../stacks/environments";
+
+const dev = findEnvironmentFile("dev").input;
 
 describe("instance shapes", () => {
   it.each([

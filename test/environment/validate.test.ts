@@ -3,14 +3,20 @@ import {
   parseEnvironment,
   parseEnvironments,
 } from "../../stacks/environment/validate";
-import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
-import { dev } from "../../stacks/environments/dev";
-import { onprem } from "../../stacks/environments/onprem";
-import { prod } from "../../stacks/environments/prod";
 import { variant } from "../support/variant";
 import { DEFAULT_TERMINATION_GRACE_PERIOD } from "../../constructs/karpenter/node-pools";
 import { VERSIONS } from "../../constructs/versions";
 import { contains, parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
+import {
+  findEnvironmentFile,
+  shippedEnvironmentFiles,
+  shippedEnvironments,
+} from "../../stacks/environments";
+
+const dev = findEnvironmentFile("dev").input;
+const onprem = findEnvironmentFile("onprem").input;
+const prod = findEnvironmentFile("prod").input;
+const staging = findEnvironmentFile("staging").input;
 
 function problemsOf(input: unknown): { path: string; message: string }[] {
   try {
@@ -29,10 +35,8 @@ function problemsOf(input: unknown): { path: string; message: string }[] {
 }
 
 describe("shipped environments", () => {
-  it("all validate and fill defaults", () => {
-    const envs = parseEnvironments(SHIPPED_ENVIRONMENTS);
-    expect(envs.map((e) => e.name)).toEqual(["dev", "staging", "prod", "onprem"]);
-    const prodEnv = envs[2];
+  it("fill defaults", () => {
+    const prodEnv = findEnvironmentFile("prod").environment;
     expect(prodEnv.platform === "eks" && prodEnv.cluster.endpoint).toEqual({
       public: false,
       publicAccessCidrs: [],
@@ -41,10 +45,8 @@ describe("shipped environments", () => {
   });
 
   it("carry the pod network modes the design calls for", () => {
-    const modes = Object.fromEntries(
-      parseEnvironments(SHIPPED_ENVIRONMENTS).map((e) => [e.name, e.podNetwork.mode]),
-    );
-    expect(modes).toEqual({
+    const modes = Object.fromEntries(shippedEnvironments().map((e) => [e.name, e.podNetwork.mode]));
+    expect(modes).toMatchObject({
       dev: "ipip",
       staging: "ipip-cross-subnet",
       prod: "policy-only",
@@ -53,7 +55,7 @@ describe("shipped environments", () => {
   });
 
   it("fill Karpenter's defaults: AMI from kubernetesVersion, zonal shift off, bounded drains", () => {
-    for (const env of parseEnvironments(SHIPPED_ENVIRONMENTS)) {
+    for (const env of shippedEnvironments()) {
       if (env.platform !== "eks") continue;
       expect(env.karpenter.amiVersion).toBeUndefined();
       expect(env.karpenter.enableZonalShift).toBe(false);
@@ -349,6 +351,32 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "platform",
     /^"gke" is not one of eks, onprem$/,
   ],
+  [
+    "an account ID YAML read as a number",
+    variant(dev, { aws: { accountId: 111111111111 } }),
+    "aws.accountId",
+    /must be a string, not a number; in YAML put the value in quotes/,
+  ],
+  [
+    "a Kubernetes version YAML read as a number",
+    variant(dev, { kubernetesVersion: 1.34 }),
+    "kubernetesVersion",
+    /must be one of .*, not a number; in YAML put the value in quotes, such as "1\.34"/,
+  ],
+  // What the bootstrap stack rejects, or a copied file keeps from its original, caught with the
+  // environment's own field path.
+  [
+    "state left in the region of the environment it was copied from",
+    variant(staging, { aws: { region: "us-west-2", zones: ["us-west-2a", "us-west-2b"] } }),
+    "state.region",
+    /ap-northeast-2 is not the environment's region us-west-2: staging-bootstrap creates the state bucket .*; set state\.region to us-west-2/,
+  ],
+  [
+    "a state key alias of another environment",
+    variant(staging, { state: { kmsKeyId: "alias/dev/tfstate" } }),
+    "state.kmsKeyId",
+    /alias\/dev\/tfstate is the state key of dev-bootstrap, .* whose key is alias\/staging\/tfstate/,
+  ],
 ];
 
 describe("on-prem node network", () => {
@@ -609,6 +637,14 @@ const badOnpremInputs: [string, unknown, string, RegExp][] = [
   ],
   ["missing kubeconfig", variant(onprem, { kubeconfig: undefined }), "kubeconfig", /is required/],
   [
+    "moving state into a bucket no stack of its creates",
+    variant(onprem, {
+      state: { bucket: "onprem-tfstate", region: "ap-northeast-2", bootstrapStateInBucket: true },
+    }),
+    "state.bootstrapStateInBucket",
+    /on-prem has none/,
+  ],
+  [
     "AWS fields on an on-prem environment",
     variant(onprem, { aws: { region: "ap-northeast-2" } }),
     "",
@@ -689,6 +725,70 @@ describe("misspellings", () => {
     expect(() => parseEnvironment(variant(dev, { nodeSegmnts: [] }))).toThrow(
       '  - (environment): unknown field "nodeSegmnts"; valid fields: platform, name, tier',
     );
+  });
+});
+
+describe("a set of environments", () => {
+  const problemsOfSet = (inputs: unknown[]) => {
+    try {
+      parseEnvironments(inputs);
+    } catch (e) {
+      if (!(e instanceof EnvironmentValidationError)) throw e;
+      return { environment: e.environment, message: e.message };
+    }
+    throw new Error("expected the set to be rejected");
+  };
+  /** A copy of staging in an account no shipped environment uses, then `patch`. */
+  const copy = (patch: Record<string, unknown>) =>
+    variant(
+      variant(staging, {
+        name: "staging-copy",
+        aws: { accountId: "999999999999" },
+        cluster: { name: "staging-copy" },
+        state: {
+          bucket: "platform-tfstate-999999999999",
+          kmsKeyId: "alias/staging-copy/tfstate",
+        },
+      }),
+      patch,
+    );
+
+  it("accepts the shipped environments and a copy with its own account", () => {
+    const shipped = shippedEnvironmentFiles();
+    const inputs = [...shipped.map((f) => f.input), copy({})];
+    expect(parseEnvironments(inputs).map((e) => e.name)).toEqual([
+      ...shipped.map((f) => f.environment.name),
+      "staging-copy",
+    ]);
+  });
+
+  it("rejects a second bootstrap stack creating the same state bucket, on the later environment", () => {
+    expect(
+      problemsOfSet([staging, copy({ state: { bucket: "platform-tfstate-222222222222" } })]),
+    ).toEqual({
+      environment: "staging-copy",
+      message: expect.stringMatching(
+        /state\.bucket: "platform-tfstate-222222222222" is also the state bucket of staging, .* such as platform-tfstate-999999999999/,
+      ),
+    });
+  });
+
+  it("rejects one cluster name twice in an account, where the IAM roles derived from it collide", () => {
+    expect(
+      problemsOfSet([
+        staging,
+        copy({
+          aws: { accountId: "222222222222" },
+          cluster: { name: "staging-platform" },
+          state: { bucket: "copy-tfstate-222222222222" },
+        }),
+      ]),
+    ).toEqual({
+      environment: "staging-copy",
+      message: expect.stringMatching(
+        /cluster\.name: "staging-platform" is also the cluster name of staging in account 222222222222/,
+      ),
+    });
   });
 });
 

@@ -2,10 +2,12 @@ import { Testing } from "cdktf";
 import { VERSIONS } from "../../constructs/versions";
 import { buildApp } from "../../stacks/app";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { dev } from "../../stacks/environments/dev";
 import type { EnvironmentInput } from "../../stacks/environment/schema";
 import type { EC2NodeClassManifest, NodePoolManifest } from "../../constructs/karpenter";
 import { HelmRelease, SynthJson, policyJson, resourcesOf, synthStack } from "../support/synth";
+import { findEnvironmentFile } from "../../stacks/environments";
+
+const dev = findEnvironmentFile("dev").input;
 
 type EksInput = Extract<EnvironmentInput, { platform: "eks" }>;
 

@@ -2,9 +2,11 @@ import { App } from "cdktf";
 import { runTerraform } from "../../scripts/lib/terraform";
 import { buildApp } from "../../stacks/app";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { dev } from "../../stacks/environments/dev";
 import { stackDir, tempOutdir } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
+import { findEnvironmentFile } from "../../stacks/environments";
+
+const dev = findEnvironmentFile("dev").input;
 
 /**
  * The IRSA trust policy names the cluster's OIDC issuer in its condition keys, and the issuer is

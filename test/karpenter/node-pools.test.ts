@@ -12,7 +12,7 @@ import { AL2023_AMI_RELEASE, al2023AmiProblem } from "../../constructs/karpenter
 import type { EC2NodeClassManifest, NodePoolManifest } from "../../constructs/karpenter";
 import type { NodePoolSpec } from "../../stacks/environment/schema";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { dev } from "../../stacks/environments/dev";
+import { findEnvironmentFile } from "../../stacks/environments";
 import { variant } from "../support/variant";
 import { onlyResource, synthConstruct, SynthJson, HelmRelease } from "../support/synth";
 
@@ -125,6 +125,7 @@ describe("KarpenterNodePools", () => {
 
   test("a pool of only a name and limits gets the defaults an environment's pool gets", () => {
     const pool = { name: "minimal", limits: { cpu: 8, memoryGi: 32 } };
+    const dev = findEnvironmentFile("dev").input;
     const env = parseEnvironment(variant(dev, { karpenter: { nodePools: [pool] } }));
     if (env.platform !== "eks") throw new Error("dev is an EKS environment");
     const [filled] = env.karpenter.nodePools;

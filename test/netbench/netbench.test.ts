@@ -16,7 +16,9 @@ import {
   type BenchResult,
 } from "../../scripts/netbench/result";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { onprem } from "../../stacks/environments/onprem";
+import { findEnvironmentFile } from "../../stacks/environments";
+
+const onprem = findEnvironmentFile("onprem").input;
 
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 const recorded = (kind: string) =>

@@ -2,7 +2,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadEnvironment } from "../../scripts/lib/cluster/environment";
+import { findEnvironment } from "../../stacks/environments";
 import { CoreV1Api } from "../../scripts/lib/cluster/kubernetes-client";
 import { run } from "../../scripts/netbench/cli";
 import { iperfClientArgs, type IperfSettings } from "../../scripts/netbench/iperf";
@@ -57,7 +57,7 @@ describe("netbench against a fake cluster", () => {
   function bench(env: string): NetbenchRun {
     const core = server.kubeConfig().makeApiClient(CoreV1Api);
     return new NetbenchRun(core, {
-      env: loadEnvironment(env),
+      env: findEnvironment(env),
       image: IMAGE,
       settings: SETTINGS,
       pollMs: 10,

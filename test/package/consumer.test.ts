@@ -5,7 +5,7 @@
  * type-checks examples/ with the template's compiler settings (CommonJS, ES2018, strict,
  * skipLibCheck) and runs each example with plain node; the synthesized stacks are then read back.
  * Together the examples compose Vpc, KmsKey, EksCluster, KarpenterAws, Calico, MetalLb and
- * NginxIngress.
+ * NginxIngress, and one reads a folder of environment files.
  */
 import { builtinModules } from "module";
 import * as fs from "fs";
@@ -18,6 +18,7 @@ import {
   writeConsumerProject,
 } from "./consumer-project";
 import { run } from "./run";
+import { ENVIRONMENT_SCHEMA_FILE } from "../../stacks/environment/file";
 import { HelmRelease, SynthJson, onlyResource, resourcesOf } from "../support/synth";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -73,13 +74,15 @@ describe("npm pack", () => {
         !/^docs\/[^/]+\.md$/.test(p) &&
         !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(p),
     );
-    // Assets the compiled constructs load from beside themselves.
+    // Assets the compiled constructs load from beside themselves, and the environment files'
+    // JSON Schema (not the repository's own environment files: a team writes its own).
     expect(unexpected.sort()).toEqual([
       "lib/constructs/karpenter/models/generated/karpenter-models.cjs",
       "lib/constructs/shared/manifests-chart/Chart.yaml",
       "lib/constructs/shared/manifests-chart/templates/manifests.yaml",
       "lib/constructs/shared/manifests-chart/values.yaml",
       "lib/constructs/shared/wait-for-condition/wait-for-condition.sh",
+      "lib/stacks/environment/environment.schema.json",
     ]);
     expect(paths).toEqual(
       expect.arrayContaining(["LICENSE", "CHANGELOG.md", "README.md", "docs/consuming.md"]),
@@ -150,10 +153,30 @@ describe("a cdktf TypeScript project that installs the tarball", () => {
       const stacks = fs.readdirSync(path.join(outdir(example), "stacks"));
       expect(stacks.length).toBeGreaterThan(0);
       for (const stack of stacks) {
-        expect(stackJson(outdir(example), stack).terraform?.backend).toHaveProperty("s3");
+        // A bootstrap stack keeps its own state local until it moves into the bucket it creates.
+        const backend = stack.endsWith("-bootstrap") ? "local" : "s3";
+        expect(stackJson(outdir(example), stack).terraform?.backend).toHaveProperty(backend);
       }
     },
   );
+
+  it("reads a folder of environment files, each naming the JSON Schema the package ships", () => {
+    expect(fs.readdirSync(path.join(outdir("environment-files"), "stacks")).sort()).toEqual([
+      "team-dev-bootstrap",
+      "team-dev-infra",
+      "team-dev-platform",
+    ]);
+    const environments = path.join(project, "examples", "environment-files", "environments");
+    for (const file of fs.readdirSync(environments)) {
+      const text = fs.readFileSync(path.join(environments, file), "utf8");
+      const [, reference] = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text) ?? [];
+      const schema = path.resolve(environments, String(reference));
+      expect(schema.startsWith(installed())).toBe(true);
+      expect(fs.readFileSync(schema, "utf8")).toBe(
+        fs.readFileSync(ENVIRONMENT_SCHEMA_FILE, "utf8"),
+      );
+    }
+  });
 
   it("builds an EKS cluster in a VPC it does not create, from Terraform variables", () => {
     const stack = stackJson(outdir("eks-existing-vpc"), "byo-vpc-infra");

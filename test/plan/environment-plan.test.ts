@@ -13,7 +13,7 @@ import type { PlanSummary } from "../../scripts/plan/summary";
 import { buildApp } from "../../stacks/app";
 import type { EnvironmentInput } from "../../stacks/environment/schema";
 import { parseEnvironments } from "../../stacks/environment/validate";
-import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
+import { findEnvironmentFile } from "../../stacks/environments";
 import type { SynthJson } from "../support/synth";
 import { describeWithTerraform } from "../support/terraform-available";
 import { stateFile, subnetInstance, vpcInstance } from "./fixtures";
@@ -69,8 +69,8 @@ describeWithTerraform("npm run plan: dev with its VPC CIDR changed over existing
 
   beforeAll(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-dev-"));
-    const dev = SHIPPED_ENVIRONMENTS.find((e) => e.name === "dev");
-    if (dev?.platform !== "eks") throw new Error("the dev environment is expected on EKS");
+    const dev = findEnvironmentFile("dev").input;
+    if (dev.platform !== "eks") throw new Error("the dev environment is expected on EKS");
     expect(dev.aws.vpcCidr).toBe("10.10.0.0/16");
     const before = path.join(root, "before");
     synth(before, dev);

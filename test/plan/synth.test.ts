@@ -7,6 +7,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ENVIRONMENTS_DIR_VARIABLE } from "../../stacks/environments";
+import { edited, environmentsFolder, shippedEnvironmentTexts } from "../support/environment-files";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -27,31 +29,34 @@ describe("npm run synth", () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("prints an invalid environment's problems once, and emits nothing", () => {
-    // The real main.ts, after breaking the shipped dev environment: its pod range inside the VPC.
-    const breakDev = path.join(dir, "break-dev.ts");
-    fs.writeFileSync(
-      breakDev,
-      [
-        `const { SHIPPED_ENVIRONMENTS } = require(${JSON.stringify(path.join(ROOT, "stacks", "environments"))});`,
-        `SHIPPED_ENVIRONMENTS.find((e) => e.name === "dev").podNetwork.podCidr = "10.10.128.0/17";`,
-        `require(${JSON.stringify(path.join(ROOT, "main"))});`,
-      ].join("\n"),
-    );
-    const project = path.join(dir, "broken");
-    fs.mkdirSync(project);
-    fs.writeFileSync(
-      path.join(project, "cdktf.json"),
-      JSON.stringify({ language: "typescript", app: `${TSX} ${breakDev}` }),
-    );
-    const { status, output } = npmRunSynth(project);
-    expect(status).toBe(1);
-    const problem =
-      "podNetwork.podCidr: 10.10.128.0/17 overlaps the VPC CIDR 10.10.0.0/16; Calico pods need a range outside the VPC";
-    expect(output.split(problem)).toHaveLength(2);
-    expect(output).toContain('environment "dev" is invalid (1 problem):');
-    expect(output).toMatch(/synth failed: .*break-dev\.ts exited with 1/);
-    expect(fs.existsSync(path.join(project, "cdktf.out", "manifest.json"))).toBe(false);
+  it("prints an invalid environment file's problems once, naming the file and field, and emits nothing", () => {
+    // The real app, with dev's file broken in a copy of the environments folder: its pod range
+    // inside the VPC.
+    const environments = environmentsFolder({
+      "dev.yaml": edited(shippedEnvironmentTexts()["dev.yaml"], [
+        ["podCidr: 10.244.0.0/16", "podCidr: 10.10.128.0/17"],
+      ]),
+    });
+    const outdir = path.join(dir, "broken.out");
+    try {
+      const { status, output } = npmRunSynth(ROOT, {
+        CDKTF_OUTDIR: outdir,
+        [ENVIRONMENTS_DIR_VARIABLE]: environments,
+      });
+      expect(status).toBe(1);
+      const problem =
+        "podNetwork.podCidr: 10.10.128.0/17 overlaps the VPC CIDR 10.10.0.0/16; Calico pods need a range outside the VPC";
+      expect(output.split(problem)).toHaveLength(2);
+      expect(output).toContain(
+        `${path.join(environments, "dev.yaml")}: environment "dev" is invalid (1 problem):\n  - ${problem}`,
+      );
+      // The problem, not where in the code it was found.
+      expect(output).not.toMatch(/^\s+at /m);
+      expect(output).toMatch(/synth failed: .*main\.ts exited with 1/);
+      expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+    } finally {
+      fs.rmSync(environments, { recursive: true, force: true });
+    }
   });
 
   it("synthesizes every stack and prints their findings, without calling HashiCorp's version check", () => {

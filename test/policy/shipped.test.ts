@@ -3,8 +3,7 @@ import * as path from "path";
 import { Aspects, Testing } from "cdktf";
 import { PolicyAspect } from "../../constructs/policy";
 import { allStacks, buildApp } from "../../stacks/app";
-import { parseEnvironments } from "../../stacks/environment/validate";
-import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
+import { shippedEnvironments } from "../../stacks/environments";
 
 interface Manifest {
   stacks: Record<
@@ -15,7 +14,7 @@ interface Manifest {
 
 describe.each([false, true])("shipped environments (offline %s)", (offline) => {
   const app = Testing.app();
-  const environments = parseEnvironments(SHIPPED_ENVIRONMENTS);
+  const environments = shippedEnvironments();
   const built = buildApp(app, environments, { offline });
 
   it("carry the platform policy pack on every stack", () => {

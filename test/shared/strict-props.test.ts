@@ -432,7 +432,7 @@ describe("a rejected construct", () => {
     const error = rejection(vpc, { natt: "single", nat: "singel", cidr: "10.10.0.0/8" });
     expect(error.constructPath).toBe("test/under-test");
     expect(error.message).toBe(
-      "VpcProps of test/under-test are invalid (3 problems):\n" +
+      "VpcProps of test/under-test is invalid (3 problems):\n" +
         '  - VpcProps.cidr: "10.10.0.0/8" must be an IPv4 CIDR block from /16 to /28 with no host bits set, such as 10.0.0.0/16\n' +
         '  - VpcProps.nat: "singel" is not one of none, single, per-zone; did you mean "single"?\n' +
         '  - VpcProps: unknown prop "natt"; did you mean "nat"?',

@@ -1,9 +1,11 @@
 import { Testing } from "cdktf";
 import { parseEnvironment } from "../../stacks/environment/validate";
-import { onprem } from "../../stacks/environments/onprem";
 import { PlatformStack } from "../../stacks/platform-stack";
 import { CalicoValues } from "../../constructs/calico";
 import { HelmRelease, resourcesOf, synthStack } from "../support/synth";
+import { findEnvironmentFile } from "../../stacks/environments";
+
+const onprem = findEnvironmentFile("onprem").input;
 
 interface Manifest {
   kind: string;

@@ -1,4 +1,6 @@
 import * as fs from "fs";
+import { stackNames as namesOf } from "../../stacks/app";
+import { shippedEnvironments } from "../../stacks/environments";
 import { stackDir, synthShipped } from "../support/app";
 
 type Resources = Record<
@@ -14,11 +16,7 @@ const { outdir, stackNames } = synthShipped({ offline: false });
 const load = (stack: string) =>
   JSON.parse(fs.readFileSync(`${stackDir(outdir, stack)}/cdk.tf.json`, "utf8")) as StackJson;
 const all = (json: StackJson, type: string) => Object.values(json.resource?.[type] ?? {});
-const ACCOUNTS: Record<string, string> = {
-  dev: "111111111111",
-  staging: "222222222222",
-  prod: "333333333333",
-};
+const eks = shippedEnvironments().flatMap((env) => (env.platform === "eks" ? [env] : []));
 
 describe("protection of what holds data", () => {
   it("prod: prevent_destroy on every KMS key, the EKS cluster and the state bucket", () => {
@@ -48,27 +46,30 @@ describe("protection of what holds data", () => {
     expect(all(infra, "aws_eks_cluster")[0].lifecycle?.prevent_destroy).toBeUndefined();
   });
 
-  it("the state bucket is protected in every environment", () => {
-    for (const env of ["dev", "staging", "prod"]) {
-      expect(all(load(`${env}-bootstrap`), "aws_s3_bucket")[0].lifecycle?.prevent_destroy).toBe(
-        true,
-      );
-    }
-  });
-
-  it.each(stackNames.filter((s) => !s.startsWith("onprem")))(
-    "%s: every aws provider is pinned to its environment's account",
-    (stack) => {
-      const providers = load(stack).provider?.aws ?? [];
-      const env = stack.split("-")[0];
-      if (stack.endsWith("-platform") && env === "prod") {
-        // policy-only: CoreDNS stays in the infra stack, so this platform stack has no aws provider.
-        expect(providers).toEqual([]);
-        return;
-      }
-      expect(providers.length).toBeGreaterThan(0);
-      for (const provider of providers)
-        expect(provider.allowed_account_ids).toEqual([ACCOUNTS[env]]);
+  it.each(eks.filter((env) => env.state).map((env) => env.name))(
+    "%s: the state bucket is protected",
+    (name) => {
+      const buckets = all(load(namesOf(name).bootstrap), "aws_s3_bucket");
+      expect(buckets.map((b) => b.lifecycle?.prevent_destroy)).toEqual([true]);
     },
   );
+
+  it.each(
+    eks.flatMap((env) =>
+      Object.values(namesOf(env.name))
+        .filter((stack) => stackNames.includes(stack))
+        .map((stack) => [stack, env] as const),
+    ),
+  )("%s: every aws provider is pinned to its environment's account", (stack, env) => {
+    const providers = load(stack).provider?.aws ?? [];
+    if (stack === namesOf(env.name).platform && env.podNetwork.mode === "policy-only") {
+      // policy-only: CoreDNS stays in the infra stack, so this platform stack has no aws provider.
+      expect(providers).toEqual([]);
+      return;
+    }
+    expect(providers.length).toBeGreaterThan(0);
+    for (const provider of providers) {
+      expect(provider.allowed_account_ids).toEqual([env.aws.accountId]);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { allStacks, buildApp } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
-import { SHIPPED_ENVIRONMENTS } from "../../stacks/environments";
+import { shippedEnvironmentFiles } from "../../stacks/environments";
 
 /**
  * A fresh synth output directory, one level below a fresh temporary directory: local backends
@@ -33,7 +33,10 @@ export function synthShipped(options: { offline: boolean }): {
   outdir: string;
   stackNames: string[];
 } {
-  return synthEnvironments(SHIPPED_ENVIRONMENTS, options);
+  return synthEnvironments(
+    shippedEnvironmentFiles().map((f) => f.input),
+    options,
+  );
 }
 
 export function stackDir(outdir: string, stack: string): string {

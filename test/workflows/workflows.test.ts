@@ -2,28 +2,21 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "yaml";
-
-interface Job {
-  needs?: string | string[];
-  if?: string;
-  uses?: string;
-  with?: Record<string, unknown>;
-  environment?: string;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  strategy?: { matrix: { include: { environment: string; role: string }[] } };
-  steps?: { name?: string; uses?: string; run?: string; with?: Record<string, unknown> }[];
-}
-
-interface Workflow {
-  on: Record<string, unknown>;
-  permissions?: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress": boolean };
-  jobs: Record<string, Job>;
-}
-
-const load = (name: string) =>
-  parse(fs.readFileSync(path.join(__dirname, "../../.github/workflows", name), "utf8")) as Workflow;
+import { deploySequence } from "../../stacks/app";
+import { shippedEnvironments } from "../../stacks/environments";
+import { PLATFORMS } from "../../scripts/lib/workflow-environments";
+import { interpolate, type Value } from "./expressions";
+import {
+  callInputs,
+  deployCalls,
+  jobRuns,
+  listedEnvironments,
+  loadWorkflow,
+  plannedOnPullRequest,
+  runContexts,
+  WORKFLOWS_DIR,
+  type Job,
+} from "./workflow-runs";
 
 const stepUsing = (job: Job, action: string) =>
   job.steps?.find((s) => s.uses?.startsWith(`${action}@`));
@@ -32,20 +25,94 @@ const runs = (job: Job) => (job.steps ?? []).map((s) => s.run ?? "").join("\n");
 /** Node 20 reached end of life in April 2026; the workflows use the maintained LTS. */
 const NODE_LTS = 24;
 
+const shipped = shippedEnvironments();
+const namesOf = (platform: string) =>
+  shipped.filter((e) => e.platform === platform).map((e) => e.name);
+
+const outputs = listedEnvironments();
+const listed = (platform: string) =>
+  JSON.parse(String(outputs[platform])) as { name: string; [key: string]: Value }[];
+
 describe("every workflow", () => {
   it("sets up the maintained Node LTS wherever it sets up Node", () => {
     const versions = fs
-      .readdirSync(path.join(__dirname, "../../.github/workflows"))
-      .flatMap((file) => Object.values(load(file).jobs))
+      .readdirSync(WORKFLOWS_DIR)
+      .flatMap((file) => Object.values(loadWorkflow(file).jobs))
       .flatMap((job) => job.steps ?? [])
       .filter((step) => step.uses?.startsWith("actions/setup-node@"))
       .map((step) => step.with?.["node-version"]);
-    expect(versions).toEqual([NODE_LTS, NODE_LTS, NODE_LTS]);
+    expect(versions.length).toBeGreaterThan(0);
+    expect(new Set(versions)).toEqual(new Set([NODE_LTS]));
+  });
+});
+
+describe("environments.yml: the environment list, from stacks/environments/", () => {
+  it("prints one list per platform, each in promotion order", () => {
+    expect(Object.keys(outputs).sort()).toEqual([...PLATFORMS].sort());
+    for (const platform of PLATFORMS) {
+      expect(listed(platform).map((e) => e.name)).toEqual(namesOf(platform));
+    }
+  });
+
+  it("gives each environment its stacks in deploy order, runner, roles and region", () => {
+    for (const env of shipped) {
+      const entry = listed(env.platform).find((e) => e.name === env.name);
+      expect(entry).toMatchObject({
+        githubEnvironment: env.name,
+        stacks: deploySequence(env),
+        ...(env.platform === "eks"
+          ? {
+              runsOn: "ubuntu-latest",
+              aws: true,
+              awsRegion: env.aws.region,
+              planRoleVariable: `PLAN_ROLE_ARN_${env.name.toUpperCase().replace(/-/g, "_")}`,
+              deployRoleVariable: "DEPLOY_ROLE_ARN",
+            }
+          : {
+              runsOn: ["self-hosted", env.name],
+              aws: env.state !== undefined,
+              planRoleVariable: null,
+            }),
+      });
+    }
+  });
+
+  it("is a reusable workflow whose outputs are its list step's", () => {
+    const workflow = loadWorkflow("environments.yml");
+    expect(Object.keys(workflow.on)).toEqual(["workflow_call"]);
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    expect(runs(workflow.jobs.list)).toMatch(/npm ci\nnpx tsx scripts\/environments\.ts --github/);
+  });
+});
+
+describe("no shipped environment is left out", () => {
+  it("a pull request plans every EKS environment", () => {
+    expect(plannedOnPullRequest(outputs)).toEqual(namesOf("eks"));
+  });
+
+  it("a push to main deploys every EKS environment, in promotion order", () => {
+    expect(deployCalls(outputs, { name: "push" }).map((c) => c.environment)).toEqual(
+      namesOf("eks"),
+    );
+  });
+
+  it("every environment deploys from main: on a push, or on demand for its platform", () => {
+    const options = (
+      loadWorkflow("deploy.yml").on.workflow_dispatch as {
+        inputs: { target: { options: string[] } };
+      }
+    ).inputs.target.options;
+    expect([...options].sort()).toEqual([...PLATFORMS].sort());
+    const deployed = [
+      ...deployCalls(outputs, { name: "push" }),
+      ...options.flatMap((target) => deployCalls(outputs, { name: "workflow_dispatch", target })),
+    ].map((c) => c.environment);
+    expect(new Set(deployed)).toEqual(new Set(shipped.map((e) => e.name)));
   });
 });
 
 describe("plan.yml", () => {
-  const wf = load("plan.yml");
+  const wf = loadWorkflow("plan.yml");
 
   it("runs on pull requests with OIDC and comment permissions, one run per PR", () => {
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
@@ -70,30 +137,34 @@ describe("plan.yml", () => {
       terraform_version: "1.11.4",
     });
     expect(runs(test)).toMatch(/npm ci\nnpm test/);
-    expect(wf.jobs.plan.needs).toBe("test");
+    expect(wf.jobs.plan.needs).toEqual(["test", "environments"]);
   });
 
-  it("plans each environment's stacks with that environment's plan role", () => {
-    const plan = wf.jobs.plan;
-    expect(plan.strategy?.matrix.include).toEqual([
-      { environment: "dev", role: "PLAN_ROLE_ARN_DEV" },
-      { environment: "staging", role: "PLAN_ROLE_ARN_STAGING" },
-      { environment: "prod", role: "PLAN_ROLE_ARN_PROD" },
-    ]);
-    expect(stepUsing(plan, "aws-actions/configure-aws-credentials")?.with).toMatchObject({
-      "role-to-assume": "${{ vars[matrix.role] }}",
+  const planRuns = () =>
+    jobRuns(wf.jobs.plan, {
+      ...runContexts(wf, { name: "pull_request" }, outputs),
+      vars: Object.fromEntries(
+        listed("eks").map((e) => [String(e.planRoleVariable), `arn:${e.name}`]),
+      ),
     });
-    expect(runs(plan)).toContain(
-      "npm run plan -- ${{ matrix.environment }}-infra ${{ matrix.environment }}-platform",
+
+  it("plans each environment with its own plan role, in its region", () => {
+    const eks = shipped.filter((e) => e.platform === "eks");
+    const credentials = stepUsing(wf.jobs.plan, "aws-actions/configure-aws-credentials")?.with;
+    expect(
+      planRuns().map((run) => ({
+        role: interpolate(String(credentials?.["role-to-assume"]), run),
+        region: interpolate(String(credentials?.["aws-region"]), run),
+      })),
+    ).toEqual(
+      eks.map((e) => ({ role: `arn:${e.name}`, region: e.platform === "eks" && e.aws.region })),
     );
-    expect(runs(plan)).toContain("--fail-on-protected-destroy");
   });
 
   describe("the plan step, run by bash as GitHub runs it, with npm standing in", () => {
     const step = wf.jobs.plan.steps?.find((s) => s.name?.startsWith("Plan "));
-    const script = String(step?.run)
-      .replace(/\$\{\{ matrix\.environment \}\}/g, "dev")
-      .replace(/\$\{\{ strategy\.job-total \}\}/g, "3");
+    const [first] = planRuns();
+    const script = String(interpolate(String(step?.run), first));
     let bin: string;
     beforeAll(() => {
       bin = fs.mkdtempSync(path.join(os.tmpdir(), "plan-step-"));
@@ -122,27 +193,87 @@ describe("plan.yml", () => {
       expect(runStep(1)).toBe(1);
     });
 
-    it("gives each environment an equal share of the comment limit", () => {
+    it("plans the environment's stacks, each environment with an equal share of the comment limit", () => {
       runStep(0);
+      const [env] = shipped.filter((e) => e.platform === "eks");
       expect(fs.readFileSync(path.join(bin, "npm-args"), "utf8").trim()).toBe(
-        "run plan -- dev-infra dev-platform --fail-on-protected-destroy --max-chars 21333",
+        `run plan -- ${deploySequence(env).join(" ")} --fail-on-protected-destroy ` +
+          `--max-chars ${Math.floor(64000 / namesOf("eks").length)}`,
       );
     });
   });
 
-  it("posts one comment, found again by its hidden marker", () => {
+  describe("the comment, run as github-script runs it", () => {
     const comment = wf.jobs.comment;
-    expect(comment.needs).toBe("plan");
     const script = String(stepUsing(comment, "actions/github-script")?.with?.script);
-    expect(script).toContain('const marker = "<!-- platform-plan-summary -->"');
-    expect(script).toContain("updateComment");
-    expect(script).toContain("createComment");
+    let body = "";
+    beforeAll(async () => {
+      const contexts = runContexts(wf, { name: "pull_request" }, outputs);
+      const env = Object.fromEntries(
+        Object.entries(comment.env ?? {}).map(([k, v]) => [k, String(interpolate(v, contexts))]),
+      );
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-comment-"));
+      // The first environment's plan wrote a summary; the others stopped before theirs.
+      const [first] = namesOf("eks");
+      fs.mkdirSync(path.join(dir, "summaries", `plan-summary-${first}`), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, "summaries", `plan-summary-${first}`, "summary.md"),
+        "SUMMARY",
+      );
+      const github = {
+        paginate: async () => [],
+        rest: {
+          issues: {
+            listComments: () => undefined,
+            createComment: async (args: { body: string }) => {
+              body = args.body;
+            },
+            updateComment: async () => undefined,
+          },
+        },
+      };
+      const context = {
+        repo: { owner: "o", repo: "r" },
+        serverUrl: "https://github.com",
+        runId: 1,
+        sha: "0123456789abcdef",
+        payload: { pull_request: { number: 7 } },
+      };
+      const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        await new AsyncFunction("require", "github", "context", "process", script)(
+          require,
+          github,
+          context,
+          { env },
+        );
+      } finally {
+        process.chdir(cwd);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("runs after the plans and keeps one comment, found again by its hidden marker", () => {
+      expect(comment.needs).toEqual(["environments", "plan"]);
+      expect(script).toContain("updateComment");
+      expect(body.startsWith("<!-- platform-plan-summary -->")).toBe(true);
+    });
+
+    it("has a section for every planned environment, with its summary or why it has none", () => {
+      const [first, ...rest] = namesOf("eks");
+      expect(body).toContain(`# ${first}\n\nSUMMARY`);
+      for (const name of rest) {
+        expect(body).toContain(`# ${name}\n\n_No summary: the plan job stopped before writing one`);
+      }
+    });
   });
 });
 
 describe("deploy.yml", () => {
-  const wf = load("deploy.yml");
-  const callee = load("deploy-stacks.yml");
+  const wf = loadWorkflow("deploy.yml");
+  const callee = loadWorkflow("deploy-stacks.yml");
 
   it("runs on pushes to main and on demand", () => {
     expect(wf.on.push).toEqual({ branches: ["main"] });
@@ -150,29 +281,43 @@ describe("deploy.yml", () => {
     expect(wf.permissions).toEqual({ "id-token": "write", contents: "read" });
   });
 
-  it("deploys dev, then staging, then prod, infra before platform", () => {
-    expect(wf.jobs.dev.needs).toBeUndefined();
-    expect(wf.jobs.staging.needs).toBe("dev");
-    expect(wf.jobs.prod.needs).toBe("staging");
-    for (const env of ["dev", "staging", "prod"]) {
-      expect(wf.jobs[env].uses).toBe("./.github/workflows/deploy-stacks.yml");
-      expect(wf.jobs[env].with).toEqual({
-        environment: env,
-        stacks: `${env}-infra ${env}-platform`,
-      });
-    }
+  it("deploys one environment at a time and stops the rest when one fails", () => {
+    expect(wf.jobs.deploy.strategy).toMatchObject({ "max-parallel": 1, "fail-fast": true });
+    expect(wf.jobs.deploy.uses).toBe("./.github/workflows/deploy-stacks.yml");
   });
 
-  it("deploys on-prem only on demand, from a self-hosted runner without AWS credentials", () => {
-    expect(wf.jobs.onprem.if).toBe(
-      "github.event_name == 'workflow_dispatch' && inputs.target == 'onprem'",
+  it("hands each EKS environment's stacks, deploy order kept, to deploy-stacks with AWS credentials", () => {
+    expect(deployCalls(outputs, { name: "push" })).toEqual(
+      shipped
+        .filter((e) => e.platform === "eks")
+        .map((e) => ({
+          environment: e.name,
+          stacks: deploySequence(e).join(" "),
+          runner: JSON.stringify("ubuntu-latest", null, 2),
+          aws: true,
+          "aws-region": e.platform === "eks" && e.aws.region,
+          "deploy-role-variable": "DEPLOY_ROLE_ARN",
+        })),
     );
-    expect(wf.jobs.onprem.with).toMatchObject({
-      environment: "onprem",
-      stacks: "onprem-platform",
-      aws: false,
-    });
-    expect(JSON.parse(String(wf.jobs.onprem.with?.runner))).toEqual(["self-hosted", "onprem"]);
+  });
+
+  it("deploys on-prem only on demand, from its self-hosted runner, without AWS unless its state is in S3", () => {
+    const calls = deployCalls(outputs, { name: "workflow_dispatch", target: "onprem" });
+    expect(calls.map((c) => c.environment)).toEqual(namesOf("onprem"));
+    for (const call of calls) {
+      expect(JSON.parse(String(call.runner))).toEqual(["self-hosted", call.environment]);
+      const env = shipped.find((e) => e.name === call.environment);
+      expect(call.aws).toBe(env?.state !== undefined);
+    }
+    expect(deployCalls(outputs, { name: "push" }).map((c) => c.environment)).not.toContain(
+      namesOf("onprem")[0],
+    );
+  });
+
+  it("skips a target without environments instead of failing on an empty matrix", () => {
+    expect(
+      deployCalls({ ...outputs, onprem: "[]" }, { name: "workflow_dispatch", target: "onprem" }),
+    ).toEqual([]);
   });
 
   it("runs each environment in its GitHub environment, one apply at a time, with its deploy role", () => {
@@ -184,8 +329,16 @@ describe("deploy.yml", () => {
       "cancel-in-progress": false,
     });
     expect(callee.permissions).toEqual({ "id-token": "write", contents: "read" });
-    expect(stepUsing(job, "aws-actions/configure-aws-credentials")?.with).toMatchObject({
-      "role-to-assume": "${{ vars.DEPLOY_ROLE_ARN }}",
+    const credentials = stepUsing(job, "aws-actions/configure-aws-credentials");
+    const [call] = deployCalls(outputs, { name: "push" });
+    const contexts = {
+      inputs: call,
+      vars: { DEPLOY_ROLE_ARN: "arn:deploy" },
+      github: { run_id: 1 },
+    };
+    expect(callInputs({ with: credentials?.with }, contexts)).toMatchObject({
+      "role-to-assume": "arn:deploy",
+      "aws-region": call["aws-region"],
     });
     expect(runs(job)).toContain(
       'npx cdktf deploy "$stack" --auto-approve --ignore-missing-stack-dependencies',

@@ -4,15 +4,43 @@
  * skip the checks that need the value, which then fall to Terraform or AWS at apply.
  */
 import { ITerraformDependable, Token } from "cdktf";
-import { ZodIssueCode, ZodTypeAny, z } from "zod";
+import { ZodIssueCode, ZodTypeAny, ZodTypeDef, z } from "zod";
 import { parseAddressRange, parseCidr, parseIpv4 } from "../cidr";
-import { isDnsLabel } from "../kubernetes";
+import { DNS_LABEL, isDnsLabel } from "../kubernetes";
 import { CHART_VERSION_FORMATS, ChartName, KubernetesVersion, VERSIONS } from "../../versions";
 
 /** Whether a value is known only at apply time: a string, number or list token, or an element of a list token. */
 export function isUnresolved(value: unknown): boolean {
   // Token.asList gives ["#{TfToken[...]}"], whose element alone is not recognised as a token.
   return Token.isUnresolved(value) || (typeof value === "string" && Token.isUnresolved([value]));
+}
+
+/** What a field's checks are in JSON Schema: a type and the keywords that bound it. */
+export interface JsonSchemaHint {
+  readonly type: "string" | "integer";
+  readonly pattern?: string;
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly enum?: readonly (string | number)[];
+}
+
+const jsonSchemaHints = new WeakMap<ZodTypeDef, JsonSchemaHint>();
+
+/**
+ * Records what `schema`'s checks are in JSON Schema. The checks here are refinements (they must
+ * let tokens through, which zod's own `.regex()` or `.int()` would not), and a refinement is
+ * opaque to zod-to-json-schema: without the hint, the environment file's JSON Schema
+ * (scripts/environment-schema.ts) would lose every pattern and range for editors.
+ */
+export function withJsonSchema<T extends ZodTypeAny>(schema: T, hint: JsonSchemaHint): T {
+  jsonSchemaHints.set(schema._def, hint);
+  return schema;
+}
+
+/** The JSON Schema of a schema built here, by its definition (zod-to-json-schema's `override`). */
+export function jsonSchemaHint(def: ZodTypeDef): JsonSchemaHint | undefined {
+  return jsonSchemaHints.get(def);
 }
 
 /** A string checked at synth unless it is a token. `message` says what to change. */
@@ -39,6 +67,14 @@ export function checkedNumber(
   });
 }
 
+/** A string matching `pattern`, or a token. */
+export function checkedPattern(pattern: RegExp, message: (value: string) => string) {
+  return withJsonSchema(
+    checkedString((value) => pattern.test(value), message),
+    { type: "string", pattern: pattern.source },
+  );
+}
+
 const inRange = (min: number, max: number) => (value: number) =>
   Number.isInteger(value) && value >= min && value <= max;
 const outOfRange = (min: number, max: number, unit: string) => (value: number) =>
@@ -49,14 +85,21 @@ const outOfRange = (min: number, max: number, unit: string) => (value: number) =
  * data), where a number token would be written as its placeholder, not resolved.
  */
 export function wholeNumber(min: number, max: number, unit = "") {
-  return z
-    .number()
-    .refine(inRange(min, max), (value) => ({ message: outOfRange(min, max, unit)(value) }));
+  return withJsonSchema(
+    z
+      .number()
+      .refine(inRange(min, max), (value) => ({ message: outOfRange(min, max, unit)(value) })),
+    { type: "integer", minimum: min, maximum: max },
+  );
 }
 
 /** A whole number from `min` to `max`, or a token (resource arguments). */
 export function wholeNumberOrToken(min: number, max: number, unit = "") {
-  return checkedNumber(inRange(min, max), outOfRange(min, max, unit));
+  return withJsonSchema(checkedNumber(inRange(min, max), outOfRange(min, max, unit)), {
+    type: "integer",
+    minimum: min,
+    maximum: max,
+  });
 }
 
 /**
@@ -77,16 +120,27 @@ export function tokenOrEnum<T extends string>(
     });
   });
   // Typed as the enum, as the props interfaces are: a token stands for one of the values.
-  return schema as unknown as z.ZodType<T, z.ZodTypeDef, T>;
+  return withJsonSchema(schema, { type: "string", enum: values }) as unknown as z.ZodType<
+    T,
+    z.ZodTypeDef,
+    T
+  >;
 }
 
 /** A list, or one list token (`Token.asList`), with at least `min` entries when known. */
 export function listOf<T extends ZodTypeAny>(item: T, min: number, message: string) {
-  return z.array(item).superRefine((list, ctx) => {
-    if (!Token.isUnresolved(list) && list.length < min) {
-      ctx.addIssue({ code: ZodIssueCode.custom, message });
-    }
-  });
+  return (
+    z
+      .array(item)
+      // A list token is one element long, so it always has one: zod's own check (which JSON
+      // Schema shows as minItems) covers that much, and only a larger minimum needs the value.
+      .min(Math.min(min, 1), { message })
+      .superRefine((list, ctx) => {
+        if (!Token.isUnresolved(list) && list.length > 0 && list.length < min) {
+          ctx.addIssue({ code: ZodIssueCode.custom, message });
+        }
+      })
+  );
 }
 
 /** Resources (or data sources, modules) to depend on; passed through as they are. */
@@ -106,11 +160,14 @@ export function removedProp(message: string) {
 }
 
 /** A Kubernetes object name or namespace (a DNS-1123 label), or a token. */
-export const kubernetesName = checkedString(
-  isDnsLabel,
-  (value) =>
-    "must be a Kubernetes name: at most 63 lowercase letters, digits and hyphens, starting and " +
-    `ending with a letter or digit; got "${value}"`,
+export const kubernetesName = withJsonSchema(
+  checkedString(
+    isDnsLabel,
+    (value) =>
+      "must be a Kubernetes name: at most 63 lowercase letters, digits and hyphens, starting and " +
+      `ending with a letter or digit; got "${value}"`,
+  ),
+  { type: "string", pattern: DNS_LABEL.source, maxLength: 63 },
 );
 
 /** An IPv4 CIDR block with no host bits set (AWS and Calico reject them), or a token. */
@@ -138,21 +195,34 @@ export const addressRange = z.string().refine(
 );
 
 /** A BGP AS number (4-byte). */
-export const asNumber = checkedNumber(
-  (value) => Number.isInteger(value) && value >= 1 && value <= 4294967295,
-  (value) => `must be an integer from 1 to 4294967295; got ${value}`,
+export const asNumber = withJsonSchema(
+  checkedNumber(
+    (value) => Number.isInteger(value) && value >= 1 && value <= 4294967295,
+    (value) => `must be an integer from 1 to 4294967295; got ${value}`,
+  ),
+  { type: "integer", minimum: 1, maximum: 4294967295 },
 );
 
+const DURATION = /^(Never|(\d+(s|m|h))+)$/;
+
 /** A duration as Kubernetes and Karpenter write it (`720h`, `1h30m`), or `Never`. */
-export const duration = z.string().refine(
-  (value) => /^(Never|(\d+(s|m|h))+)$/.test(value),
-  (value) => ({ message: `must be a duration such as 30s, 5m or 720h, or Never; got "${value}"` }),
+export const duration = withJsonSchema(
+  z.string().refine(
+    (value) => DURATION.test(value),
+    (value) => ({
+      message: `must be a duration such as 30s, 5m or 720h, or Never; got "${value}"`,
+    }),
+  ),
+  { type: "string", pattern: DURATION.source },
 );
 
 /** A whole number of at least 1 (replicas, limits); literal, as it goes into chart values. */
-export const positiveInteger = z.number().refine(
-  (value) => Number.isInteger(value) && value >= 1,
-  (value) => ({ message: `must be a positive integer; got ${value}` }),
+export const positiveInteger = withJsonSchema(
+  z.number().refine(
+    (value) => Number.isInteger(value) && value >= 1,
+    (value) => ({ message: `must be a positive integer; got ${value}` }),
+  ),
+  { type: "integer", minimum: 1 },
 );
 
 const kubernetesVersionMessage = (value: unknown) => {

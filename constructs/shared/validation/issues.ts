@@ -22,6 +22,19 @@ export interface IssueContext {
   readonly input: unknown;
   /** What fields are called in messages: "prop" for constructs, "field" for environments. */
   readonly noun: string;
+  /** What to do when a number came where a string was expected, where the input's format says. */
+  readonly numberHint?: string;
+}
+
+/** `<subject> is invalid (n problems):` and a line per problem: where to change what. */
+export function describeProblems(
+  subject: string,
+  problems: readonly { readonly where: string; readonly message: string }[],
+): string {
+  return (
+    `${subject} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+    problems.map((p) => `  - ${p.where}: ${p.message}`).join("\n")
+  );
 }
 
 /** A path as messages show it: `pools[0].addresses[1]`; empty for the root. */
@@ -48,6 +61,14 @@ export function problemsOf(error: ZodError, context: IssueContext): Problem[] {
 
 function describe(issue: ZodIssue, context: IssueContext): string {
   const value = valueAt(context.input, issue.path);
+  if (
+    issue.code === ZodIssueCode.invalid_type &&
+    issue.received === "number" &&
+    (issue.expected === "string" || issue.expected.startsWith("'"))
+  ) {
+    // Before the schema's own message, which would show the number as if it were the value meant.
+    return numberForString(issue.expected, context.numberHint);
+  }
   const isEnum =
     issue.code === ZodIssueCode.invalid_enum_value ||
     issue.code === ZodIssueCode.invalid_union_discriminator;
@@ -73,6 +94,18 @@ function describe(issue: ZodIssue, context: IssueContext): string {
     default:
       return issue.message;
   }
+}
+
+/** `must be one of 1.32, 1.33, not a number`; zod writes an enum's type as `'1.32' | '1.33'`. */
+function numberForString(expected: string, hint: string | undefined): string {
+  const what =
+    expected === "string"
+      ? "a string"
+      : `one of ${expected
+          .split(" | ")
+          .map((option) => option.replace(/^'|'$/g, ""))
+          .join(", ")}`;
+  return `must be ${what}, not a number${hint ? `; ${hint}` : ""}`;
 }
 
 function bound(

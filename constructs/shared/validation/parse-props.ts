@@ -4,7 +4,7 @@
  */
 import type { IConstruct } from "constructs";
 import { ZodType, ZodTypeAny, ZodTypeDef, z } from "zod";
-import { Problem, formatPath, problemsOf } from "./issues";
+import { Problem, describeProblems, formatPath, problemsOf } from "./issues";
 
 /**
  * The shape of a props schema, checked against the props interface at compile time: one schema
@@ -27,12 +27,15 @@ export class PropsValidationError extends Error {
     /** The construct path, such as `dev-infra/vpc`. */
     readonly constructPath: string,
   ) {
-    const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
-    const lines = problems.map((p) => {
-      const path = formatPath(p.path);
-      return `  - ${propsName}${path ? `.${path}` : ""}: ${p.message}`;
-    });
-    super(`${propsName} of ${constructPath} are invalid (${count}):\n${lines.join("\n")}`);
+    super(
+      describeProblems(
+        `${propsName} of ${constructPath}`,
+        problems.map((p) => {
+          const path = formatPath(p.path);
+          return { where: `${propsName}${path ? `.${path}` : ""}`, message: p.message };
+        }),
+      ),
+    );
     this.name = "PropsValidationError";
   }
 }

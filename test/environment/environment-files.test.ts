@@ -1,0 +1,194 @@
+import Ajv from "ajv";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { environmentJsonSchemaText } from "../../scripts/environment-schema";
+import { ENVIRONMENT_SCHEMA_FILE } from "../../stacks/environment/file";
+import { loadEnvironmentFiles } from "../../stacks/environment/load";
+import {
+  environmentsDir,
+  findEnvironment,
+  shippedEnvironmentFiles,
+} from "../../stacks/environments";
+import { edited, environmentsFolder, shippedEnvironmentTexts } from "../support/environment-files";
+
+const texts = shippedEnvironmentTexts();
+const staging = texts["staging.yaml"];
+
+/** The message loading `changes` over the shipped files fails with. */
+function loadError(changes: Record<string, string | null>): string {
+  const dir = environmentsFolder(changes);
+  try {
+    loadEnvironmentFiles(dir);
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    return error.message.split(dir + path.sep).join("");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  throw new Error("expected the files to be rejected");
+}
+
+describe("the shipped environment files", () => {
+  const files = shippedEnvironmentFiles();
+
+  it("load in promotion order, each promotion its own", () => {
+    const promotions = files.map((f) => f.promotion);
+    expect(promotions).toEqual([...new Set(promotions)].sort((a, b) => a - b));
+    expect(files.map((f) => path.basename(f.file)).sort()).toEqual(Object.keys(texts).sort());
+  });
+
+  it("are each named after the environment they hold", () => {
+    for (const file of files)
+      expect(path.basename(file.file)).toBe(`${file.environment.name}.yaml`);
+  });
+
+  it("name the JSON Schema in their first line, for editors", () => {
+    for (const text of Object.values(texts)) {
+      const [, reference] = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text) ?? [];
+      expect(path.resolve(environmentsDir(), String(reference))).toBe(ENVIRONMENT_SCHEMA_FILE);
+    }
+  });
+});
+
+describe("the JSON Schema editors check the files with", () => {
+  const schema = JSON.parse(fs.readFileSync(ENVIRONMENT_SCHEMA_FILE, "utf8"));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+  it("is what npm run schema generates from the zod schema today", () => {
+    expect(fs.readFileSync(ENVIRONMENT_SCHEMA_FILE, "utf8")).toBe(environmentJsonSchemaText());
+  });
+
+  it.each(Object.keys(texts))("accepts %s", (file) => {
+    expect(validate(parse(texts[file]))).toBe(true);
+  });
+
+  it("flags a misspelt field, an unquoted version and a missing promotion", () => {
+    const flagged = (text: string) => (validate(parse(text)) ? [] : (validate.errors ?? []));
+    expect(flagged(edited(staging, [["owner:", "ownr:"]]))).toContainEqual(
+      expect.objectContaining({ params: { additionalProperty: "ownr" } }),
+    );
+    expect(
+      flagged(edited(staging, [['kubernetesVersion: "1.34"', "kubernetesVersion: 1.34"]])),
+    ).toContainEqual(expect.objectContaining({ instancePath: "/kubernetesVersion" }));
+    expect(flagged(edited(staging, [["promotion: 20\n", ""]]))).toContainEqual(
+      expect.objectContaining({ params: { missingProperty: "promotion" } }),
+    );
+  });
+});
+
+describe("an invalid file", () => {
+  it("is named with the field to change, as the environment's own path", () => {
+    const qa = edited(staging, [
+      ["name: staging\n", "name: qa\n"],
+      ["promotion: 20", "promotion: 25"],
+      [
+        "region: ap-northeast-2\n  zones: [ap-northeast-2a, ap-northeast-2b, ap-northeast-2c]",
+        "region: us-west-2\n  zones: [us-west-2a, us-west-2b]",
+      ],
+      ["222222222222", "444444444444"],
+      ["alias/staging/", "alias/qa/"],
+    ]);
+    expect(loadError({ "qa.yaml": qa })).toBe(
+      'qa.yaml: environment "qa" is invalid (1 problem):\n' +
+        "  - state.region: ap-northeast-2 is not the environment's region us-west-2: qa-bootstrap " +
+        "creates the state bucket with the environment's AWS provider, in us-west-2; set state.region to us-west-2",
+    );
+  });
+
+  it("that is not valid YAML is named with the line, column and field", () => {
+    const text = edited(staging, [
+      [
+        "  region: ap-northeast-2\n  zones:",
+        "  region: ap-northeast-2\n  region: us-west-2\n  zones:",
+      ],
+    ]);
+    const line = text.split("\n").indexOf("  region: us-west-2") + 1;
+    expect(loadError({ "staging.yaml": text })).toBe(
+      'staging.yaml: environment "staging" is invalid (1 problem):\n' +
+        `  - aws.region (line ${line}, column 3): not valid YAML: Map keys must be unique`,
+    );
+  });
+
+  it("says to quote what YAML reads as a number", () => {
+    expect(loadError({ "staging.yaml": edited(staging, [['"1.34"', "1.34"]]) })).toMatch(
+      /- kubernetesVersion: must be one of .*, not a number; in YAML put the value in quotes, such as "1\.34"/,
+    );
+  });
+
+  it("is reported with every other invalid file, each with all its problems", () => {
+    const message = loadError({
+      "dev.yaml": edited(texts["dev.yaml"], [["nat: single", "nat: sometimes"]]),
+      "prod.yaml": edited(texts["prod.yaml"], [
+        ["promotion: 30\n", ""],
+        ["tier: prod", "tier: live"],
+      ]),
+    });
+    expect(message).toMatch(
+      /^dev\.yaml: environment "dev" is invalid \(1 problem\):\n {2}- aws\.nat: /,
+    );
+    expect(message).toMatch(
+      /\nprod\.yaml: environment "prod" is invalid \(2 problems\):\n {2}- promotion: is required: a whole number .*\n {2}- tier: /,
+    );
+  });
+
+  it("whose name is not its file's is told to rename one", () => {
+    expect(
+      loadError({ "qa.yaml": edited(staging, [["promotion: 20", "promotion: 25"]]) }),
+    ).toContain(
+      '  - name: "staging" does not match the file name qa.yaml; an environment\'s file is <name>.yaml: rename one of them',
+    );
+  });
+
+  it("ending in .yml is not skipped silently", () => {
+    expect(loadError({ "qa.yml": staging })).toBe(
+      'qa.yml: environment "qa" is invalid (1 problem):\n' +
+        "  - (file name): environment files end in .yaml: rename it to qa.yaml",
+    );
+  });
+});
+
+describe("promotions", () => {
+  it("shared by two files are reported on both, with a free number to take", () => {
+    const qa = edited(staging, [
+      ["name: staging\n", "name: qa\n"],
+      ["222222222222", "444444444444"],
+      ["alias/staging/", "alias/qa/"],
+      ["staging-platform", "qa-platform"],
+    ]);
+    const message = loadError({ "qa.yaml": qa });
+    const advice =
+      "each environment needs its own place in the order: 25, for example, deploys between 20 and 30";
+    expect(message).toContain(
+      `qa.yaml: environment "qa" is invalid (1 problem):\n  - promotion: 20 is also the promotion of staging.yaml; ${advice}`,
+    );
+    expect(message).toContain(
+      `staging.yaml: environment "staging" is invalid (1 problem):\n  - promotion: 20 is also the promotion of qa.yaml; ${advice}`,
+    );
+  });
+
+  it("must be whole numbers above 0", () => {
+    expect(
+      loadError({ "staging.yaml": edited(staging, [["promotion: 20", "promotion: second"]]) }),
+    ).toContain(
+      '  - promotion: must be a whole number above 0, such as 10 (lowest deploys first); got "second"',
+    );
+  });
+});
+
+describe("the folder", () => {
+  it("without any environment file is an error, not an app with no stacks", () => {
+    const empty = Object.fromEntries(Object.keys(texts).map((f) => [f, null]));
+    expect(loadError(empty)).toMatch(
+      /^no environment files \(\*\.yaml\) in .*: add one as docs\/environments\.md, "Add an environment", describes$/,
+    );
+  });
+
+  it("is where findEnvironment looks, naming the known environments when one is not there", () => {
+    const names = shippedEnvironmentFiles().map((f) => f.environment.name);
+    expect(names.map((name) => findEnvironment(name).name)).toEqual(names);
+    expect(() => findEnvironment("nosuch")).toThrow(
+      `unknown environment "nosuch"; known: ${names.join(", ")}`,
+    );
+  });
+});
