@@ -136,7 +136,11 @@ export function readEnvironmentFile(file: string): FileReading {
 
 /** The field path of the YAML node at `offset`, such as `aws.zones[1]`. */
 function fieldPathAt(node: unknown, offset: number): (string | number)[] {
-  /** Whether `offset` lies between the start of `first` and the end of `last`. */
+  /**
+   * Whether `offset` lies from the start of `first` up to, not including, the end of `last`'s
+   * value: a block map's value ends where the next key starts, and `range[2]` runs on over
+   * trailing comments, so an inclusive end named the key before the one at fault.
+   */
   const spans = (first: unknown, last: unknown): boolean =>
     isNode(first) &&
     isNode(last) &&
@@ -145,7 +149,7 @@ function fieldPathAt(node: unknown, offset: number): (string | number)[] {
     last.range !== null &&
     last.range !== undefined &&
     offset >= first.range[0] &&
-    offset <= last.range[2];
+    offset < last.range[1];
   if (isMap(node)) {
     const pair = node.items.find((p) => spans(p.key, p.value ?? p.key));
     if (pair) {

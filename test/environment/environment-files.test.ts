@@ -110,6 +110,15 @@ describe("an invalid file", () => {
     );
   });
 
+  it("names a key repeated after a block map as itself, not as the map before it", () => {
+    const text = `${staging.trimEnd()}\nname: staging\n`;
+    const line = text.trimEnd().split("\n").length;
+    expect(loadError({ "staging.yaml": text })).toBe(
+      'staging.yaml: environment "staging" is invalid (1 problem):\n' +
+        `  - name (line ${line}, column 1): not valid YAML: Map keys must be unique`,
+    );
+  });
+
   it("says to quote what YAML reads as a number", () => {
     expect(loadError({ "staging.yaml": edited(staging, [['"1.34"', "1.34"]]) })).toMatch(
       /- kubernetesVersion: must be one of .*, not a number; in YAML put the value in quotes, such as "1\.34"/,
