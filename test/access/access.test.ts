@@ -537,6 +537,37 @@ describe.each(environments)("$name: access paths, simulated", (env) => {
       );
     });
 
+    test("the interruption queue takes events only from its own rules", async () => {
+      const karpenter = env.karpenter();
+      const [{ rule }] = env.eventTargets();
+      const send = (service: string, context: Record<string, string>): Call => ({
+        caller: { service },
+        action: "sqs:SendMessage",
+        resource: karpenter.queue.arn,
+        resourceAccount: accountId,
+        resourcePolicy: karpenter.queue.policy,
+        context,
+      });
+      const elsewhere = rule.replace(accountId, "999999999999");
+      await expectDecisions(
+        {
+          "a rule of another account": send("events.amazonaws.com", {
+            "aws:SourceArn": elsewhere,
+            "aws:SourceAccount": "999999999999",
+          }),
+          "another rule of this account": send("events.amazonaws.com", {
+            "aws:SourceArn": rule.replace(/rule\/.*$/, "rule/someone-elses-rule"),
+            "aws:SourceAccount": accountId,
+          }),
+          "SQS acting for another account": send("sqs.amazonaws.com", {
+            "aws:SourceArn": `arn:${partition}:sqs:${region}:999999999999:queue`,
+            "aws:SourceAccount": "999999999999",
+          }),
+        },
+        "ImplicitlyDenied",
+      );
+    });
+
     test("the controller passes only the node role, and only to EC2", async () => {
       const karpenter = env.karpenter();
       const pass = (role: Role, service: string): Call => ({

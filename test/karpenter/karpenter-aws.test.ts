@@ -257,13 +257,18 @@ describe("Karpenter interruption queue", () => {
     });
   });
 
-  test("policy lets EventBridge and SQS send and denies insecure transport", () => {
+  test("policy lets only the five rules send and denies insecure transport", () => {
     const policy = statements(onlyResource(json, "aws_sqs_queue_policy").policy);
+    const ruleArns = Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule")).map(
+      (id) => `\${aws_cloudwatch_event_rule.${id}.arn}`,
+    );
+    expect(ruleArns).toHaveLength(5);
     expect(policy).toEqual([
       expect.objectContaining({
         Effect: "Allow",
-        Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+        Principal: { Service: "events.amazonaws.com" },
         Action: "sqs:SendMessage",
+        Condition: { ArnEquals: { "aws:SourceArn": expect.arrayContaining(ruleArns) } },
       }),
       expect.objectContaining({
         Effect: "Deny",
