@@ -240,6 +240,7 @@ export class EksCluster extends Construct {
       roleName: systemNodeRoleName(p.name),
       partition,
       podNetworkMode: p.podNetworkMode,
+      managedNodeGroup: true,
     });
     this.systemNodeRoleArn = nodeRole.roleArn;
 

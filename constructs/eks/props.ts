@@ -217,6 +217,7 @@ const nodeRoleShape = {
   roleName: iamRoleName,
   partition: awsPartition,
   podNetworkMode: podNetworkModeSchema,
+  managedNodeGroup: z.boolean().default(false),
 } satisfies PropsShape<NodeRoleProps>;
 
 export const nodeRolePropsSchema = z.object(nodeRoleShape).strict();

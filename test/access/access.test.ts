@@ -207,6 +207,8 @@ describe.each(environments)("$name: access paths, simulated", (env) => {
           ["logs:CreateLogStream", stream],
           ["logs:PutLogEvents", stream],
           ["logs:DescribeLogStreams", flowLog.destination],
+          // Takes no resource: the service authorization reference lists it on * only.
+          ["logs:DescribeLogGroups", "*"],
         ]) {
           calls[`flow logs ${action}`] = {
             ...asRole(flowLog.role),
@@ -399,6 +401,20 @@ describe.each(environments)("$name: access paths, simulated", (env) => {
         ]),
       );
       await expectDecisions(calls, "Allowed");
+    });
+
+    test("managed node group roles carry the ECR policy EKS checks for at CreateNodegroup", () => {
+      const groups = env.nodeGroups();
+      expect(groups.length).toBeGreaterThan(0);
+      for (const group of groups) {
+        expect([group.name, group.role.managedPolicies]).toEqual([
+          group.name,
+          expect.arrayContaining([
+            "AmazonEC2ContainerRegistryPullOnly",
+            "AmazonEC2ContainerRegistryReadOnly",
+          ]),
+        ]);
+      }
     });
 
     test("each role trusts the service that assumes it", async () => {

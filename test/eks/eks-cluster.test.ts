@@ -121,6 +121,9 @@ describe("EksCluster per pod network mode", () => {
       expect.arrayContaining([
         "AmazonEKSWorkerNodePolicy",
         "AmazonEC2ContainerRegistryPullOnly",
+        // terraform-aws-eks v21 attaches it to managed node group roles; EKS has refused
+        // CreateNodegroup for roles without it.
+        "AmazonEC2ContainerRegistryReadOnly",
         "AmazonSSMManagedInstanceCore",
       ]),
     );

@@ -227,6 +227,8 @@ describe("Karpenter node role", () => {
       ]),
     );
     expect(policies.includes("AmazonEKS_CNI_Policy")).toBe(mode === "policy-only");
+    // Pulling needs no more; the ReadOnly policy is for managed node groups only.
+    expect(policies).not.toContain("AmazonEC2ContainerRegistryReadOnly");
     const felix = Object.values(resourcesOf(json, "aws_iam_role_policy")).filter(
       (p) => p.name === "calico-felix",
     );
