@@ -27,7 +27,12 @@ import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
 import type { Path, Problem } from "../../constructs/shared/validation/issues";
-import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
+import {
+  createsSpotServiceLinkedRole,
+  type EksEnvironment,
+  type Environment,
+  type OnpremEnvironment,
+} from "./schema";
 
 export type { Problem };
 
@@ -99,6 +104,14 @@ export function environmentSetProblems(envs: readonly Environment[]): SetProblem
           `"${env.state?.bucket}" is also the state bucket of ${owner.name}, and each EKS ` +
           `environment's <name>-bootstrap stack creates its own; name a bucket of account ` +
           `${accountId}, such as platform-tfstate-${accountId}`,
+      }));
+    }
+    if (createsSpotServiceLinkedRole(env)) {
+      claim(`spot role ${accountId}`, index, (owner) => ({
+        path: ["aws", "createSpotServiceLinkedRole"],
+        message:
+          `${owner.name}'s bootstrap stack already creates AWSServiceRoleForEC2Spot in account ` +
+          `${accountId}, and an account has one; set createSpotServiceLinkedRole: false here`,
       }));
     }
     claim(`cluster ${accountId} ${env.cluster.name}`, index, (owner) => ({
@@ -195,6 +208,14 @@ function checkEks(env: EksEnvironment, report: Report): void {
     }
   }
   if (env.state) checkStateOfBootstrap(env, env.state, report);
+  if (aws.createSpotServiceLinkedRole && !env.state) {
+    report(
+      ["aws", "createSpotServiceLinkedRole"],
+      `the ${env.name}-bootstrap stack creates it, and an environment without state has none; ` +
+        "add state, or create the role once per account with `aws iam create-service-linked-role " +
+        "--aws-service-name spot.amazonaws.com` and leave this unset",
+    );
+  }
 
   const modeProblem = podNetworkPlatformProblem("eks", env.podNetwork.mode);
   if (modeProblem) report(["podNetwork", "mode"], modeProblem);

@@ -137,6 +137,14 @@ const awsSchema = z
     /** Gateway (s3, dynamodb) and interface (ecr.api, sts, ...) endpoints by service name. */
     vpcEndpoints: vpcEndpointsSchema.default([]),
     flowLogRetentionDays: logRetentionDays.default(90),
+    /**
+     * Create the account's EC2 Spot service-linked role (AWSServiceRoleForEC2Spot) in
+     * `<name>-bootstrap`. EC2 needs it to launch Spot instances and Karpenter may not create it.
+     * An account has one: set false where the role exists (another environment of the account
+     * creates it, or it was made before). Default: true when the environment has `state` (and so
+     * a bootstrap stack), false otherwise.
+     */
+    createSpotServiceLinkedRole: z.boolean().optional(),
   })
   .strict();
 
@@ -254,3 +262,8 @@ export type EksEnvironment = z.infer<typeof eksEnvironmentSchema>;
 export type OnpremEnvironment = z.infer<typeof onpremEnvironmentSchema>;
 /** The unvalidated, defaults-optional shape environments are written in. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/** Whether `<name>-bootstrap` creates the account's EC2 Spot service-linked role. */
+export function createsSpotServiceLinkedRole(env: EksEnvironment): boolean {
+  return env.aws.createSpotServiceLinkedRole ?? env.state !== undefined;
+}

@@ -2,7 +2,7 @@ import { INTERRUPTION_EVENTS } from "../../constructs/karpenter/interruption-que
 import { shippedEnvironments } from "../../stacks/environments";
 import { EnvironmentWiring, Key, Role } from "./environment";
 import { Call, Decision, simulate } from "./simulate";
-import { synthesizeShipped } from "./synthesized";
+import { coordinatesOf, synthesizeShipped } from "./synthesized";
 
 /**
  * The calls AWS makes on the stacks' behalf at deploy and run time, evaluated by an IAM policy
@@ -33,6 +33,12 @@ const ADMIN_POLICY = {
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow" as const, Action: "*", Resource: "*" }],
 };
+
+test("a shipped environment asks for Spot capacity, so the Spot role check below has a case", () => {
+  expect(environments.filter((env) => env.karpenter().capacityTypes.includes("spot"))).not.toEqual(
+    [],
+  );
+});
 
 describe.each(environments)("$name: access paths, simulated", (env) => {
   const { accountId, region, partition } = env.at;
@@ -415,6 +421,24 @@ describe.each(environments)("$name: access paths, simulated", (env) => {
           ]),
         ]);
       }
+    });
+
+    test("EC2 finds the Spot service-linked role in the account when Karpenter may ask for Spot", () => {
+      // Karpenter's controller may not create it; without it every Spot launch fails.
+      const spotRoleStacks = [...stacks]
+        .filter(([name, json]) => {
+          const roles = Object.values(json.resource?.aws_iam_service_linked_role ?? {});
+          return (
+            roles.some((role) => role.aws_service_name === "spot.amazonaws.com") &&
+            coordinatesOf(name, json).accountId === accountId
+          );
+        })
+        .map(([name]) => name);
+      const asksForSpot = env.karpenter().capacityTypes.includes("spot");
+      expect({ asksForSpot, spotRoleStacks }).toEqual({
+        asksForSpot,
+        spotRoleStacks: asksForSpot ? [expect.stringMatching(/-bootstrap$/)] : expect.any(Array),
+      });
     });
 
     test("each role trusts the service that assumes it", async () => {

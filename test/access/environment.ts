@@ -46,10 +46,13 @@ export interface KarpenterWiring {
     readonly volumeKeys: Key[];
   }[];
   readonly nodePools: string[];
+  /** `karpenter.sh/capacity-type` values the node pools allow (spot, on-demand, reserved). */
+  readonly capacityTypes: string[];
 }
 
 type Values = Record<string, unknown>;
 type Manifest = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+type Requirement = { key: string; operator: string; values?: string[] };
 
 function first<T>(value: T | T[] | undefined): T | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -294,6 +297,16 @@ export class EnvironmentWiring {
         ),
       })),
       nodePools: ofKind("NodePool").map(({ manifest }) => manifest.metadata.name),
+      capacityTypes: [
+        ...new Set(
+          ofKind("NodePool").flatMap(({ manifest }) => {
+            const template = manifest.spec.template as { spec?: { requirements?: Requirement[] } };
+            return (template.spec?.requirements ?? [])
+              .filter((r) => r.key === "karpenter.sh/capacity-type" && r.operator === "In")
+              .flatMap((r) => r.values ?? []);
+          }),
+        ),
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import {
   parseEnvironment,
   parseEnvironments,
 } from "../../stacks/environment/validate";
+import { createsSpotServiceLinkedRole } from "../../stacks/environment/schema";
 import { variant } from "../support/variant";
 import { DEFAULT_TERMINATION_GRACE_PERIOD } from "../../constructs/karpenter/node-pools";
 import { VERSIONS } from "../../constructs/versions";
@@ -773,6 +774,24 @@ describe("a set of environments", () => {
     });
   });
 
+  it("rejects two environments of one account that both create the Spot service-linked role", () => {
+    const sameAccount = copy({
+      aws: { accountId: "222222222222" },
+      state: { bucket: "copy-tfstate-222222222222" },
+    });
+    expect(problemsOfSet([staging, sameAccount])).toEqual({
+      environment: "staging-copy",
+      message: expect.stringMatching(
+        /aws\.createSpotServiceLinkedRole: staging's bootstrap stack already creates AWSServiceRoleForEC2Spot in account 222222222222, and an account has one; set createSpotServiceLinkedRole: false here/,
+      ),
+    });
+    const optedOut = variant(sameAccount, { aws: { createSpotServiceLinkedRole: false } });
+    expect(parseEnvironments([staging, optedOut]).map((e) => e.name)).toEqual([
+      "staging",
+      "staging-copy",
+    ]);
+  });
+
   it("rejects one cluster name twice in an account, where the IAM roles derived from it collide", () => {
     expect(
       problemsOfSet([
@@ -789,6 +808,32 @@ describe("a set of environments", () => {
         /cluster\.name: "staging-platform" is also the cluster name of staging in account 222222222222/,
       ),
     });
+  });
+});
+
+describe("the EC2 Spot service-linked role", () => {
+  it("is created by the bootstrap stack of an environment with state, unless it says not to", () => {
+    const creates = (input: unknown) => {
+      const env = parseEnvironment(input);
+      return env.platform === "eks" && createsSpotServiceLinkedRole(env);
+    };
+    expect(creates(dev)).toBe(true);
+    expect(creates(variant(dev, { aws: { createSpotServiceLinkedRole: false } }))).toBe(false);
+    // No state, no bootstrap stack: the account is prepared by hand (docs/environments.md).
+    expect(creates(variant(dev, { state: undefined }))).toBe(false);
+  });
+
+  it("cannot be asked of an environment without a bootstrap stack", () => {
+    expect(
+      problemsOf(variant(dev, { state: undefined, aws: { createSpotServiceLinkedRole: true } })),
+    ).toEqual([
+      {
+        path: "aws.createSpotServiceLinkedRole",
+        message: expect.stringMatching(
+          /the dev-bootstrap stack creates it, and an environment without state has none; .*aws iam create-service-linked-role --aws-service-name spot\.amazonaws\.com/,
+        ),
+      },
+    ]);
   });
 });
 
