@@ -38,6 +38,14 @@ export class PlatformStack extends TerraformStack {
       offline: props.offline,
     });
     const ingressDefaults = { replicas: env.ingress.replicas ?? (env.tier === "dev" ? 1 : 2) };
+    // Enforce the Pod Security Standards of the cluster's own version; the API server's endpoints
+    // are control-plane ENIs in the VPC on EKS, control-plane nodes of the node segments on-prem.
+    const namespaceSecurity = {
+      podSecurityVersion: `v${env.kubernetesVersion}`,
+      networkPolicies: env.networkPolicies,
+      apiServerCidrs:
+        env.platform === "eks" ? [env.aws.vpcCidr] : env.nodeSegments.map((s) => s.cidr),
+    };
 
     if (env.platform === "onprem") {
       const access: ClusterAccess = { kind: "kubeconfig", ...env.kubeconfig };
@@ -51,6 +59,7 @@ export class PlatformStack extends TerraformStack {
         interfaceMtu: env.podNetwork.interfaceMtu,
         nodeCidrs: env.nodeSegments.map((segment) => segment.cidr),
         serviceCidr: env.serviceCidr,
+        namespaceSecurity,
       });
       // The nodes exist already, NotReady until calico-node runs on them.
       const podNetwork = calico.waitForReady({ access });
@@ -65,6 +74,7 @@ export class PlatformStack extends TerraformStack {
         nodeSegments: env.nodeSegments,
         reservedCidrs: [env.podNetwork.podCidr, env.serviceCidr],
         dependsOn: [podNetwork.resource],
+        namespaceSecurity,
       });
       if (env.calicoBgp) {
         new CalicoBgp(this, "calico-bgp", {
@@ -83,6 +93,7 @@ export class PlatformStack extends TerraformStack {
         platform: "onprem",
         podNetworkMode: env.podNetwork.mode,
         dependsOn: [metallb.resources.release],
+        namespaceSecurity,
       });
       return;
     }
@@ -108,6 +119,7 @@ export class PlatformStack extends TerraformStack {
       interfaceMtu: env.podNetwork.interfaceMtu,
       vpcCidr: aws.vpcCidr,
       serviceCidr: env.serviceCidr,
+      namespaceSecurity,
     });
 
     // With the VPC CNI the infra stack brought up nodes and CoreDNS. With Calico as the CNI the
@@ -140,6 +152,7 @@ export class PlatformStack extends TerraformStack {
       controllerRoleArn: infra.karpenter.controllerRoleArn,
       enableZonalShift: env.karpenter.enableZonalShift,
       dependsOn: [clusterDns],
+      networkPolicy: env.networkPolicies,
     });
     const nodePools = new KarpenterNodePools(this, "node-pools", {
       clusterName: cluster.name,
@@ -159,6 +172,7 @@ export class PlatformStack extends TerraformStack {
       platform: "eks",
       podNetworkMode: env.podNetwork.mode,
       dependsOn: [nodePools.release],
+      namespaceSecurity,
     });
   }
 }

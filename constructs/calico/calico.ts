@@ -2,8 +2,12 @@ import { createHash } from "crypto";
 import { Aspects, ITerraformDependable, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { ClusterAccess } from "../shared/cluster-access";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
+import { NamespaceSecurity, namespaceLevel, platformNamespace } from "../shared/namespace";
+import { namespaceNetworkPolicies } from "../shared/network-policy";
 import { WaitForCondition } from "../shared/wait-for-condition";
 import {
   CalicoEncapsulation,
@@ -66,6 +70,15 @@ export interface CalicoProps {
    * @default no override
    */
   readonly valuesOverride?: Readonly<HelmValues>;
+  /**
+   * The `tigera-operator` namespace: Pod Security level `privileged` (the operator and its
+   * uninstall hook use the host network and a host path), and optionally a default-deny
+   * NetworkPolicy, which touches none of them (host-network pods are not subject to policy) and
+   * keeps anything else run there isolated. The namespaces the operator creates (`calico-system`,
+   * ...) are labelled by the operator itself.
+   * @default privileged, enforced at the latest version; no NetworkPolicy
+   */
+  readonly namespaceSecurity?: NamespaceSecurity;
 }
 
 type EnabledDisabled = "Enabled" | "Disabled";
@@ -129,6 +142,10 @@ export class Calico extends Construct {
   private readonly version: string;
   /** Whether Calico runs BGP (the mode's, or the `bgp` override). */
   readonly bgp: boolean;
+  /** The `tigera-operator` namespace, with its Pod Security labels. */
+  readonly namespace: NamespaceV1;
+  /** The namespace's NetworkPolicies (`namespaceSecurity.networkPolicies`), else none. */
+  readonly networkPolicies: readonly NetworkPolicyV1[];
 
   constructor(scope: Construct, id: string, props: CalicoProps) {
     super(scope, id);
@@ -181,13 +198,34 @@ export class Calico extends Construct {
     this.values = mergeValues(rendered, p.valuesOverride);
 
     this.version = p.version;
+    const security = p.namespaceSecurity;
+    this.namespace = platformNamespace(this, "namespace", {
+      name: CALICO_CHART.namespace,
+      ...namespaceLevel(
+        security,
+        "privileged",
+        "the tigera-operator and its uninstall hook run on the host network (Calico is the pod " +
+          "network, so it must run before there is one), and the operator mounts /var/lib/calico " +
+          "from the host",
+      ),
+      podSecurityVersion: security.podSecurityVersion,
+    });
+    // Every pod the chart runs is on the host network: only the default deny, for anything else.
+    this.networkPolicies = security.networkPolicies
+      ? namespaceNetworkPolicies(this, {
+          namespace: CALICO_CHART.namespace,
+          components: [],
+          apiServerCidrs: security.apiServerCidrs,
+          dependsOn: [this.namespace],
+        })
+      : [];
     this.release = new Release(this, "operator", {
       name: "calico",
       repository: CALICO_CHART.repository,
       chart: CALICO_CHART.chart,
       version: this.version,
       namespace: CALICO_CHART.namespace,
-      createNamespace: true,
+      dependsOn: [this.namespace, ...this.networkPolicies],
       // As the CNI, Calico is installed before any node can be Ready (on EKS before any node
       // exists): Helm must not wait for the operator's pod. The operator runs on the host network
       // and tolerates NotReady nodes; `waitForReady` waits for the result instead. Next to the

@@ -6,7 +6,12 @@ import { Token } from "cdktf";
 import { z } from "zod";
 import { Ipv4Cidr, overlaps, parseAddressRange, parseCidr } from "../shared/cidr";
 import { Platform } from "../shared/kubernetes";
-import { helmValuesSchema, platformSchema, podNetworkModeSchema } from "../shared/props";
+import {
+  helmValuesSchema,
+  namespaceSecuritySchema,
+  platformSchema,
+  podNetworkModeSchema,
+} from "../shared/props";
 import { DEFAULT_INTERFACE_MTU, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import {
   asNumber,
@@ -54,6 +59,7 @@ const calicoShape = {
   serviceCidr: cidr("172.20.0.0/16").optional(),
   version: chartVersion("calico").default(VERSIONS.calico),
   valuesOverride: helmValuesSchema.optional(),
+  namespaceSecurity: namespaceSecuritySchema,
 } satisfies PropsShape<CalicoProps>;
 
 type Fail = (path: string, message: string) => void;

@@ -4,9 +4,15 @@
  */
 import { z } from "zod";
 import { Platform } from "../shared/kubernetes";
-import { helmValuesSchema, platformSchema, podNetworkModeSchema } from "../shared/props";
+import {
+  helmValuesSchema,
+  namespaceSecuritySchema,
+  platformSchema,
+  podNetworkModeSchema,
+} from "../shared/props";
 import {
   chartVersion,
+  cidr,
   dependables,
   ipv4,
   kubernetesName,
@@ -31,6 +37,10 @@ const nlbExposureShape = {
   type: z.literal("nlb"),
   scheme: z.enum(["internet-facing", "internal"]).default("internal"),
   awsLoadBalancerController: z.boolean().default(false),
+  sourceRanges: z
+    .array(cidr("203.0.113.0/24"))
+    .min(1, { message: "is empty; list the client CIDRs, or leave it out to admit any" })
+    .optional(),
 } satisfies PropsShape<NlbExposure>;
 
 export const nlbExposureSchema = z.object(nlbExposureShape).strict();
@@ -109,6 +119,7 @@ const nginxIngressShape = {
   version: z.string().optional(),
   valuesOverride: helmValuesSchema.optional(),
   dependsOn: dependables.optional(),
+  namespaceSecurity: namespaceSecuritySchema,
 } satisfies PropsShape<NginxIngressProps>;
 
 /**

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { EksClusterAccess, KubeconfigAccess } from "./cluster-access";
 import { PLATFORMS, isDnsLabel } from "./kubernetes";
 import type { ManifestsReleaseProps } from "./manifests-release";
+import { POD_SECURITY_LEVELS, type NamespaceSecurity } from "./namespace";
 import type { NodeSegment } from "./node-network";
 import { POD_NETWORK_MODES } from "./pod-network";
 import {
@@ -113,3 +114,19 @@ const waitForConditionShape = {
 } satisfies PropsShape<WaitForConditionProps>;
 
 export const waitForConditionPropsSchema = z.object(waitForConditionShape).strict();
+
+const namespaceSecurityShape = {
+  podSecurityVersion: checkedString(
+    (version) => version === "latest" || /^v1\.\d+$/.test(version),
+    (version) => `must be a Kubernetes minor version such as v1.34, or latest; got "${version}"`,
+  ).default("latest"),
+  podSecurityLevel: z.enum(POD_SECURITY_LEVELS).optional(),
+  networkPolicies: z.boolean().default(false),
+  apiServerCidrs: z
+    .array(cidr("10.10.0.0/16"))
+    .min(1, { message: "is empty; list where the API server's endpoints are, or leave it out" })
+    .default(["0.0.0.0/0"]),
+} satisfies PropsShape<NamespaceSecurity>;
+
+/** A component's `namespaceSecurity`, every default filled. */
+export const namespaceSecuritySchema = z.object(namespaceSecurityShape).strict().default({});

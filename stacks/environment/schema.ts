@@ -119,6 +119,12 @@ const commonFields = {
   ingress: ingressSchema,
   /** Remote state; omit for a local backend. */
   state: stateSchema.optional(),
+  /**
+   * Default-deny NetworkPolicies in the platform's namespaces (tigera-operator, the ingress
+   * controller's, metallb-system) and around Karpenter's controller, with the allows each
+   * component needs. Off by default: try it in dev first.
+   */
+  networkPolicies: z.boolean().default(false),
 };
 
 const awsSchema = z

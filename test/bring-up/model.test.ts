@@ -24,6 +24,29 @@ const nodes = (dependsOn: string[]) => ({
 });
 
 describe("the bring-up model", () => {
+  it("refuses a Kubernetes resource type it has not been taught", () => {
+    expect(() =>
+      walkBringUp(
+        [
+          stack("infra", cluster),
+          stack("platform", { kubernetes_job_v1: { migrate: { metadata: { name: "m" } } } }),
+        ],
+        CALICO_CNI,
+      ),
+    ).toThrow(
+      /platform: kubernetes_job_v1\.migrate: the bring-up model does not know kubernetes_job_v1/,
+    );
+  });
+
+  it("creates NetworkPolicies once the API server answers", () => {
+    const policy = { metadata: { name: "default-deny", namespace: "x" } };
+    const platform = stack("platform", { kubernetes_network_policy_v1: { deny: policy } });
+    expect(walkBringUp([stack("infra", cluster), platform], CALICO_CNI)).toEqual([]);
+    expect(walkBringUp([platform], CALICO_CNI).map((v) => v.message)).toEqual([
+      "platform: kubernetes_network_policy_v1.deny needs cluster, which nothing before it provides (nothing in the deploy provides it)",
+    ]);
+  });
+
   it("catches system nodes created before the CNI (the stack split this project had)", () => {
     const violations = walkBringUp(
       [

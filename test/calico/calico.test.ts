@@ -1,7 +1,7 @@
 import { Calico, CalicoProps, CalicoValues } from "../../constructs/calico";
 import { POD_NETWORK_MODES, PodNetworkMode } from "../../constructs/shared/pod-network";
 import { VERSIONS } from "../../constructs/versions";
-import { onlyResource, synthConstruct, HelmRelease } from "../support/synth";
+import { onlyResource, resourcesOf, synthConstruct, HelmRelease } from "../support/synth";
 
 const base: CalicoProps = {
   mode: "vxlan",
@@ -10,6 +10,13 @@ const base: CalicoProps = {
   vpcCidr: "10.10.0.0/16",
   serviceCidr: "172.20.0.0/16",
 };
+
+interface NamespaceBody {
+  metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
+}
+interface PolicyBody {
+  metadata: { name: string; namespace: string };
+}
 
 function render(props: Partial<CalicoProps>): { release: HelmRelease; values: CalicoValues } {
   const json = synthConstruct((scope) => new Calico(scope, "calico", { ...base, ...props }));
@@ -144,7 +151,7 @@ describe("Calico", () => {
     }
   });
 
-  it("installs the pinned tigera-operator chart into its own namespace", () => {
+  it("installs the pinned tigera-operator chart into its own namespace, created first", () => {
     const { release } = render({});
     expect(release).toMatchObject({
       name: "calico",
@@ -152,8 +159,69 @@ describe("Calico", () => {
       chart: "tigera-operator",
       version: VERSIONS.calico,
       namespace: "tigera-operator",
-      create_namespace: true,
     });
+    expect(release.create_namespace).toBeUndefined();
+    expect(release.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
+  });
+
+  it("labels the namespace privileged, for the operator's host network and host path, and says so", () => {
+    const json = synthConstruct(
+      (scope) =>
+        new Calico(scope, "calico", {
+          ...base,
+          namespaceSecurity: { podSecurityVersion: "v1.34" },
+        }),
+    );
+    const { metadata } = onlyResource<NamespaceBody>(json, "kubernetes_namespace_v1");
+    expect(metadata).toEqual({
+      name: "tigera-operator",
+      labels: {
+        "pod-security.kubernetes.io/enforce": "privileged",
+        "pod-security.kubernetes.io/enforce-version": "v1.34",
+        "pod-security.kubernetes.io/audit": "privileged",
+        "pod-security.kubernetes.io/audit-version": "latest",
+        "pod-security.kubernetes.io/warn": "privileged",
+        "pod-security.kubernetes.io/warn-version": "latest",
+      },
+      annotations: {
+        "platform.io/pod-security-reason": expect.stringMatching(
+          /host network.*\/var\/lib\/calico/,
+        ),
+      },
+    });
+    expect(resourcesOf(json, "kubernetes_network_policy_v1")).toEqual({});
+  });
+
+  it("adds only a default deny with networkPolicies: every pod of the chart is on the host network", () => {
+    const json = synthConstruct(
+      (scope) =>
+        new Calico(scope, "calico", {
+          ...base,
+          namespaceSecurity: { networkPolicies: true, apiServerCidrs: ["10.0.0.0/16"] },
+        }),
+    );
+    const policies = Object.values(resourcesOf<PolicyBody>(json, "kubernetes_network_policy_v1"));
+    expect(policies.map((p) => p.metadata)).toEqual([
+      { name: "default-deny", namespace: "tigera-operator" },
+    ]);
+    expect(onlyResource<HelmRelease>(json, "helm_release").depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_namespace_v1\./),
+      expect.stringMatching(/^kubernetes_network_policy_v1\./),
+    ]);
+  });
+
+  it("rejects a Pod Security version that is not one", () => {
+    expect(() =>
+      synthConstruct(
+        (scope) =>
+          new Calico(scope, "calico", {
+            ...base,
+            namespaceSecurity: { podSecurityVersion: "1.34" },
+          }),
+      ),
+    ).toThrow(
+      /namespaceSecurity\.podSecurityVersion: must be a Kubernetes minor version such as v1\.34, or latest; got "1\.34"/,
+    );
   });
 
   it.each(POD_NETWORK_MODES.filter((m) => m !== "direct"))(

@@ -811,6 +811,32 @@ describe("a set of environments", () => {
   });
 });
 
+describe("the cluster baseline fields", () => {
+  it("leave NetworkPolicies off unless asked", () => {
+    expect(parseEnvironment(staging).networkPolicies).toBe(false);
+    expect(parseEnvironment(variant(onprem, { networkPolicies: true })).networkPolicies).toBe(true);
+  });
+
+  it("take NLB source ranges, and only for an NLB", () => {
+    const ranges = ["203.0.113.0/24"];
+    expect(
+      parseEnvironment(variant(dev, { ingress: { exposure: { sourceRanges: ranges } } })).ingress
+        .exposure,
+    ).toMatchObject({ type: "nlb", sourceRanges: ranges });
+    expect(
+      problemsOf(variant(dev, { ingress: { exposure: { sourceRanges: ["0.0.0.0"] } } })),
+    ).toEqual([
+      {
+        path: "ingress.exposure.sourceRanges[0]",
+        message: expect.stringMatching(/must be an IPv4 CIDR/),
+      },
+    ]);
+    expect(
+      problemsOf(variant(onprem, { ingress: { exposure: { sourceRanges: ranges } } })),
+    ).toEqual([{ path: "ingress.exposure", message: expect.stringContaining('"sourceRanges"') }]);
+  });
+});
+
 describe("the EC2 Spot service-linked role", () => {
   it("is created by the bootstrap stack of an environment with state, unless it says not to", () => {
     const creates = (input: unknown) => {

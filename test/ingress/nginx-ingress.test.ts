@@ -49,9 +49,9 @@ describe("NginxIngress with the F5 controller (default)", () => {
       chart: "nginx-ingress",
       version: VERSIONS.f5NginxIngress,
       namespace: "nginx-ingress",
-      create_namespace: true,
       wait: true,
     });
+    expect(release.create_namespace).toBeUndefined();
   });
 
   it("pins chart 2.7.0, the version whose values.schema.json the rendered values were checked against", () => {
@@ -71,7 +71,6 @@ describe("NginxIngress with the F5 controller (default)", () => {
     expect(crdRelease).toMatchObject({
       name: "nginx-ingress-crds",
       namespace: "nginx-ingress",
-      create_namespace: true,
       take_ownership: true,
       wait: true,
       values: [`\${jsonencode({"documents" = data.helm_template.${sourceId}.crds})}`],
@@ -80,7 +79,10 @@ describe("NginxIngress with the F5 controller (default)", () => {
     expect(crdRelease?.chart).toMatch(/^assets\/ingress_crds_chart_/);
     // The controller leaves its crds/ alone and comes after the CRDs.
     expect(release.skip_crds).toBe(true);
-    expect(release.depends_on).toEqual([expect.stringMatching(/^helm_release\.ingress_crds_/)]);
+    expect(release.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.ingress_crds_/),
+      expect.stringMatching(/^kubernetes_namespace_v1\./),
+    ]);
   });
 
   it("runs two replicas with a PodDisruptionBudget outside dev", () => {
@@ -172,6 +174,86 @@ describe("NginxIngress service exposure", () => {
   it("takes any MetalLB address when neither is given", () => {
     const { values } = render({ ...onprem, exposure: { type: "metallb" } });
     expect(values.controller.service.annotations).toEqual({});
+  });
+
+  it.each(["f5-nginx", "ingress-nginx"] as const)(
+    "%s: lets the NLB admit only the listed client ranges",
+    (controller) => {
+      const ranges = ["203.0.113.0/24", "198.51.100.0/25"];
+      const { values } = render({
+        ...eks,
+        controller,
+        exposure: { type: "nlb", scheme: "internet-facing", sourceRanges: ranges },
+      });
+      // Both charts take controller.service.loadBalancerSourceRanges into the Service spec.
+      expect(values.controller.service).toMatchObject({ loadBalancerSourceRanges: ranges });
+      expect(render({ ...eks, controller }).values.controller.service).not.toHaveProperty(
+        "loadBalancerSourceRanges",
+      );
+    },
+  );
+
+  it.each([
+    [[], /exposure\.sourceRanges: is empty; list the client CIDRs, or leave it out/],
+    [["203.0.113.1/24"], /exposure\.sourceRanges\[0\]: must be an IPv4 CIDR with no host bits set/],
+  ])("refuses source ranges %j", (sourceRanges, message) => {
+    expect(() => render({ ...eks, exposure: { type: "nlb", sourceRanges } })).toThrow(message);
+  });
+});
+
+describe("NginxIngress namespace", () => {
+  type Namespace = { metadata: { name: string; labels: Record<string, string> } };
+  type Policy = {
+    metadata: { name: string };
+    spec: { pod_selector: unknown; ingress?: unknown[] };
+  };
+
+  it.each(["f5-nginx", "ingress-nginx"] as const)(
+    "%s: restricted, which the controller (and the admission jobs) pass as rendered",
+    (controller) => {
+      const { json } = render({ ...eks, controller });
+      const namespaces = Object.values(resourcesOf<Namespace>(json, "kubernetes_namespace_v1"));
+      expect(namespaces.map((n) => n.metadata.name)).toEqual([
+        controller === "f5-nginx" ? "nginx-ingress" : "ingress-nginx",
+      ]);
+      expect(namespaces[0].metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(
+        "restricted",
+      );
+    },
+  );
+
+  it("takes a weaker level when valuesOverride needs one, and records why", () => {
+    const { json } = render({
+      ...eks,
+      valuesOverride: { controller: { hostNetwork: true } },
+      namespaceSecurity: { podSecurityLevel: "privileged" },
+    });
+    const [namespace] = Object.values(
+      resourcesOf<Namespace & { metadata: { annotations: Record<string, string> } }>(
+        json,
+        "kubernetes_namespace_v1",
+      ),
+    );
+    expect(namespace.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    expect(namespace.metadata.annotations["platform.io/pod-security-reason"]).toMatch(
+      /set by namespaceSecurity\.podSecurityLevel \(the chart as rendered needs restricted\)/,
+    );
+  });
+
+  it("writes the controller's policy and the namespace's default deny when asked", () => {
+    const { json, release } = render({
+      ...eks,
+      namespaceSecurity: { networkPolicies: true, apiServerCidrs: ["10.0.0.0/16"] },
+    });
+    const policies = Object.values(resourcesOf<Policy>(json, "kubernetes_network_policy_v1"));
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual([
+      "default-deny",
+      "nginx-ingress-controller",
+    ]);
+    expect(release.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^kubernetes_network_policy_v1\./)]),
+    );
+    expect(resourcesOf(render(eks).json, "kubernetes_network_policy_v1")).toEqual({});
   });
 });
 

@@ -45,8 +45,14 @@ describe("MetalLb", () => {
       name: "metallb-system",
       labels: {
         "pod-security.kubernetes.io/enforce": "privileged",
+        "pod-security.kubernetes.io/enforce-version": "latest",
         "pod-security.kubernetes.io/audit": "privileged",
+        "pod-security.kubernetes.io/audit-version": "latest",
         "pod-security.kubernetes.io/warn": "privileged",
+        "pod-security.kubernetes.io/warn-version": "latest",
+      },
+      annotations: {
+        "platform.io/pod-security-reason": expect.stringMatching(/speaker .*host network.*NET_RAW/),
       },
     });
     expect(chart).toMatchObject({
@@ -290,8 +296,17 @@ describe("MetalLb beside Calico's BGP", () => {
     ).manifests;
     expect(manifests.map((m) => m.kind)).toEqual(["IPAddressPool"]);
     expect(chart?.values.map((v) => JSON.parse(v) as unknown)).toEqual([
-      { speaker: { enabled: false } },
+      { speaker: { enabled: false }, frrk8s: { enabled: false } },
     ]);
+    // Without the speaker nothing needs the host network: baseline, for the controller's
+    // missing seccomp profile.
+    const namespace = Object.values(
+      resourcesOf<{ metadata: { labels: Record<string, string> } }>(
+        json,
+        "kubernetes_namespace_v1",
+      ),
+    )[0];
+    expect(namespace.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
     expect(metallb.calicoAnnouncedCidrs).toEqual(["192.168.20.0/28"]);
   });
 

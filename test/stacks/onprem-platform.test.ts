@@ -69,7 +69,9 @@ describe("onprem-platform", () => {
     expect(manifestsOf(releases["metallb-resources"]).map((m) => m.kind)).toEqual([
       "IPAddressPool",
     ]);
-    expect(releases.metallb.values).toEqual([JSON.stringify({ speaker: { enabled: false } })]);
+    expect(releases.metallb.values).toEqual([
+      JSON.stringify({ speaker: { enabled: false }, frrk8s: { enabled: false } }),
+    ]);
   });
 
   it("installs no Calico BGP settings when the routers are not named", () => {

@@ -128,7 +128,18 @@ export function requirementsOf(resource: ModelResource, traits: BringUpTraits): 
       return releaseRequirements(resource, traits);
     case "kubernetes_namespace_v1":
       return { needs: ["cluster"], provides: [] };
+    // Stored by the API server at once; enforced by Calico once it runs, which needs no order:
+    // pods started before it are checked against the policies when it does.
+    case "kubernetes_network_policy_v1":
+      return { needs: ["cluster"], provides: [] };
     default:
+      // Anything the cluster's API has to take must be taught here.
+      if (/^(kubernetes|helm)_/.test(type) && !resource.address.startsWith("data.")) {
+        throw new Error(
+          `${describe(resource)}: the bring-up model does not know ${type}; teach ` +
+            "test/support/bring-up.ts what it needs and provides",
+        );
+      }
       // Cloud resources (IAM, network, queues, keys, access entries) need nothing from the
       // cluster's bring-up beyond what their references order.
       return NONE;
