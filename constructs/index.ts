@@ -16,6 +16,8 @@ export * from "./shared/cidr";
 export * from "./shared/cluster-access";
 export * from "./shared/kubernetes";
 export * from "./shared/manifests-release";
+export * from "./shared/namespace";
+export * from "./shared/network-policy";
 export * from "./shared/node-network";
 export * from "./shared/pod-network";
 export type { PolicyStatement } from "./shared/aws-account";
