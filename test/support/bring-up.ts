@@ -191,12 +191,12 @@ function waitRequirements(resource: ModelResource): Requirements {
   const input = (resource.body.input ?? {}) as {
     resource?: string;
     condition?: string;
-    deletes?: string;
+    DELETE_OBJECTS?: string;
   };
   if (input.resource === "tigerastatus/calico" && input.condition === "Available") {
     return { needs: ["cni", "nodes"], provides: ["pod-network"] };
   }
-  if (typeof input.deletes === "string" && input.deletes.split(" ").includes(CALICO_INSTALLATION)) {
+  if (input.DELETE_OBJECTS?.split(" ").includes(CALICO_INSTALLATION)) {
     // A destroy-time step: the operator must still run to finalize the Installation, on nodes.
     return {
       needs: [],
