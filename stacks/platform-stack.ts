@@ -12,6 +12,7 @@ import { configureBackend } from "./backend";
 import type { Environment } from "./environment/schema";
 import type { InfraStack } from "./infra-stack";
 import { kubernetesProviders } from "./kubernetes-access";
+import { recordPlatform } from "./platform-guard";
 
 export interface PlatformStackProps {
   readonly environment: Environment;
@@ -117,6 +118,8 @@ export class PlatformStack extends TerraformStack {
     // Calico's teardown step sits between Calico and everything after it, so destroy removes
     // Calico's resources after the rest and while the operator and the nodes still run.
     let clusterDns: ITerraformDependable;
+    // What proves Calico runs as configured: the wait, or with the VPC CNI Helm's own wait.
+    let calicoProven: ITerraformDependable = calico.release;
     if (podNetworkTraits(env.podNetwork.mode).cni === "calico") {
       awsProvider(this, {
         environment: env.name,
@@ -130,6 +133,7 @@ export class PlatformStack extends TerraformStack {
       });
       calico.teardownOnDestroy({ access, dependsOn: [systemNodes.nodeGroup] });
       const podNetwork = calico.waitForReady({ access, dependsOn: [systemNodes.nodeGroup] });
+      calicoProven = podNetwork.resource;
       clusterDns = new CorednsAddon(this, "coredns", {
         clusterName: cluster.name,
         dependsOn: [podNetwork.resource],
@@ -138,6 +142,7 @@ export class PlatformStack extends TerraformStack {
       // The infra stack's system nodes outlive this stack.
       clusterDns = calico.teardownOnDestroy({ access }).resource;
     }
+    recordPlatform(this, env, calicoProven);
 
     const controller = new KarpenterController(this, "karpenter", {
       clusterName: infra.cluster.clusterName,

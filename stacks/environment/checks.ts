@@ -23,7 +23,7 @@ import {
   UNSUPPORTED_PARTITION_REASON,
   partitionOfRegion,
 } from "../../constructs/shared/aws-account";
-import { podNetworkTraits } from "../../constructs/shared/pod-network";
+import { podNetworkMigrationProblem, podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
 import type { Path, Problem } from "../../constructs/shared/validation/issues";
@@ -198,6 +198,13 @@ function checkEks(env: EksEnvironment, report: Report): void {
 
   const modeProblem = podNetworkPlatformProblem("eks", env.podNetwork.mode);
   if (modeProblem) report(["podNetwork", "mode"], modeProblem);
+  const { migratingFrom } = env.podNetwork;
+  const migration =
+    migratingFrom === undefined
+      ? undefined
+      : (podNetworkPlatformProblem("eks", migratingFrom) ??
+        podNetworkMigrationProblem(env.podNetwork.mode, migratingFrom));
+  if (migration) report(["podNetwork", "migratingFrom"], migration);
 
   if (aws.nat === "none") {
     const missing = ENDPOINTS_REQUIRED_WITHOUT_NAT.filter((s) => !aws.vpcEndpoints.includes(s));
@@ -281,6 +288,13 @@ function checkOnprem(env: OnpremEnvironment, report: Report): void {
   }
   const modeProblem = podNetworkPlatformProblem("onprem", mode);
   if (modeProblem) report(["podNetwork", "mode"], modeProblem);
+  if (env.podNetwork.migratingFrom !== undefined) {
+    report(
+      ["podNetwork", "migratingFrom"],
+      "keeps an EKS node security group open during a mode switch; on-prem there is none " +
+        "(node firewalls are not managed here), so switch mode directly and remove it",
+    );
+  }
 
   if (podNetworkTraits(mode).singleSubnetOnly && env.nodeSegments.length > 1) {
     report(

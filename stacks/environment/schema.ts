@@ -46,7 +46,7 @@ import {
 } from "../../constructs/network/props";
 import { awsAccountId, awsRegion, iamPrincipalArn } from "../../constructs/shared/aws-account";
 import { logRetentionDays } from "../../constructs/shared/log-retention";
-import { nodeSegmentSchema } from "../../constructs/shared/props";
+import { nodeSegmentSchema, podNetworkModeSchema } from "../../constructs/shared/props";
 import { asNumber, cidr, kubernetesVersion } from "../../constructs/shared/validation/fields";
 
 const dnsLabel = (max: number) =>
@@ -63,6 +63,12 @@ export const podNetworkSchema = z
     ...podNetworkFields,
     /** Calico IP pool. Ignored in policy-only mode, where pods take VPC addresses. */
     podCidr: cidr("10.244.0.0/16").default("10.244.0.0/16"),
+    /**
+     * EKS: the mode the cluster runs now, in the change that switches `mode` away from it. The
+     * node security group keeps that mode's node-to-node ports open as well while calico-node
+     * moves over; remove it in a later change, once the switch is deployed.
+     */
+    migratingFrom: podNetworkModeSchema.optional(),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import { deploySequence } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
 import type { Environment } from "../../stacks/environment/schema";
 import { shippedEnvironmentFiles } from "../../stacks/environments";
-import type { PodNetworkMode } from "../../constructs/shared/pod-network";
+import { PodNetworkMode, podNetworkTraits } from "../../constructs/shared/pod-network";
 import { stackJson, synthEnvironments } from "../support/app";
 import { bringUpTraits } from "../support/bring-up";
 import { Configuration, Operation, WalkResult, walk } from "../support/lifecycle";
@@ -147,14 +147,31 @@ describe("the lifecycle of every shipped environment, in the documented order", 
       const direct = walk(base, [{ deploy: replaced }]);
       expect(direct.violations).toEqual([]);
       expect(direct.refused).toContainEqual(expect.stringMatching(/replaces the cluster/));
-      const documented = walk(base, [platformOnly(env), { deploy: replaced }]);
-      expect(documented.violations).toEqual([]);
-      // A protected cluster stays refused until a reviewed change lifts the protection.
-      expect(documented.refused).toEqual(
-        env.tier === "prod"
-          ? [expect.stringMatching(/aws_eks_cluster\..* has prevent_destroy/)]
-          : [],
-      );
+      const unguarded = walk(unprotected(base), [{ deploy: unprotected(replaced) }], {
+        guards: false,
+      });
+      expect(unguarded.violations).not.toEqual([]);
+      // With the VPC CNI the system node group is in the infra stack and makes the replacement
+      // create-before-destroy: the new cluster needs a new name. Protected resources (prod's
+      // cluster, the F5 CRD release outside dev) first need the reviewed change that lifts their
+      // prevent_destroy.
+      const target =
+        podNetworkTraits(env.podNetwork.mode).cni === "aws-vpc-cni"
+          ? configuration(
+              `${name} with another service range and cluster name`,
+              variant(input, {
+                serviceCidr: "172.21.0.0/16",
+                cluster: { name: `${(input.cluster as { name: string }).name}-b` },
+              }),
+            )
+          : replaced;
+      expect(
+        walk(base, [
+          { deploy: unprotected(base) },
+          platformOnly(env),
+          { deploy: unprotected(target) },
+        ]),
+      ).toEqual(CLEAN);
     },
   );
 

@@ -537,8 +537,10 @@ function planStack(
       const forced = forcing(r).some((path) =>
         attributeReferences(get(r.body, path)).some(({ address: target, attribute }) => {
           if (!replaced.has(target)) return false;
+          // A configured attribute keeps its known value unless the configuration changes it.
           const configured = next.get(target)?.body;
-          return !configured || !(attribute in configured);
+          if (!configured || !(attribute in configured)) return true;
+          return !same(old.get(target)?.body[attribute], configured[attribute]);
         }),
       );
       if (forced) {
