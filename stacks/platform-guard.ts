@@ -24,6 +24,7 @@ import {
   TerraformLocal,
   TerraformOutput,
   TerraformRemoteState,
+  TerraformResource,
 } from "cdktf";
 import { Construct } from "constructs";
 import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
@@ -64,12 +65,15 @@ export function recordPlatform(
     value: clusterIdentity(env),
     description: `What the cluster was created from; ${env.name}-infra refuses to replace the cluster while this stack holds resources`,
   });
-  // Written only once the step that proves the mode runs has passed.
+  // Written only once the step that proves the mode runs has passed. cdktf writes an output's
+  // depends_on as an interpolation, which Terraform rejects: the address goes in as it is.
+  if (!(proven instanceof TerraformResource)) {
+    throw new Error(`${scope.node.path}: the pod network mode must be recorded after a resource`);
+  }
   new TerraformOutput(scope, PLATFORM_RECORD.mode, {
     value: env.podNetwork.mode,
     description: `The pod network mode calico-node runs; ${env.name}-infra refuses to close ports it uses`,
-    dependsOn: [proven],
-  });
+  }).addOverride("depends_on", [`${proven.terraformResourceType}.${proven.friendlyUniqueId}`]);
 }
 
 /**

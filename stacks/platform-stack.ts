@@ -118,8 +118,9 @@ export class PlatformStack extends TerraformStack {
     // Calico's teardown step sits between Calico and everything after it, so destroy removes
     // Calico's resources after the rest and while the operator and the nodes still run.
     let clusterDns: ITerraformDependable;
-    // What proves Calico runs as configured: the wait, or with the VPC CNI Helm's own wait.
-    let calicoProven: ITerraformDependable = calico.release;
+    // What proves Calico runs as configured: the wait; with the VPC CNI, Helm's own wait (on the
+    // release, which the teardown step comes after).
+    let calicoProven: ITerraformDependable;
     if (podNetworkTraits(env.podNetwork.mode).cni === "calico") {
       awsProvider(this, {
         environment: env.name,
@@ -141,6 +142,7 @@ export class PlatformStack extends TerraformStack {
     } else {
       // The infra stack's system nodes outlive this stack.
       clusterDns = calico.teardownOnDestroy({ access }).resource;
+      calicoProven = clusterDns;
     }
     recordPlatform(this, env, calicoProven);
 
