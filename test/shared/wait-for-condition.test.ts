@@ -49,7 +49,7 @@ function stubTools(options: {
       'prev=""; for a in "$@"; do if [ "$prev" = --kubeconfig ]; then cat "$a" >>"$dir/kubeconfigs"; fi; prev="$a"; done',
       // `get X -o jsonpath=...`: print the next line of the file named after X (then the last).
       'for a in "$@"; do case "$a" in jsonpath=*) obj=""; for b in "$@"; do case "$b" in */*) obj="$b";; esac; done;',
-      '  f="$dir/answers-${obj//\//_}"; if [ -f "$f" ]; then head -n1 "$f"; if [ "$(wc -l <"$f")" -gt 1 ]; then sed -i 1d "$f"; fi; fi; exit 0;; esac; done',
+      '  f="$dir/answers-${obj//\\//_}"; if [ -f "$f" ]; then head -n1 "$f"; if [ "$(wc -l <"$f")" -gt 1 ]; then sed -i 1d "$f"; fi; fi; exit 0;; esac; done',
       'for a in "$@"; do',
       '  if [ "$a" = get ]; then n=$(cat "$dir/get-failures");',
       '    if [ "$n" -gt 0 ]; then echo $((n-1)) >"$dir/get-failures"; echo "error: the server doesn\'t have a resource type \\"tigerastatus\\"" >&2; exit 1; fi; exit 0; fi',
