@@ -77,6 +77,7 @@ function expectSafe(output: string): void {
   expect(output).not.toMatch(/^::/m);
   // No control, line-separator or bidirectional character other than the newlines between lines.
   expect(output).not.toMatch(
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
     /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd]/,
   );
   expect(output.length).toBeLessThan(200_000);
