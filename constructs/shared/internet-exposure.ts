@@ -174,6 +174,13 @@ function carriedIpv4(range: Range): Range[] {
   });
 }
 
+/** 16,777,216; or, past what anyone reads as a number, about 2^96. */
+function count(addresses: bigint): string {
+  return addresses < 1n << 40n
+    ? addresses.toLocaleString("en-US")
+    : `about 2^${addresses.toString(2).length - 1}`;
+}
+
 export interface InternetExposure {
   /** The listed sources that admit public addresses, as written. */
   readonly sources: readonly string[];
@@ -209,7 +216,7 @@ export function internetExposure(sources: readonly string[]): InternetExposure |
     if (admitted < family.threshold) return [];
     return admitted === size(family.public)
       ? [`the whole ${family.label} internet`]
-      : [`${admitted.toLocaleString("en-US")} public ${family.label} addresses`];
+      : [`${count(admitted)} public ${family.label} addresses`];
   });
   return reaches.length > 0 ? { sources: publicSources, reach: reaches.join(" and ") } : undefined;
 }

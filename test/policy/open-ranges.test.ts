@@ -72,6 +72,7 @@ describe("internetExposure", () => {
 
 describe("a prod environment's public endpoint", () => {
   const prod = findEnvironmentFile("prod").input;
+  if (prod.platform !== "eks") throw new Error("prod is an EKS environment");
   const withCidrs = (publicAccessCidrs: string[]) => ({
     ...prod,
     cluster: { ...prod.cluster, endpoint: { public: true, publicAccessCidrs } },

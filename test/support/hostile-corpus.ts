@@ -128,7 +128,9 @@ export function writeHostileCorpus(dir: string): Corpus {
   hostile("owner", /U\+D800/, [owner('"team\\uD800"')]);
   hostile("owner", /what AWS accepts in a tag value/, [owner('"aws:internal"')]);
   hostile("owner", /what AWS accepts in a tag value/, [owner('"team; rm -rf /"')]);
-  hostile("owner", /in a tag value\); got "x{80}"… \(20000 characters\)$/, [owner("x".repeat(20_000))]);
+  hostile("owner", /in a tag value\); got "x{80}"… \(20000 characters\)$/, [
+    owner("x".repeat(20_000)),
+  ]);
   hostile("owner", /not plain data/, [owner("!!binary aGVsbG8=")]);
   hostile("(environment)", /unknown field "__proto__"/, [
     [OWNER, `${OWNER}\n__proto__: {polluted: true}`],
@@ -136,6 +138,9 @@ export function writeHostileCorpus(dir: string): Corpus {
   hostile("karpenter.nodePools[0].limits.cpu", /finite number/, [["cpu: 64", "cpu: .nan"]]);
   hostile("karpenter.nodePools[0].limits.memoryGi", /finite number/, [
     ["memoryGi: 256", "memoryGi: .inf"],
+  ]);
+  hostile("karpenter.nodePools[0].limits.cpu", /must be at most 9007199254740991; got 1e\+308/, [
+    ["cpu: 64", "cpu: 1e308"],
   ]);
 
   // Ranges that open a prod endpoint to the internet.
