@@ -89,7 +89,7 @@ export function loadEnvironmentFiles(dir: string): EnvironmentFile[] {
       });
       continue;
     }
-    const reading = parseEnvironmentFile(file, read.text);
+    const reading = checkedFile(file, read.text);
     readings.push(reading);
     add(file, ...reading.problems);
   }
@@ -118,6 +118,16 @@ export function loadEnvironmentFiles(dir: string): EnvironmentFile[] {
   return readings
     .flatMap((r) => (r.loaded ? [r.loaded] : []))
     .sort((a, b) => a.promotion - b.promotion);
+}
+
+/** The file's reading; whatever fails while checking one file is a problem of that file. */
+function checkedFile(file: string, text: string): FileReading {
+  try {
+    return parseEnvironmentFile(file, text);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { file, problems: [{ where: "(file)", message: `could not be checked: ${message}` }] };
+  }
 }
 
 /** Two files with one promotion, each told which other files share it and a free number to take. */

@@ -45,25 +45,14 @@ export function readYaml(text: string): YamlData {
     if (syntax.length > 0) return { problems: syntax, sourceAt: noSource };
     data = document.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
-    if (error instanceof RangeError) {
-      return {
-        problems: [{ where: "(file)", message: "nests too deeply to read" }],
-        sourceAt: noSource,
-      };
-    }
-    if (error instanceof ReferenceError) {
-      // yaml's "Excessive alias count": an alias bomb.
-      return {
-        problems: [
-          {
-            where: "(file)",
-            message: `its aliases (*name) expand to more than ${MAX_ALIASES} copies; write the values out`,
-          },
-        ],
-        sourceAt: noSource,
-      };
-    }
-    throw error;
+    // The library's own limits and failures: each a problem of this file, never a crash.
+    const message =
+      error instanceof RangeError
+        ? "nests too deeply to read"
+        : /alias/i.test(String((error as Error)?.message))
+          ? `its aliases (*name) expand to more than ${MAX_ALIASES} copies; write the values out`
+          : `not valid YAML: ${String((error as Error)?.message ?? error)}`;
+    return { problems: [{ where: "(file)", message }], sourceAt: noSource };
   }
   return {
     data,
