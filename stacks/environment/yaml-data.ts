@@ -117,10 +117,13 @@ function deepNesting(text: string): number | undefined {
   let depth = 0;
   let quote: string | undefined;
   let comment = false;
+  /** The last character outside quotes and spaces on the line: a quote only opens after these. */
+  let previous = "";
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (i === 0 || text[i - 1] === "\n") {
       comment = false;
+      previous = "";
       const compact = /^(?:[ \t]*[-?](?:[ \t]+|$))+/.exec(text.slice(i, i + 512));
       if (compact && (compact[0].match(/[-?]/g) ?? []).length > MAX_DATA_DEPTH) return i;
     }
@@ -131,10 +134,11 @@ function deepNesting(text: string): number | undefined {
       continue;
     }
     if (c === "#" && (i === 0 || /\s/.test(text[i - 1]))) comment = true;
-    else if (c === '"' || c === "'") quote = c;
+    else if ((c === '"' || c === "'") && /^[:\-[{,?]?$/.test(previous)) quote = c;
     else if (c === "[" || c === "{") {
       if (++depth > MAX_DATA_DEPTH) return i;
     } else if (c === "]" || c === "}") depth = Math.max(0, depth - 1);
+    if (!/\s/.test(c)) previous = c;
   }
   return undefined;
 }
