@@ -6,7 +6,7 @@
 import { parse as parseYaml } from "yaml";
 import { mapLimit, CONCURRENCY } from "../terraform/support";
 import type { SynthesizedStacks } from "../access/synthesized";
-import { chartFile } from "./chart-files";
+import { chartFile } from "../../scripts/lib/charts/chart-files";
 import type { KubernetesDefinitions, JsonSchema } from "./kubernetes-schema";
 import { chartReleases, type ChartRelease } from "./releases";
 import { HelmRenderer, RenderError, releaseLabel, type KubernetesObject } from "./render";
@@ -66,7 +66,7 @@ async function renderRelease(
   const label = releaseLabel(release);
   try {
     const chartPath =
-      "path" in release.chart ? release.chart.path : await renderer.verifiedArchive(release.chart);
+      "path" in release.chart ? release.chart.path : renderer.verifiedArchive(release.chart);
     const schemaText = chartFile(chartPath, "values.schema.json");
     const schema = schemaText === undefined ? undefined : (JSON.parse(schemaText) as JsonSchema);
     // Helm would fetch a remote $ref while validating values: skip its validation and run the

@@ -4,6 +4,7 @@
  * expects the problem named, next to the same construct without it passing.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { Calico } from "../../constructs/calico";
@@ -22,7 +23,7 @@ const KUBERNETES = VERSIONS.kubernetes[VERSIONS.kubernetes.length - 1];
 
 describeWithCharts("the chart-render layer on values a chart refuses", () => {
   const kubernetes = kubernetesDefinitions();
-  const outdirs: string[] = [];
+  const temporary: string[] = [];
   let proxy: ProxyTrap;
   let renderer: HelmRenderer;
 
@@ -34,13 +35,13 @@ describeWithCharts("the chart-render layer on values a chart refuses", () => {
   afterAll(async () => {
     await proxy?.close();
     renderer?.dispose();
-    for (const outdir of outdirs) fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+    for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   /** Synthesizes one stack built by `build` and returns the layer's problems for it. */
   async function problems(build: (stack: TerraformStack) => void): Promise<string[]> {
     const outdir = tempOutdir("platform-chart-values-");
-    outdirs.push(outdir);
+    temporary.push(path.dirname(outdir));
     const app = new App({ outdir, skipValidation: true });
     build(new TerraformStack(app, "charts"));
     app.synth();
@@ -69,10 +70,15 @@ describeWithCharts("the chart-render layer on values a chart refuses", () => {
       valuesOverride,
     });
 
-  it("refuses a Calico Installation field of the wrong type (the CRD's schema)", async () => {
+  it("refuses a Calico Installation field of the wrong type or unknown (the CRD's schema)", async () => {
     expect(await problems(calico())).toEqual([]);
-    const found = await problems(calico({ installation: { calicoNetwork: { mtu: "jumbo" } } }));
+    const found = await problems(
+      calico({ installation: { calicoNetwork: { mtu: "jumbo", bgpMode: "Enabled" } } }),
+    );
     expect(found).toEqual([
+      expect.stringMatching(
+        /release calico .*Installation default: \/spec\/calicoNetwork unknown field "bgpMode"/,
+      ),
       expect.stringMatching(
         /release calico .*Installation default: \/spec\/calicoNetwork\/mtu must be integer/,
       ),
@@ -123,5 +129,20 @@ describeWithCharts("the chart-render layer on values a chart refuses", () => {
       ),
       expect.stringMatching(/release account .*ServiceAccount a: \/ unknown field "automount"/),
     ]);
+  });
+
+  it("refuses an archive that does not hold the chart and version it is filed under", () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "platform-chart-cache-"));
+    temporary.push(cache);
+    const reference = { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd" };
+    fs.copyFileSync(
+      new HelmRenderer(chartCacheDir(), proxy).archive({ ...reference, version: "1.14.1" }),
+      path.join(cache, "karpenter-crd-1.15.0.tgz"),
+    );
+    expect(() =>
+      new HelmRenderer(cache, proxy).verifiedArchive({ ...reference, version: "1.15.0" }),
+    ).toThrow(
+      /karpenter-crd-1\.15\.0\.tgz holds karpenter-crd 1\.14\.1, not karpenter-crd 1\.15\.0/,
+    );
   });
 });

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { chartArchive } from "../../scripts/lib/charts/cache";
+import { checkArchive } from "../../scripts/lib/charts/chart-files";
 import { helmBinary, runHelm, type HelmRun } from "../../scripts/lib/charts/helm";
 import type { ChartReference } from "../../scripts/lib/charts/references";
 import type { ChartRelease } from "./releases";
@@ -77,6 +78,8 @@ export class HelmRenderer {
   private readonly renders = new Map<string, Promise<RenderedRelease>>();
   private readonly showCache = new Map<string, Promise<HelmRun>>();
   private counter = 0;
+  private readonly parsed = new Map<string, unknown>();
+  private readonly verified = new Set<string>();
 
   constructor(
     private readonly cacheDir: string,
@@ -100,7 +103,7 @@ export class HelmRenderer {
   }
 
   /** `helm show <what>` of a local chart, once per chart. */
-  async show(what: "chart" | "crds" | "values", chartPath: string): Promise<string> {
+  async show(what: "crds" | "values", chartPath: string): Promise<string> {
     const key = `${what} ${chartPath}`;
     if (!this.showCache.has(key)) this.showCache.set(key, this.helm(["show", what, chartPath]));
     const run = await this.showCache.get(key)!;
@@ -110,21 +113,19 @@ export class HelmRenderer {
 
   /** The chart's `crds/` documents, as the helm_template data source's `crds` lists them. */
   async crds(reference: ChartReference): Promise<string[]> {
-    const text = await this.show("crds", await this.verifiedArchive(reference));
+    const text = await this.show("crds", this.verifiedArchive(reference));
     return text
       .split(/^---\s*$/m)
       .map((doc) => doc.trim())
       .filter((doc) => doc.length > 0 && parseYaml(doc) !== null);
   }
 
-  /** The archive, after checking that the Chart.yaml inside names the chart and version asked for. */
-  async verifiedArchive(reference: ChartReference): Promise<string> {
+  /** The archive, after checking that its Chart.yaml names the chart and version asked for. */
+  verifiedArchive(reference: ChartReference): string {
     const file = this.archive(reference);
-    const chart = parseYaml(await this.show("chart", file)) as { name?: string; version?: string };
-    if (chart.name !== reference.chart || chart.version !== reference.version) {
-      throw new Error(
-        `${file} holds ${chart.name} ${chart.version}, not ${reference.chart} ${reference.version}`,
-      );
+    if (!this.verified.has(file)) {
+      checkArchive(file, reference.chart, reference.version);
+      this.verified.add(file);
     }
     return file;
   }
@@ -154,7 +155,7 @@ export class HelmRenderer {
     extraArguments: readonly string[],
   ): Promise<RenderedRelease> {
     const chartPath =
-      "path" in release.chart ? release.chart.path : await this.verifiedArchive(release.chart);
+      "path" in release.chart ? release.chart.path : this.verifiedArchive(release.chart);
     const valueFiles = release.values.map((values) => {
       const file = path.join(this.home, `values-${++this.counter}.json`);
       fs.writeFileSync(file, JSON.stringify(values));
@@ -178,16 +179,27 @@ export class HelmRenderer {
     if (run.status !== 0) {
       throw new RenderError(`${releaseLabel(release)} does not render:\n${run.stderr.trim()}`);
     }
-    const objects = parseAllDocuments(run.stdout).flatMap((doc) => {
-      if (doc.errors.length > 0) {
-        throw new RenderError(
-          `${releaseLabel(release)} renders invalid YAML: ${doc.errors[0].message}`,
-        );
-      }
-      const value = doc.toJS() as unknown;
+    const objects = run.stdout.split(/^---[ \t]*$/m).flatMap((document) => {
+      const value = this.parse(document, release);
       return value === null || value === undefined ? [] : [value as KubernetesObject];
     });
     return { objects, chartPath, seconds };
+  }
+
+  /**
+   * One rendered document, parsed once per distinct text: the large CRD documents are the same
+   * in every stack, and parsing YAML is most of a render's cost.
+   */
+  private parse(document: string, release: ChartRelease): unknown {
+    if (!this.parsed.has(document)) {
+      const [parsed, ...more] = parseAllDocuments(document);
+      const error =
+        parsed?.errors[0] ?? (more.length > 0 ? { message: "a second document" } : undefined);
+      if (error)
+        throw new RenderError(`${releaseLabel(release)} renders invalid YAML: ${error.message}`);
+      this.parsed.set(document, parsed?.toJS() ?? null);
+    }
+    return this.parsed.get(document);
   }
 
   dispose(): void {

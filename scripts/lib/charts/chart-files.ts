@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
+import { parse as parseYaml } from "yaml";
 
 /** The content of `file` (relative to the chart's root) or undefined when the chart has none. */
 export function chartFile(chartPath: string, file: string): string | undefined {
@@ -28,4 +29,21 @@ export function chartFile(chartPath: string, file: string): string | undefined {
     offset += 512 + Math.ceil(size / 512) * 512;
   }
   return undefined;
+}
+
+/**
+ * Checks that a chart archive holds the chart and version it is filed under: the cache is keyed
+ * by file name, and a renamed or wrong archive would otherwise be rendered in its place.
+ */
+export function checkArchive(file: string, chart: string, version: string): void {
+  const text = chartFile(file, "Chart.yaml");
+  const metadata = (text === undefined ? {} : parseYaml(text)) as {
+    name?: unknown;
+    version?: unknown;
+  };
+  if (metadata.name !== chart || metadata.version !== version) {
+    throw new Error(
+      `${file} holds ${String(metadata.name)} ${String(metadata.version)}, not ${chart} ${version}`,
+    );
+  }
 }
