@@ -4,8 +4,9 @@
  * v1.36.0 OpenAPI definitions, enums included). Its declarations keep every property, whether it
  * is required, its type and its enum values; they drop number formats (int32 vs float).
  *
- * Objects are closed (`additionalProperties: false`): Helm 4 installs with server-side apply,
- * which refuses unknown fields, so a field the API does not know fails here as it would there.
+ * Objects are closed (`additionalProperties: false`): the API server drops a field it does not
+ * know with only a warning to the helm provider's client-side apply (server-side apply, Helm 4's
+ * default, refuses it), so an unknown field is a value that silently does nothing.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";

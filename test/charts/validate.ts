@@ -1,9 +1,9 @@
 /**
- * Validates rendered objects as the API server would take them with server-side apply (what
- * Helm 4 installs with): built-in kinds against the Kubernetes definitions
- * (kubernetes-schema.ts), custom resources against the `openAPIV3Schema` of the CRD that the
- * same stack's charts render, unknown fields refused in both. CEL rules
- * (`x-kubernetes-validations`) and string formats are not evaluated.
+ * Validates rendered objects as the API server takes them: built-in kinds against the Kubernetes
+ * definitions (kubernetes-schema.ts), custom resources against the `openAPIV3Schema` of the CRD
+ * that the same stack's charts render. Unknown fields are refused in both (the server would drop
+ * them, see kubernetes-schema.ts). CEL rules (`x-kubernetes-validations`) and string formats are
+ * not evaluated.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import Ajv2019 from "ajv/dist/2019";
