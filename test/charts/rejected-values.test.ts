@@ -136,13 +136,16 @@ describeWithCharts("the chart-render layer on values a chart refuses", () => {
     temporary.push(cache);
     const reference = { repository: "oci://public.ecr.aws/karpenter", chart: "karpenter-crd" };
     fs.copyFileSync(
-      new HelmRenderer(chartCacheDir(), proxy).archive({ ...reference, version: "1.14.1" }),
+      renderer.archive({ ...reference, version: "1.14.1" }),
       path.join(cache, "karpenter-crd-1.15.0.tgz"),
     );
-    expect(() =>
-      new HelmRenderer(cache, proxy).verifiedArchive({ ...reference, version: "1.15.0" }),
-    ).toThrow(
-      /karpenter-crd-1\.15\.0\.tgz holds karpenter-crd 1\.14\.1, not karpenter-crd 1\.15\.0/,
-    );
+    const elsewhere = new HelmRenderer(cache, proxy);
+    try {
+      expect(() => elsewhere.verifiedArchive({ ...reference, version: "1.15.0" })).toThrow(
+        /karpenter-crd-1\.15\.0\.tgz holds karpenter-crd 1\.14\.1, not karpenter-crd 1\.15\.0/,
+      );
+    } finally {
+      elsewhere.dispose();
+    }
   });
 });

@@ -42,6 +42,7 @@ export class ProxyTrap {
       socket.end("HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n");
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    server.unref();
     const { port } = server.address() as net.AddressInfo;
     trap.value = new ProxyTrap(server, `http://127.0.0.1:${port}`);
     return trap.value;

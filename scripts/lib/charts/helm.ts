@@ -76,6 +76,7 @@ export function runHelm(
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+    timer.unref();
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.on("error", (error) => {
