@@ -72,6 +72,13 @@ async function renderRelease(
     // Helm would fetch a remote $ref while validating values: skip its validation and run the
     // same schema here against the local Kubernetes definitions, on the same coalesced values.
     const offlineSchema = schema !== undefined && hasRemoteReference(schema);
+    // Helm's --set syntax is not re-implemented here, so set blocks would escape that check.
+    const unchecked =
+      offlineSchema && release.setArguments.length > 0
+        ? [
+            "sets values with set/set_list blocks on a chart whose values schema is checked here: pass them in values",
+          ]
+        : [];
     const problems = offlineSchema
       ? valuesSchemaProblems(
           schema,
@@ -90,7 +97,7 @@ async function renderRelease(
       release,
       label,
       objects: result.objects,
-      problems,
+      problems: [...unchecked, ...problems],
       seconds: result.reused ? 0 : result.seconds,
     };
   } catch (error) {

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { Calico } from "../../constructs/calico";
 import { NginxIngress } from "../../constructs/ingress";
 import { ManifestsRelease } from "../../constructs/shared/manifests-release";
@@ -129,6 +130,35 @@ describeWithCharts("the chart-render layer on values a chart refuses", () => {
       ),
       expect.stringMatching(/release account .*ServiceAccount a: \/ unknown field "automount"/),
     ]);
+  });
+
+  it("passes set blocks to Helm, whose schema check refuses a bad one; refuses them where it checks the schema", async () => {
+    const metallb = (logLevel: string) => (stack: TerraformStack) =>
+      new Release(stack, "metallb", {
+        name: "metallb",
+        namespace: "metallb-system",
+        repository: "https://metallb.github.io/metallb",
+        chart: "metallb",
+        version: VERSIONS.metallb,
+        set: [{ name: "controller.logLevel", value: logLevel }],
+      });
+    expect(await problems(metallb("debug"))).toEqual([]);
+    expect(await problems(metallb("chatty"))).toEqual([
+      expect.stringMatching(/release metallb .*does not render:[\s\S]*logLevel/),
+    ]);
+    // The F5 schema is checked here, not by Helm, and that check does not read set blocks.
+    const f5 = await problems(
+      (stack) =>
+        new Release(stack, "ingress", {
+          name: "nginx-ingress",
+          namespace: "nginx-ingress",
+          repository: "oci://ghcr.io/nginx/charts",
+          chart: "nginx-ingress",
+          version: VERSIONS.f5NginxIngress,
+          set: [{ name: "controller.replicaCount", value: "2" }],
+        }),
+    );
+    expect(f5).toEqual([expect.stringMatching(/release nginx-ingress .*pass them in values/)]);
   });
 
   it("refuses an archive that does not hold the chart and version it is filed under", () => {
