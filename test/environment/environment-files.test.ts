@@ -201,9 +201,10 @@ describe("a copy of staging.yaml as qa.yaml in the same account", () => {
 
   it("is blamed for every clash it brings, in one run, with values that are free", () => {
     expect(loadError({ "qa.yaml": qa })).toBe(
-      'qa.yaml: environment "qa" is invalid (3 problems):\n' +
+      'qa.yaml: environment "qa" is invalid (4 problems):\n' +
         "  - state.kmsKeyId: alias/staging/tfstate is the state key of staging-bootstrap, but this environment's state bucket is qa-bootstrap's, whose key is alias/qa/tfstate; use that\n" +
         '  - state.bucket: "platform-tfstate-222222222222" is also the state bucket of staging, and each EKS environment\'s <name>-bootstrap stack creates its own; name another, such as platform-tfstate-222222222222-qa\n' +
+        "  - aws.createSpotServiceLinkedRole: staging's bootstrap stack already creates AWSServiceRoleForEC2Spot in account 222222222222, and an account has one; set createSpotServiceLinkedRole: false here\n" +
         '  - cluster.name: "staging-platform" is also the cluster name of staging in account 222222222222, and the IAM role names derived from it must be unique in an account; use another, such as qa-platform',
     );
   });

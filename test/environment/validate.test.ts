@@ -780,7 +780,7 @@ describe("a set of environments", () => {
 
   it("rejects two environments of one account that both create the Spot service-linked role", () => {
     const sameAccount = copy({
-      aws: { accountId: "222222222222" },
+      aws: { accountId: "222222222222", trustedAccounts: ["999999999999"] },
       state: { bucket: "copy-tfstate-222222222222" },
     });
     expect(problemsOfSet([staging, sameAccount])).toEqual({
