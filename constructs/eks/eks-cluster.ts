@@ -7,6 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
 import { AdminAccessEntries } from "./access-entries";
 import { managedAddon } from "./addons";
@@ -124,6 +125,11 @@ export class EksCluster extends Construct {
   public readonly endpoint: string;
   /** Base64 PEM of the cluster CA. */
   public readonly certificateAuthorityData: string;
+  /**
+   * The cluster's pod network mode: pass it on to Calico, KarpenterAws, KarpenterNodePools and
+   * NginxIngress (synth fails when constructs of one cluster are given different modes).
+   */
+  public readonly podNetworkMode: PodNetworkMode;
   public readonly clusterSecurityGroupId: string;
   public readonly nodeSecurityGroupId: string;
   public readonly systemNodeRoleArn: string;
@@ -148,6 +154,8 @@ export class EksCluster extends Construct {
     super(scope, id);
     const p = parseProps(eksClusterPropsSchema, props, "EksClusterProps", this);
     const { partition, endpoint } = p;
+    this.podNetworkMode = p.podNetworkMode;
+    declarePodNetworkMode(this, { modes: [p.podNetworkMode], clusterName: p.name });
     const traits = podNetworkTraits(p.podNetworkMode);
     const calicoCni = traits.cni === "calico";
 
