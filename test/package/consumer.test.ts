@@ -2,12 +2,12 @@
  * The package as another team gets it. `npm run pack` builds lib/ and packs it without the
  * repository's scripts. A project made like `cdktf init --template=typescript` today (see
  * consumer-project.ts) follows docs/consuming.md's install steps and tsconfig change exactly as
- * written, with the tarball for the package name; the template's own `npm run build` (tsc)
+ * written, with the tarball for the package name; the template's own `npm run build` (tsc 6)
  * compiles examples/ and a composition with mismatched pod network modes; each example runs with
  * plain node on the machine's Node and on Node 22 and 24, and the synthesized stacks are read back.
- * The same project with `@cdktf/provider-aws` 21.22.1 (hashicorp/aws 6) compiles and synthesizes
- * the examples too. TypeScript 7 (the native compiler) type-checks the project, and the
- * template's runner, ts-node, runs an example.
+ * TypeScript 7 (the native compiler) type-checks the project, also without skipLibCheck; the
+ * same project with `@cdktf/provider-aws` 21.22.1 (hashicorp/aws 6) type-checks with it and
+ * synthesizes the examples; the template's runner, ts-node, runs an example.
  *
  * Cost: one pack, one full npm install (shared npm cache, preferring what it holds), a hard-linked
  * copy for aws 6 that swaps one package, the Node binaries and TypeScript 7 fetched once into a
@@ -107,7 +107,10 @@ beforeAll(async () => {
   await Promise.all([
     timed("aws 6 variant", async () => {
       aws6 = await variantOf(project, path.join(work, "aws6"), { tarball, awsProvider: AWS_6 });
-      await runAsync("npm", ["run", "build"], { cwd: aws6.dir });
+      // The JavaScript is the same for both providers (copied); the types are checked anew.
+      await runAsync(process.execPath, [tsc7, "--noEmit", "--incremental", "false"], {
+        cwd: aws6.dir,
+      });
       await runExamples(aws6.dir, process.execPath, process.version, "aws6");
     }),
     ...lines.map((line) =>
@@ -244,31 +247,16 @@ describe("a project from today's cdktf init that follows docs/consuming.md", () 
     }
   });
 
-  it("type-checks the examples with the template's settings, and without skipLibCheck", () => {
-    // beforeAll compiled them with `npm run build`; this checks the declarations too.
+  it("type-checks the examples with the template's settings, and with TypeScript 7 (native), also without skipLibCheck", () => {
+    // beforeAll compiled them with the template's `npm run build` (TypeScript 6).
     for (const example of EXAMPLE_NAMES) {
       expect(fs.existsSync(path.join(project.dir, "examples", example, "main.js"))).toBe(true);
     }
-    run(
-      process.execPath,
-      [
-        path.join("node_modules", "typescript", "bin", "tsc"),
-        "--noEmit",
-        "--skipLibCheck",
-        "false",
-        "--incremental",
-        "false",
-      ],
-      {
-        cwd: project.dir,
-      },
-    );
-  });
-
-  it("type-checks with TypeScript 7, the native compiler", () => {
     const { stdout } = run(process.execPath, [tsc7, "--version"], { cwd: project.dir });
     expect(stdout).toMatch(/^Version 7\./);
-    run(process.execPath, [tsc7, "--noEmit", "--incremental", "false"], { cwd: project.dir });
+    run(process.execPath, [tsc7, "--noEmit", "--skipLibCheck", "false", "--incremental", "false"], {
+      cwd: project.dir,
+    });
   });
 
   it("runs an example with the template's runner, ts-node", () => {
@@ -290,7 +278,8 @@ describe("a project from today's cdktf init that follows docs/consuming.md", () 
       'pod network mode "ipip" disagrees with "vxlan" of team-infra/karpenter (KarpenterAws)',
     );
     expect(mismatched.stderr).toContain('"vxlan" of team-platform/calico (Calico)');
-    expect(fs.existsSync(path.join(work, "out-mismatched", "stacks"))).toBe(false);
+    const stacks = path.join(work, "out-mismatched", "stacks");
+    expect(fs.existsSync(stacks) ? fs.readdirSync(stacks) : []).toEqual([]);
   });
 
   it.each(NODE_VERSIONS.flatMap((v) => EXAMPLE_NAMES.map((example) => [`v${v}`, example])))(
