@@ -26,6 +26,7 @@ import {
 } from "./consumer-project";
 import { MISMATCHED_MODES_FILE, MISMATCHED_MODES_SOURCE } from "./mismatched-modes";
 import { RunResult, run, runAsync, runAsyncStatus } from "./run";
+import { badImports, brokenLinks } from "./shipped-docs";
 import { NODE_VERSIONS, nodeBinary, typescript7 } from "./toolchains";
 import { ENVIRONMENT_SCHEMA_FILE } from "../../stacks/environment/file";
 import { HelmRelease, SynthJson, onlyResource, resourcesOf } from "../support/synth";
@@ -179,6 +180,16 @@ describe("npm run pack", () => {
     for (const line of lines) {
       expect(semver.satisfies(line.version, manifest.engines.node)).toBe(true);
     }
+  });
+});
+
+describe("the documents in the installed package", () => {
+  it("link only to files of the package", () => {
+    expect(brokenLinks(installed())).toEqual([]);
+  });
+
+  it("import in their examples only what the package and its dependencies provide", () => {
+    expect(badImports(installed(), REPOSITORY_PACKAGE.name)).toEqual([]);
   });
 });
 
