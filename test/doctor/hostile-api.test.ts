@@ -16,7 +16,7 @@ import type { ReadLimits } from "../../scripts/lib/cluster/kube-reader";
 const ROOT = path.join(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const LIMITS: ReadLimits = {
-  requestTimeoutMs: 400,
+  requestTimeoutMs: 2_000,
   maxResponseBytes: 1024 * 1024,
   pageSize: 10,
   maxItems: 50,
@@ -104,9 +104,9 @@ describe("doctor against hostile API servers", () => {
       ]);
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(
-        /^doctor: kubernetes GET \/\S+ failed: no complete answer within 0\.4 s\n {2}next: /,
+        /^doctor: kubernetes GET \/\S+ failed: no complete answer within 2 s\n {2}next: /,
       );
-      expect(result.ms).toBeLessThan(5_000);
+      expect(result.ms).toBeLessThan(10_000);
     } finally {
       await server.close();
     }
