@@ -12,10 +12,15 @@ import { filesBelow } from "./consumer-project";
 export function brokenLinks(packageDir: string): string[] {
   const broken: string[] = [];
   for (const file of filesBelow(packageDir, [".md"])) {
-    const text = fs.readFileSync(path.join(packageDir, file), "utf8").replace(/```[\s\S]*?```/g, "");
+    const text = fs
+      .readFileSync(path.join(packageDir, file), "utf8")
+      .replace(/```[\s\S]*?```/g, "");
     for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#")) continue;
-      const resolved = path.resolve(path.dirname(path.join(packageDir, file)), target.split("#")[0]);
+      const resolved = path.resolve(
+        path.dirname(path.join(packageDir, file)),
+        target.split("#")[0],
+      );
       if (!resolved.startsWith(packageDir + path.sep) || !fs.existsSync(resolved)) {
         broken.push(`${file}: ${target}`);
       }
@@ -43,7 +48,13 @@ export function documentedImports(packageDir: string): ImportUse[] {
         const named = /\{([\s\S]*)\}/.exec(clause)?.[1] ?? "";
         const names = named
           .split(",")
-          .map((n) => n.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0])
+          .map(
+            (n) =>
+              n
+                .trim()
+                .replace(/^type\s+/, "")
+                .split(/\s+as\s+/)[0],
+          )
           .filter(Boolean);
         uses.push({ file, names, specifier });
       }
