@@ -163,7 +163,11 @@ export class EksCluster extends Construct {
     const p = parseProps(eksClusterPropsSchema, props, "EksClusterProps", this);
     const { partition, endpoint } = p;
     this.podNetworkMode = p.podNetworkMode;
-    declarePodNetworkMode(this, { modes: [p.podNetworkMode], clusterName: p.name });
+    // While migrating, the node ports of both modes are open: either mode agrees with them.
+    declarePodNetworkMode(this, {
+      modes: [p.podNetworkMode, ...(p.podNetworkMigratingFrom ? [p.podNetworkMigratingFrom] : [])],
+      clusterName: p.name,
+    });
     const traits = podNetworkTraits(p.podNetworkMode);
     const calicoCni = traits.cni === "calico";
 

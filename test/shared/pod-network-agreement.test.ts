@@ -20,6 +20,7 @@ const KEY = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-0000
 
 interface Modes {
   readonly cluster: PodNetworkMode;
+  readonly clusterMigratingFrom?: PodNetworkMode;
   readonly karpenter: PodNetworkMode;
   readonly calico: PodNetworkMode;
 }
@@ -38,6 +39,7 @@ function compose(app: App, name: string, modes: Modes): void {
     nodeSubnetIds: ["subnet-c"],
     kmsKeyArn: KEY,
     podNetworkMode: modes.cluster,
+    podNetworkMigratingFrom: modes.clusterMigratingFrom,
     admins: ["arn:aws:iam::111111111111:role/platform-admin"],
   });
   new KarpenterAws(infra, "karpenter", {
@@ -114,6 +116,17 @@ describe("pod network mode agreement", () => {
     const app = Testing.app();
     compose(app, "blue", { cluster: "ipip", karpenter: "ipip", calico: "ipip" });
     compose(app, "green", { cluster: "vxlan", karpenter: "vxlan", calico: "vxlan" });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it("accepts an EksCluster migrating from the other constructs' mode (both modes' ports open)", () => {
+    const app = Testing.app();
+    compose(app, "team", {
+      cluster: "ipip",
+      clusterMigratingFrom: "vxlan",
+      karpenter: "vxlan",
+      calico: "vxlan",
+    });
     expect(() => app.synth()).not.toThrow();
   });
 
