@@ -96,7 +96,8 @@ export class KubeReader {
     } catch (error) {
       throw new KubeRequestError(name, `no credentials: ${firstLine(error)}`);
     }
-    const url = new URL(path, server.endsWith("/") ? server : `${server}/`);
+    // Appended, not resolved: a server URL may carry a path (an API proxy's cluster prefix).
+    const url = new URL(`${server.replace(/\/+$/, "")}${path}`);
     const body = await this.fetch(name, url, options);
     try {
       return JSON.parse(body) as T;
