@@ -27,6 +27,7 @@ import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
 import type { Path, Problem } from "../../constructs/shared/validation/issues";
+import { pipelineProblems, pipelineSetProblems } from "./pipeline";
 import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
 
 export type { Problem };
@@ -68,6 +69,7 @@ export function crossFieldProblems(env: Environment): Problem[] {
   } else {
     checkOnprem(env, report);
   }
+  problems.push(...pipelineProblems(env));
   return problems;
 }
 
@@ -108,6 +110,7 @@ export function environmentSetProblems(envs: readonly Environment[]): SetProblem
         `and the IAM role names derived from it must be unique in an account; use another, such as ${env.name}-platform`,
     }));
   });
+  problems.push(...pipelineSetProblems(envs));
   return problems;
 }
 

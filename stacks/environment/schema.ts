@@ -48,6 +48,7 @@ import { awsAccountId, awsRegion, iamPrincipalArn } from "../../constructs/share
 import { logRetentionDays } from "../../constructs/shared/log-retention";
 import { nodeSegmentSchema } from "../../constructs/shared/props";
 import { asNumber, cidr, kubernetesVersion } from "../../constructs/shared/validation/fields";
+import { pipelineSchema } from "./pipeline";
 
 const dnsLabel = (max: number) =>
   z
@@ -119,6 +120,8 @@ const commonFields = {
   ingress: ingressSchema,
   /** Remote state; omit for a local backend. */
   state: stateSchema.optional(),
+  /** Where the workflows plan and deploy the environment, and the roles they assume. */
+  pipeline: pipelineSchema.default({}),
 };
 
 const awsSchema = z
