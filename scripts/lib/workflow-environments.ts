@@ -38,8 +38,9 @@ export interface WorkflowEnvironment {
   /** Plans of pull requests (PR code): read-only role, a runner no deploy runner matches. */
   readonly plan: WorkflowJob | null;
   /**
-   * Plans on main, before approval (deploy.yml) and of drift (drift.yml): the plan job's, or
-   * without one (on-prem, state on the runner) the deploy runner's, running main's code only.
+   * Plans on main, before approval (deploy.yml) and of drift (drift.yml): on the deploy runner,
+   * which runs main's code only (so no runner that ran a pull request's code makes a plan that is
+   * applied), as the read-only plan role.
    */
   readonly mainPlan: WorkflowJob;
   /** Applies of approved plans. */
@@ -113,7 +114,7 @@ function workflowEnvironment(
     stacks: deploySequence(env),
     awsRegion,
     plan: pipeline.plan ? job(pipeline.plan) : null,
-    mainPlan: job(pipeline.plan ?? { runsOn: pipeline.deploy.runsOn }),
+    mainPlan: { runsOn: pipeline.deploy.runsOn, roleArn: pipeline.plan?.roleArn ?? null },
     deploy: job(pipeline.deploy),
   };
 }
