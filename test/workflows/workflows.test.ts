@@ -459,6 +459,10 @@ describe("deploy-stacks.yml: plan on main, approval, apply of exactly that plan"
   });
   const credentials = (job: Job) => stepUsing(job, "aws-actions/configure-aws-credentials");
 
+  it("deploys the stack deploy.yml hands it", () => {
+    expect(interpolate(String(wf.env?.STACK), contexts())).toBe(call.stack);
+  });
+
   it("plans on the deploy runner (main's code only) as the read-only plan role", () => {
     const plan = wf.jobs.plan;
     const { mainPlan, deploy } = call as unknown as (typeof lists.deploys.eks)[number];
