@@ -146,6 +146,16 @@ describe("every workflow", () => {
     }
   });
 
+  it("restores no npm cache in a job that assumes a role", () => {
+    for (const { file, id, job } of runnerJobs()) {
+      if (job.permissions?.["id-token"] !== "write") continue;
+      expect({ job: `${file} ${id}`, with: stepUsing(job, "actions/setup-node")?.with }).toEqual({
+        job: `${file} ${id}`,
+        with: { "node-version": NODE_LTS, "package-manager-cache": false },
+      });
+    }
+  });
+
   it("keeps artifacts a week at most: text plans and saved plans hold configuration and state values", () => {
     const uploads = runnerJobs().flatMap(({ job }) =>
       (job.steps ?? []).filter((s) => s.uses?.startsWith("actions/upload-artifact@")),
