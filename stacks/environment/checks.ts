@@ -75,8 +75,9 @@ export function crossFieldProblems(env: Environment): Problem[] {
 
 /**
  * Rules across the environments one repository deploys: stack names, the state buckets their
- * bootstrap stacks create, and the IAM role names their clusters derive (unique per account).
- * Each problem is reported on the later of two environments.
+ * bootstrap stacks create, and the IAM role names their clusters derive (unique per account),
+ * each reported on the later of two environments; and plan runners that another environment's
+ * deploy runner would take (`pipelineSetProblems`), reported on the planned one.
  */
 export function environmentSetProblems(envs: readonly Environment[]): SetProblem[] {
   const problems: SetProblem[] = [];
