@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { deploySequence } from "../../stacks/app";
+import { loadEnvironmentFiles } from "../../stacks/environment/load";
 import { shippedEnvironmentFiles, shippedEnvironments } from "../../stacks/environments";
 import { CREDENTIAL_WORKFLOWS } from "../../scripts/lib/trust-policies";
 import {
@@ -224,7 +225,7 @@ describe("environments.yml: the environment lists, from stacks/environments/", (
           text.replace(/\n {4}roleArn: .*platform-deploy\n/, "\n"),
         );
       }
-      expect(() => listedEnvironments({ PLATFORM_ENVIRONMENTS_DIR: dir })).toThrow(
+      expect(() => workflowEnvironments(loadEnvironmentFiles(dir))).toThrow(
         /dev\.yaml: pipeline\.deploy\.roleArn: is not set: the deploy workflow assumes this role/,
       );
     } finally {
