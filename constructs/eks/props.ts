@@ -15,6 +15,7 @@ import {
 import { overlaps, parseCidr } from "../shared/cidr";
 import { logRetentionDays } from "../shared/log-retention";
 import { podNetworkModeSchema } from "../shared/props";
+import { PodNetworkMode, podNetworkMigrationProblem } from "../shared/pod-network";
 import {
   checkedNumber,
   checkedString,
@@ -155,6 +156,7 @@ const eksClusterShape = {
   volumeKmsKeyArn: kmsKeyArn.optional(),
   logsKmsKeyArn: kmsKeyArn.optional(),
   podNetworkMode: podNetworkModeSchema,
+  podNetworkMigratingFrom: podNetworkModeSchema.optional(),
   admins: clusterAdminsSchema,
   viewers: viewersSchema.default([]),
   viewerGroups: kubernetesGroupsSchema.default([]),
@@ -177,20 +179,19 @@ const eksClusterShape = {
   protect: z.boolean().default(false),
 } satisfies PropsShape<EksClusterProps>;
 
-export const eksClusterPropsSchema = withRules(
-  z.object(eksClusterShape).strict(),
-  ({ vpcCidr, serviceCidr }, ctx) => {
-    const vpc = isUnresolved(vpcCidr) ? undefined : parseCidr(vpcCidr);
-    const service = isUnresolved(serviceCidr) ? undefined : parseCidr(serviceCidr);
-    if (vpc && service && overlaps(vpc, service)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["serviceCidr"],
-        message: `${serviceCidr} overlaps vpcCidr ${vpcCidr}; pick a disjoint range`,
-      });
-    }
-  },
-)
+export const eksClusterPropsSchema = withRules(z.object(eksClusterShape).strict(), (props, ctx) => {
+  checkMigration(props, ctx);
+  const { vpcCidr, serviceCidr } = props;
+  const vpc = isUnresolved(vpcCidr) ? undefined : parseCidr(vpcCidr);
+  const service = isUnresolved(serviceCidr) ? undefined : parseCidr(serviceCidr);
+  if (vpc && service && overlaps(vpc, service)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["serviceCidr"],
+      message: `${serviceCidr} overlaps vpcCidr ${vpcCidr}; pick a disjoint range`,
+    });
+  }
+})
   // The log group and the node volumes use the secrets key unless given their own.
   .transform((props) => ({
     ...props,
@@ -248,6 +249,24 @@ const clusterSecurityGroupsShape = {
   clusterName: z.string(),
   vpcId: z.string(),
   podNetworkMode: podNetworkModeSchema,
+  podNetworkMigratingFrom: podNetworkModeSchema.optional(),
 } satisfies PropsShape<ClusterSecurityGroupsProps>;
 
-export const clusterSecurityGroupsPropsSchema = z.object(clusterSecurityGroupsShape).strict();
+/** `podNetworkMigratingFrom` must be another mode of the same CNI. */
+function checkMigration(
+  {
+    podNetworkMode,
+    podNetworkMigratingFrom,
+  }: { podNetworkMode: PodNetworkMode; podNetworkMigratingFrom?: PodNetworkMode },
+  ctx: z.RefinementCtx,
+): void {
+  if (podNetworkMigratingFrom === undefined) return;
+  const problem = podNetworkMigrationProblem(podNetworkMode, podNetworkMigratingFrom);
+  if (problem)
+    ctx.addIssue({ code: "custom", path: ["podNetworkMigratingFrom"], message: problem });
+}
+
+export const clusterSecurityGroupsPropsSchema = withRules(
+  z.object(clusterSecurityGroupsShape).strict(),
+  checkMigration,
+);

@@ -132,10 +132,13 @@ describe("plan runners a deploy runner would also take", () => {
     expect(
       problems(
         variant(prod, {
-          pipeline: { deploy: { runsOn: ["${{ github.event.pull_request.title }}"] } },
+          pipeline: { deploy: { runsOn: ["prod deploy", "a,b"] } },
         }),
       ),
-    ).toEqual([expect.stringMatching(/^pipeline\.deploy\.runsOn\.0: must be a runner label/)]);
+    ).toEqual([
+      expect.stringMatching(/^pipeline\.deploy\.runsOn\.0: must be a runner label/),
+      expect.stringMatching(/^pipeline\.deploy\.runsOn\.1: must be a runner label/),
+    ]);
     expect(problems(variant(prod, { pipeline: { deploy: { runsOn: [] } } }))).toEqual([
       "pipeline.deploy.runsOn: must list at least one runner label",
     ]);

@@ -124,11 +124,22 @@ describe("with aws.assumeRoleArn (and no plan role)", () => {
         role,
       ]);
     }
-    const waits = resources(platform, "terraform_data").flatMap(
-      (r) => (r.provisioner as { "local-exec": { environment: Record<string, string> } }[]) ?? [],
+    // Every cluster step (the Calico wait, destroy-time steps): its environment, `${self.input.X}`
+    // read from the step's input where a destroy-time provisioner must.
+    const steps = resources(platform, "terraform_data").flatMap((r) =>
+      ((r.provisioner as { "local-exec": { environment: Record<string, string> } }[]) ?? []).map(
+        (p) => ({
+          input: r.input as Record<string, string>,
+          environment: p["local-exec"].environment,
+        }),
+      ),
     );
-    expect(waits.length).toBeGreaterThan(0);
-    for (const wait of waits) expect(wait["local-exec"].environment.CLUSTER_ROLE_ARN).toBe(role);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const { input, environment } of steps) {
+      const value = environment.CLUSTER_ROLE_ARN;
+      const fromInput = /^\$\{self\.input\.(\w+)\}$/.exec(value ?? "");
+      expect(fromInput ? input[fromInput[1]] : value).toBe(role);
+    }
   });
 
   it("gives that role cluster admin: the platform stack acts in the cluster as it", () => {

@@ -245,7 +245,9 @@ describe("plan.yml: every pull request, planned with the base branch's runners a
       group: "plan-pr-${{ github.event.pull_request.number }}",
       "cancel-in-progress": true,
     });
-    expect(runs(wf.jobs.test)).toMatch(/npm ci --ignore-scripts\nnpm run prepare\nnpm test/);
+    expect(runs(wf.jobs.test)).toMatch(
+      /npm ci --ignore-scripts\nnpm run prepare\nnpm run charts\nnpm test/,
+    );
     expect(wf.jobs.test.permissions).toEqual({ contents: "read" });
     expect(wf.jobs.plan.needs).toEqual(["test", "environments"]);
   });
