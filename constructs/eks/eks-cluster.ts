@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
-import { AdminAccessEntries } from "./access-entries";
+import { AdminAccessEntries, ViewerAccessEntries } from "./access-entries";
 import { managedAddon } from "./addons";
 import { awsManagedPolicyArn, clusterEncryptionPolicy, serviceTrustPolicy } from "./iam";
 import { SystemNodeGroup, SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
@@ -68,6 +68,18 @@ export interface EksClusterProps {
   readonly podNetworkMigratingFrom?: PodNetworkMode;
   /** IAM principal ARNs given cluster admin through access entries. */
   readonly admins: readonly string[];
+  /**
+   * IAM principal ARNs given read-only access through access entries: AmazonEKSViewPolicy on the
+   * cluster, which reads no Secrets (see `viewerGroups`).
+   * @default none
+   */
+  readonly viewers?: readonly string[];
+  /**
+   * Kubernetes groups the viewers belong to, for RBAC bindings that grant them more than the view
+   * policy (the platform stack lets its group read Helm's release Secrets).
+   * @default none
+   */
+  readonly viewerGroups?: readonly string[];
   /** @default private endpoint only */
   readonly endpoint?: EksEndpointProps;
   /**
@@ -251,6 +263,14 @@ export class EksCluster extends Construct {
       partition,
       admins: p.admins,
     });
+    if (p.viewers.length > 0) {
+      new ViewerAccessEntries(this, "viewers", {
+        clusterName: this.cluster.name,
+        partition,
+        viewers: p.viewers,
+        kubernetesGroups: p.viewerGroups,
+      });
+    }
 
     // hostNetwork daemonsets: healthy before nodes exist and without a pod network.
     const earlyAddons = ["kube-proxy", "eks-pod-identity-agent"];
