@@ -47,6 +47,6 @@ describe("--help", () => {
     expect([bench.status, bench.stderr]).toEqual([0, ""]);
     expectHelp(bench.stdout, "npm run bench");
     expect([environments.status, environments.stderr]).toEqual([0, ""]);
-    expectHelp(environments.stdout, "npm run environments [-- --github]");
+    expectHelp(environments.stdout, "npm run environments [-- --github | --trust-policies");
   });
 });
