@@ -9,6 +9,7 @@ import { ManifestsRelease } from "../shared/manifests-release";
 import { NamespaceSecurity, namespaceLevel, platformNamespace } from "../shared/namespace";
 import { namespaceNetworkPolicies } from "../shared/network-policy";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
 import { NginxController, ResolvedIngressOptions } from "./options";
 import { nginxIngressPropsSchema } from "./props";
@@ -130,6 +131,7 @@ export class NginxIngress extends Construct {
   constructor(scope: Construct, id: string, props: NginxIngressProps) {
     super(scope, id);
     const p = parseProps(nginxIngressPropsSchema, props, "NginxIngressProps", this);
+    declarePodNetworkMode(this, { modes: [p.podNetworkMode], inStackCluster: true });
     const { chart, version } = p;
     this.controller = p.controller;
     const options = resolveOptions(p);

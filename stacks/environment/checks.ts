@@ -29,6 +29,7 @@ import { podNetworkMigrationProblem, podNetworkTraits } from "../../constructs/s
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
 import type { Path, Problem } from "../../constructs/shared/validation/issues";
+import { pipelineProblems, pipelineSetProblems } from "./pipeline";
 import {
   createsSpotServiceLinkedRole,
   type EksEnvironment,
@@ -75,6 +76,7 @@ export function crossFieldProblems(env: Environment): Problem[] {
   } else {
     checkOnprem(env, report);
   }
+  problems.push(...pipelineProblems(env));
   return problems;
 }
 
@@ -83,7 +85,8 @@ export function crossFieldProblems(env: Environment): Problem[] {
  * bootstrap stacks create, and the IAM role names their clusters derive (unique per account).
  * Each problem is reported on the later of two environments in `envs`' order (give them in
  * promotion order: the later one is the one that introduced the clash), with a value to use
- * instead that no environment of the set holds.
+ * instead that no environment of the set holds. Plan runners that another environment's deploy
+ * runner would take (`pipelineSetProblems`) are reported on the planned environment.
  */
 export function environmentSetProblems(envs: readonly Environment[]): SetProblem[] {
   const problems: SetProblem[] = [];
@@ -134,6 +137,7 @@ export function environmentSetProblems(envs: readonly Environment[]): SetProblem
         freeValue([`${env.name}-platform`, `${env.name}-cluster`], clusters),
     }));
   });
+  problems.push(...pipelineSetProblems(envs));
   return problems;
 }
 

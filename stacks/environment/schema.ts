@@ -58,6 +58,7 @@ import {
   kubernetesVersion,
   unique,
 } from "../../constructs/shared/validation/fields";
+import { pipelineSchema } from "./pipeline";
 
 const dnsLabel = (max: number) =>
   z
@@ -156,6 +157,8 @@ const commonFields = {
    * component needs. Off by default: try it in dev first.
    */
   networkPolicies: z.boolean().default(false),
+  /** Where the workflows plan and deploy the environment, and the roles they assume. */
+  pipeline: pipelineSchema.default({}),
 };
 
 const awsSchema = z

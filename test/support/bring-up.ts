@@ -177,9 +177,11 @@ export function requirementsOf(resource: ModelResource, traits: BringUpTraits): 
       return releaseRequirements(resource, traits);
     case "kubernetes_namespace_v1":
       return { needs: ["cluster"], provides: [] };
-    // Stored by the API server at once; enforced by Calico once it runs, which needs no order:
-    // pods started before it are checked against the policies when it does.
+    // Stored by the API server at once: RBAC needs nothing running, and Calico enforces
+    // NetworkPolicies once it runs, on pods started before it too.
     case "kubernetes_network_policy_v1":
+    case "kubernetes_role_v1":
+    case "kubernetes_role_binding_v1":
       return { needs: ["cluster"], provides: [] };
     default:
       // Anything the cluster's API has to take must be taught here.
