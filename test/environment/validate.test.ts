@@ -787,6 +787,7 @@ describe("a set of environments", () => {
     const sameAccount = copy({
       aws: { accountId: "222222222222", trustedAccounts: ["999999999999"] },
       state: { bucket: "copy-tfstate-222222222222" },
+      pipeline: staging.pipeline,
     });
     expect(problemsOfSet([staging, sameAccount])).toEqual({
       environment: "staging-copy",

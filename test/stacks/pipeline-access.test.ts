@@ -87,14 +87,14 @@ describe.each(eks)("$name: the pipeline's roles in the cluster", (env) => {
     }
   });
 
-  it("creates each Role after the release that creates its namespace", () => {
-    const creators = stack(platform, "helm_release").filter(([, r]) => r.create_namespace === true);
+  it("creates each Role after the namespace resource that creates its namespace", () => {
+    const creators = stack(platform, "kubernetes_namespace_v1");
     expect(creators.length).toBeGreaterThan(0);
-    for (const [id, release] of creators) {
+    for (const [id, namespace] of creators) {
       const role = resources(platform, "kubernetes_role_v1").find(
-        (r) => (r.metadata as Resource).namespace === release.namespace,
+        (r) => (r.metadata as Resource).namespace === (namespace.metadata as Resource).name,
       );
-      expect(role?.depends_on).toContain(`helm_release.${id}`);
+      expect(role?.depends_on).toContain(`kubernetes_namespace_v1.${id}`);
     }
   });
 });
