@@ -128,6 +128,8 @@ export class PlatformStack extends TerraformStack {
       const podNetwork = calico.waitForReady({ access, dependsOn: [systemNodes.nodeGroup] });
       clusterDns = new CorednsAddon(this, "coredns", {
         clusterName: cluster.name,
+        kubernetesVersion: env.kubernetesVersion,
+        addonVersions: props.offline ? "unpinned" : "cluster-default",
         dependsOn: [podNetwork.resource],
       }).addon;
     }

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { Aspects, ITerraformDependable, TerraformStack } from "cdktf";
+import { Aspects, ITerraformDependable, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ClusterAccess } from "../shared/cluster-access";
@@ -14,6 +14,8 @@ import {
 import { parseProps } from "../shared/validation/parse-props";
 import type { SystemWorkload } from "../eks/system-capacity";
 import { BgpMeshScaleCheck } from "./bgp-mesh-scale";
+import { CalicoCrds, calicoCrdsInOwnChart } from "./crds";
+import { IpPoolGuard } from "./pool-guard";
 import { calicoPropsSchema } from "./props";
 
 export interface CalicoProps {
@@ -126,6 +128,11 @@ export class Calico extends Construct {
    * `waitForReady`); with the AWS VPC CNI it waits for the operator.
    */
   readonly release: Release;
+  /**
+   * The release of Calico's CRDs (chart `crd.projectcalico.org.v1`), before the operator's;
+   * for tigera-operator v3.32 and later, whose chart ships no CRDs.
+   */
+  readonly crdRelease?: Release;
   private readonly version: string;
   /** Whether Calico runs BGP (the mode's, or the `bgp` override). */
   readonly bgp: boolean;
@@ -181,6 +188,8 @@ export class Calico extends Construct {
     this.values = mergeValues(rendered, p.valuesOverride);
 
     this.version = p.version;
+    const before = calicoPrerequisites(this, p);
+    this.crdRelease = before.crdRelease;
     this.release = new Release(this, "operator", {
       name: "calico",
       repository: CALICO_CHART.repository,
@@ -194,6 +203,7 @@ export class Calico extends Construct {
       // VPC CNI, nodes are Ready already and Helm waits for the operator as usual.
       wait: !calicoCni,
       values: [JSON.stringify(this.values)],
+      dependsOn: before.dependables.length > 0 ? before.dependables : undefined,
     });
 
     // A full BGP mesh grows with the square of the node count: warn at synth when the stack's
@@ -228,6 +238,34 @@ export class Calico extends Construct {
       dependsOn: [this.release, ...(props.dependsOn ?? [])],
     });
   }
+}
+
+/**
+ * What the operator release waits for: the CRD release (v3.32 and later), and the guard that
+ * refuses an IP pool change the running Calico would reject (Calico CNI modes, literal podCidr).
+ */
+function calicoPrerequisites(
+  scope: Construct,
+  p: ReturnType<typeof calicoPropsSchema.parse>,
+): { crdRelease?: Release; dependables: ITerraformDependable[] } {
+  const dependables: ITerraformDependable[] = [];
+  let crdRelease: Release | undefined;
+  if (calicoCrdsInOwnChart(p.version)) {
+    crdRelease = new CalicoCrds(scope, "crds", {
+      version: p.version,
+      namespace: CALICO_CHART.namespace,
+    }).release;
+    dependables.push(crdRelease);
+  }
+  if (podNetworkTraits(p.mode).cni === "calico" && p.podCidr && !Token.isUnresolved(p.podCidr)) {
+    const guard = new IpPoolGuard(scope, "ip-pool", {
+      cidr: p.podCidr,
+      blockSize: p.blockSize,
+      fields: { cidr: "podCidr", blockSize: "blockSize" },
+    });
+    dependables.push(guard.resource);
+  }
+  return { crdRelease, dependables };
 }
 
 /** What "Calico is ready" means: the operator's TigeraStatus for Calico is Available. */

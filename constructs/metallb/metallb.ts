@@ -7,6 +7,7 @@ import { ManifestsRelease } from "../shared/manifests-release";
 import { NodeSegment } from "../shared/node-network";
 import { parseProps } from "../shared/validation/parse-props";
 import { metallbPropsSchema } from "./props";
+import { metallbChartValues } from "./values";
 
 /** A MetalLB `IPAddressPool`. */
 export interface MetalLbPool {
@@ -169,7 +170,7 @@ export class MetalLb extends Construct {
       wait: true,
       // The speaker only announces; when Calico announces every pool it would open BGP
       // sessions of its own beside Calico's, so MetalLB runs as an allocator only.
-      ...(p.l2 || p.bgp ? {} : { values: [JSON.stringify({ speaker: { enabled: false } })] }),
+      values: [JSON.stringify(metallbChartValues({ l2: p.l2 !== undefined, bgp: p.bgp !== undefined }))],
       dependsOn: [namespace],
     });
 

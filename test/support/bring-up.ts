@@ -69,14 +69,35 @@ const MANIFEST_RELEASES: Record<string, Requirements> = {
   "nginx-ingress-crds": { needs: ["cluster"], provides: ["ingress-crds"] },
 };
 
+/** Whether a tigera-operator chart version ships no CRDs (upstream: from v3.32 on). */
+const operatorChartWithoutCrds = (version: unknown) => {
+  const minor = /^v3\.(\d+)\./.exec(String(version))?.[1];
+  return minor !== undefined && Number(minor) >= 32;
+};
+
 /** Charts that run pods: with `wait`, Helm holds until they are ready. */
-const CHARTS: Record<string, (wait: boolean, traits: BringUpTraits) => Requirements> = {
-  "tigera-operator": (wait, traits) => ({
-    // The operator runs on the host network and tolerates NotReady nodes; with `wait` Helm also
-    // needs a node to run it on, which in Calico CNI modes only comes up after Calico: a deadlock.
-    needs: wait ? ["cluster", "nodes"] : ["cluster"],
-    provides: traits.calicoCni ? ["cni", "calico-crds"] : ["calico-crds"],
-  }),
+const CHARTS: Record<
+  string,
+  (wait: boolean, traits: BringUpTraits, body: Record<string, unknown>) => Requirements
+> = {
+  "tigera-operator": (wait, traits, body) => {
+    // From v3.32 the chart renders the Installation but ships no CRDs: they must be there first.
+    const crdsFirst = operatorChartWithoutCrds(body.version);
+    const calicoCrds: Capability[] = ["calico-crds"];
+    return {
+      // The operator runs on the host network and tolerates NotReady nodes; with `wait` Helm also
+      // needs a node to run it on, which in Calico CNI modes only comes up after Calico: a deadlock.
+      needs: [
+        ...(wait ? (["cluster", "nodes"] as const) : (["cluster"] as const)),
+        ...(crdsFirst ? calicoCrds : []),
+      ],
+      provides: [...(traits.calicoCni ? (["cni"] as const) : []), ...(crdsFirst ? [] : calicoCrds)],
+      // Its pre-delete hook deletes the Installation, which needs the Installation CRD.
+      destroyNeeds: crdsFirst ? calicoCrds : [],
+    };
+  },
+  // CRDs only: no pods. Helm's wait holds until every CRD is Established.
+  "crd.projectcalico.org.v1": () => ({ needs: ["cluster"], provides: ["calico-crds"] }),
   "karpenter-crd": () => ({ needs: ["cluster"], provides: ["karpenter-crds"] }),
   karpenter: () => ({
     // The controller resolves AWS endpoints through the node's resolver (dnsPolicy Default), but
@@ -136,10 +157,17 @@ export function requirementsOf(resource: ModelResource, traits: BringUpTraits): 
 }
 
 function waitRequirements(resource: ModelResource): Requirements {
-  const input = (resource.body.input ?? {}) as { resource?: string; condition?: string };
+  const input = (resource.body.input ?? {}) as {
+    resource?: string;
+    condition?: string;
+    cidr?: string;
+    blockSize?: string;
+  };
   if (input.resource === "tigerastatus/calico" && input.condition === "Available") {
     return { needs: ["cni", "nodes"], provides: ["pod-network"] };
   }
+  // Calico's IP pool guard only keeps values in state; it runs nothing.
+  if (input.cidr !== undefined && input.blockSize !== undefined) return NONE;
   throw new Error(`${describe(resource)}: unknown wait ${JSON.stringify(input)}`);
 }
 
@@ -154,7 +182,7 @@ function releaseRequirements(resource: ModelResource, traits: BringUpTraits): Re
         `(release "${name}"); teach test/support/bring-up.ts what it needs and provides`,
     );
   }
-  return chart(resource.body.wait !== false, traits);
+  return chart(resource.body.wait !== false, traits, resource.body);
 }
 
 function describe(resource: ModelResource): string {
