@@ -29,7 +29,6 @@ export class IpPoolGuard extends Construct {
     // No provisioner: the resource only keeps the values in state.
     this.resource = new TerraformDataStep(this, "pool", {
       input: { cidr, blockSize: String(blockSize) },
-      provisioners: [],
     });
     this.resource.addOverride("lifecycle", {
       ignore_changes: ["input"],

@@ -1,7 +1,7 @@
 import { Calico, CalicoProps, CalicoValues } from "../../constructs/calico";
 import { POD_NETWORK_MODES, PodNetworkMode } from "../../constructs/shared/pod-network";
 import { VERSIONS } from "../../constructs/versions";
-import { onlyResource, synthConstruct, HelmRelease } from "../support/synth";
+import { resourcesOf, synthConstruct, HelmRelease } from "../support/synth";
 
 const base: CalicoProps = {
   mode: "vxlan",
@@ -13,8 +13,14 @@ const base: CalicoProps = {
 
 function render(props: Partial<CalicoProps>): { release: HelmRelease; values: CalicoValues } {
   const json = synthConstruct((scope) => new Calico(scope, "calico", { ...base, ...props }));
-  const release = onlyResource<HelmRelease>(json, "helm_release");
+  const release = operatorRelease(json);
   return { release, values: JSON.parse(release.values[0]) as CalicoValues };
+}
+
+/** The tigera-operator release (beside it: the CRD release from v3.32). */
+function operatorRelease(json: ReturnType<typeof synthConstruct>): HelmRelease {
+  const releases = Object.values(resourcesOf<HelmRelease>(json, "helm_release"));
+  return releases.filter((r) => r.chart === "tigera-operator")[0];
 }
 
 interface Expected {
@@ -174,7 +180,9 @@ describe("Calico", () => {
         dependsOn: [new Calico(scope, "stand-in-for-nodes", base).release],
       });
     });
-    const wait = onlyResource<Record<string, unknown>>(json, "terraform_data");
+    const wait = Object.values(resourcesOf<Record<string, unknown>>(json, "terraform_data")).find(
+      (r) => (r.input as { resource?: string }).resource !== undefined,
+    )!;
     expect(wait.input).toEqual({ resource: "tigerastatus/calico", condition: "Available" });
     expect(wait.depends_on).toEqual([
       expect.stringMatching(/^helm_release\.calico_operator_/),

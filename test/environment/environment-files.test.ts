@@ -69,7 +69,7 @@ describe("the JSON Schema editors check the files with", () => {
       expect.objectContaining({ params: { additionalProperty: "ownr" } }),
     );
     expect(
-      flagged(edited(staging, [['kubernetesVersion: "1.34"', "kubernetesVersion: 1.34"]])),
+      flagged(edited(staging, [['kubernetesVersion: "1.35"', "kubernetesVersion: 1.35"]])),
     ).toContainEqual(expect.objectContaining({ instancePath: "/kubernetesVersion" }));
     expect(flagged(edited(staging, [["promotion: 20\n", ""]]))).toContainEqual(
       expect.objectContaining({ params: { missingProperty: "promotion" } }),
@@ -120,7 +120,7 @@ describe("an invalid file", () => {
   });
 
   it("says to quote what YAML reads as a number", () => {
-    expect(loadError({ "staging.yaml": edited(staging, [['"1.34"', "1.34"]]) })).toMatch(
+    expect(loadError({ "staging.yaml": edited(staging, [['"1.35"', "1.35"]]) })).toMatch(
       /- kubernetesVersion: must be one of .*, not a number; in YAML put the value in quotes, such as "1\.34"/,
     );
   });
