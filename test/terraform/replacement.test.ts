@@ -38,7 +38,7 @@ const TAGS = defaultTags(STACK);
 function props(overrides: Partial<EksClusterProps> = {}): EksClusterProps {
   return {
     name: CLUSTER,
-    kubernetesVersion: "1.34",
+    kubernetesVersion: "1.35",
     vpcId: VPC,
     vpcCidr: "10.10.0.0/16",
     controlPlaneSubnetIds: INTRA,
@@ -48,6 +48,8 @@ function props(overrides: Partial<EksClusterProps> = {}): EksClusterProps {
     // With a Calico CNI the group is built from its props in the platform stack instead.
     podNetworkMode: "policy-only",
     admins: [`arn:aws:iam::${ACCOUNT}:role/platform-admin`],
+    // Offline plans may call no AWS API, and looking up add-on versions would.
+    addonVersions: "unpinned",
     accountId: ACCOUNT,
     region: REGION,
     ...overrides,
@@ -185,7 +187,7 @@ function priorState(base: Record<string, unknown>, options: StateOptions = {}) {
         name: CLUSTER,
         arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`,
         cluster_id: "",
-        version: "1.34",
+        version: "1.35",
         platform_version: "eks.5",
         status: "ACTIVE",
         created_at: "2025-11-01T00:00:00Z",
@@ -284,7 +286,7 @@ function priorState(base: Record<string, unknown>, options: StateOptions = {}) {
         cluster_name: CLUSTER,
         node_group_name: nodeGroupName,
         node_group_name_prefix: "system-",
-        version: "1.34",
+        version: "1.35",
         release_version: "1.34.1-20251108",
         ami_type: "AL2023_x86_64_STANDARD",
         capacity_type: "ON_DEMAND",
