@@ -319,6 +319,11 @@ interface Scenario {
   readonly name: string;
   readonly props?: Partial<EksClusterProps>;
   readonly state?: StateOptions;
+  /**
+   * Planned after the others in this scenario's initialized directory, to save an init: its
+   * configuration replaces that one's.
+   */
+  readonly reuses?: string;
 }
 
 const SCENARIOS: readonly Scenario[] = [
@@ -326,6 +331,8 @@ const SCENARIOS: readonly Scenario[] = [
   // kubernetes_network_config forces a new cluster.
   { name: "cluster-replaced", props: { serviceCidr: "172.21.0.0/16" } },
   { name: "instance-types", props: { systemNodeGroup: { instanceTypes: ["m6i.xlarge"] } } },
+  // One Kubernetes minor version up (docs/upgrades.md).
+  { name: "kubernetes-minor", props: { kubernetesVersion: "1.36" }, reuses: "unchanged" },
   {
     name: "security-groups",
     state: { clusterSgDescription: "EKS control plane (before)", fixedNodeSgName: true },
@@ -345,12 +352,27 @@ describeWithTerraform("what a change replaces (offline plans against a prior sta
       });
     const base = synth(SCENARIOS[0]).json;
     s = subjects(base);
-    await mapLimit(SCENARIOS, CONCURRENCY, async (scenario) => {
-      const { dir } = synth(scenario);
+    const dirs = new Map<string, string>();
+    const plan = async (scenario: Scenario, dir: string) => {
       const state = priorState(base, scenario.state);
       fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state));
       plans.set(scenario.name, await initAndPlan(dir));
-    });
+    };
+    await mapLimit(
+      SCENARIOS.filter((scenario) => !scenario.reuses),
+      CONCURRENCY,
+      async (scenario) => {
+        const { dir } = synth(scenario);
+        dirs.set(scenario.name, dir);
+        await plan(scenario, dir);
+      },
+    );
+    for (const scenario of SCENARIOS.filter((x) => x.reuses)) {
+      const dir = dirs.get(scenario.reuses!)!;
+      const { dir: own } = synth(scenario);
+      fs.copyFileSync(path.join(own, "cdk.tf.json"), path.join(dir, "cdk.tf.json"));
+      await plan(scenario, dir);
+    }
   }, 600_000);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -392,6 +414,26 @@ describeWithTerraform("what a change replaces (offline plans against a prior sta
     expect(change("instance-types", s.nodeGroup).change.replace_paths).toContainEqual([
       "instance_types",
     ]);
+  });
+
+  it("a Kubernetes minor upgrade updates the control plane, then the system nodes, in place", () => {
+    expect(actions("kubernetes-minor")).toEqual({
+      clusterRole: "no-op",
+      nodeRole: "no-op",
+      // UpdateClusterVersion, then UpdateNodegroupVersion: a rolling update of the same group.
+      cluster: "update",
+      clusterSg: "no-op",
+      nodeSg: "no-op",
+      launchTemplate: "no-op",
+      nodeGroup: "update",
+    });
+    const before = (addr: string) =>
+      change("kubernetes-minor", addr).change.before as { version: string };
+    const after = (addr: string) =>
+      change("kubernetes-minor", addr).change.after as { version: string };
+    expect([before(s.cluster).version, after(s.cluster).version]).toEqual(["1.35", "1.36"]);
+    // The node group's version follows the cluster's, so it is known only once the cluster is.
+    expect(before(s.nodeGroup).version).toBe("1.35");
   });
 
   it("replaced security groups are created first and the cluster takes them in place", () => {
