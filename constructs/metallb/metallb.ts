@@ -170,7 +170,9 @@ export class MetalLb extends Construct {
       wait: true,
       // The speaker only announces; when Calico announces every pool it would open BGP
       // sessions of its own beside Calico's, so MetalLB runs as an allocator only.
-      values: [JSON.stringify(metallbChartValues({ l2: p.l2 !== undefined, bgp: p.bgp !== undefined }))],
+      values: [
+        JSON.stringify(metallbChartValues({ l2: p.l2 !== undefined, bgp: p.bgp !== undefined })),
+      ],
       dependsOn: [namespace],
     });
 
