@@ -8,6 +8,7 @@ export default tseslint.config(
       "cdktf.out/",
       "coverage/",
       "lib/",
+      ".chart-cache/",
       "constructs/karpenter/models/generated/",
       "scripts/lib/cluster/generated/",
     ],
