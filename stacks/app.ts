@@ -58,7 +58,11 @@ export function buildApp(
         : undefined;
     const infra =
       environment.platform === "eks"
-        ? new InfraStack(app, names.infra, { environment, offline: options.offline })
+        ? new InfraStack(app, names.infra, {
+            environment,
+            platformStack: names.platform,
+            offline: options.offline,
+          })
         : undefined;
     const platform = new PlatformStack(app, names.platform, {
       environment,

@@ -12,6 +12,7 @@ import { configureBackend } from "./backend";
 import type { Environment } from "./environment/schema";
 import type { InfraStack } from "./infra-stack";
 import { kubernetesProviders } from "./kubernetes-access";
+import { recordPlatform } from "./platform-guard";
 
 export interface PlatformStackProps {
   readonly environment: Environment;
@@ -52,7 +53,8 @@ export class PlatformStack extends TerraformStack {
         nodeCidrs: env.nodeSegments.map((segment) => segment.cidr),
         serviceCidr: env.serviceCidr,
       });
-      // The nodes exist already, NotReady until calico-node runs on them.
+      // The nodes exist already, NotReady until calico-node runs on them; they outlive the stack.
+      calico.teardownOnDestroy({ access });
       const podNetwork = calico.waitForReady({ access });
       const metallb = new MetalLb(this, "metallb", {
         platform: "onprem",
@@ -112,8 +114,13 @@ export class PlatformStack extends TerraformStack {
 
     // With the VPC CNI the infra stack brought up nodes and CoreDNS. With Calico as the CNI the
     // order is Calico, then the system nodes (which only become Ready once Calico runs on them),
-    // then a wait for Calico to report Available, then CoreDNS and everything else.
-    let clusterDns: ITerraformDependable = calico.release;
+    // then a wait for Calico to report Available, then CoreDNS and everything else. Either way
+    // Calico's teardown step sits between Calico and everything after it, so destroy removes
+    // Calico's resources after the rest and while the operator and the nodes still run.
+    let clusterDns: ITerraformDependable;
+    // What proves Calico runs as configured: the wait; with the VPC CNI, Helm's own wait (on the
+    // release, which the teardown step comes after).
+    let calicoProven: ITerraformDependable;
     if (podNetworkTraits(env.podNetwork.mode).cni === "calico") {
       awsProvider(this, {
         environment: env.name,
@@ -125,14 +132,21 @@ export class PlatformStack extends TerraformStack {
         ...infra.cluster.systemNodeGroupProps,
         dependsOn: [calico.release],
       });
+      calico.teardownOnDestroy({ access, dependsOn: [systemNodes.nodeGroup] });
       const podNetwork = calico.waitForReady({ access, dependsOn: [systemNodes.nodeGroup] });
+      calicoProven = podNetwork.resource;
       clusterDns = new CorednsAddon(this, "coredns", {
         clusterName: cluster.name,
         kubernetesVersion: env.kubernetesVersion,
         addonVersions: props.offline ? "unpinned" : "cluster-default",
         dependsOn: [podNetwork.resource],
       }).addon;
+    } else {
+      // The infra stack's system nodes outlive this stack.
+      clusterDns = calico.teardownOnDestroy({ access }).resource;
+      calicoProven = clusterDns;
     }
+    recordPlatform(this, env, calicoProven);
 
     const controller = new KarpenterController(this, "karpenter", {
       clusterName: infra.cluster.clusterName,

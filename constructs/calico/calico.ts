@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { ClusterAccess } from "../shared/cluster-access";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
-import { WaitForCondition } from "../shared/wait-for-condition";
+import { DeleteOnDestroy, WaitForCondition } from "../shared/wait-for-condition";
 import {
   CalicoEncapsulation,
   PodNetworkMode,
@@ -134,6 +134,8 @@ export class Calico extends Construct {
    */
   readonly crdRelease?: Release;
   private readonly version: string;
+  private teardown?: DeleteOnDestroy;
+  private ready?: WaitForCondition;
   /** Whether Calico runs BGP (the mode's, or the `bgp` override). */
   readonly bgp: boolean;
 
@@ -212,11 +214,48 @@ export class Calico extends Construct {
   }
 
   /**
+   * A step that removes Calico when the stack is destroyed, before the release goes: it deletes
+   * the operator's custom resources (what the chart's pre-delete hook deletes) and waits while the
+   * operator finalizes the Installation and removes calico-system. The release then skips its
+   * hooks (`disable_webhooks`): the hook is a Job, which needs a node, and in Calico CNI modes the
+   * system nodes (which depend on the release) are gone by the time the release is uninstalled,
+   * so Helm would wait out its timeout and leave the release stuck in `uninstalling`.
+   *
+   * Pass what the operator runs on (the system nodes); `waitForReady` then depends on the step,
+   * so everything that needs pod networking is destroyed before it runs. In policy-only mode,
+   * where no wait exists, depend on the returned step instead of on the release. Call it once,
+   * before `waitForReady`. The machine running the destroy needs kubectl (and for EKS the AWS CLI).
+   */
+  teardownOnDestroy(props: {
+    readonly access: ClusterAccess;
+    /** What the operator runs on while it cleans up, such as the system node group. */
+    readonly dependsOn?: ITerraformDependable[];
+    /** @default 600 */
+    readonly timeoutSeconds?: number;
+  }): DeleteOnDestroy {
+    if (this.teardown || this.ready) {
+      throw new Error(`${this.node.path}: call teardownOnDestroy once, before waitForReady`);
+    }
+    this.teardown = new DeleteOnDestroy(this, "teardown", {
+      access: props.access,
+      objects: CALICO_CUSTOM_RESOURCES,
+      waitFor: [CALICO_INSTALLATION],
+      timeoutSeconds: props.timeoutSeconds,
+      dependsOn: [this.release, ...(props.dependsOn ?? [])],
+    });
+    this.release.disableWebhooks = true;
+    return this.teardown;
+  }
+
+  /**
    * A step that waits until Calico reports Available (`tigerastatus/calico`): calico-node runs on
    * every node and pods get addresses. Helm cannot wait for this, because the operator creates
    * those pods from the Installation after the release is done. Everything that needs pod
-   * networking (CoreDNS, controllers, load balancers) depends on the returned step. It runs again
-   * when the chart version or values change, so an upgrade is waited for too.
+   * networking (CoreDNS, controllers, load balancers) depends on the returned step.
+   *
+   * It runs again when the chart version or values change, and then proves the new state, not
+   * the Available left from before: the condition must report the Installation's current
+   * generation, and the Installation must report the chart's Calico version as running.
    *
    * The machine running the apply needs kubectl (and for EKS the AWS CLI).
    */
@@ -227,16 +266,31 @@ export class Calico extends Construct {
     /** @default 900 */
     readonly timeoutSeconds?: number;
   }): WaitForCondition {
-    return new WaitForCondition(this, "ready", {
+    this.ready = new WaitForCondition(this, "ready", {
       access: props.access,
       ...CALICO_READY,
+      // TigeraStatus conditions carry the generation of the Installation the operator last
+      // reconciled (tigera/operator's status manager, SetMetaData).
+      observedGenerationOf: "installation/default",
+      // The operator writes the Calico release it runs once its components are available; each
+      // tigera-operator chart ships the operator of its own version.
+      fieldEquals: {
+        resource: "installation/default",
+        jsonPath: "{.status.calicoVersion}",
+        value: this.version,
+      },
       timeoutSeconds: props.timeoutSeconds,
       triggers: {
         version: this.version,
         values: createHash("sha256").update(JSON.stringify(this.values)).digest("hex"),
       },
-      dependsOn: [this.release, ...(props.dependsOn ?? [])],
+      dependsOn: [
+        this.release,
+        ...(this.teardown ? [this.teardown.resource] : []),
+        ...(props.dependsOn ?? []),
+      ],
     });
+    return this.ready;
   }
 }
 
@@ -267,6 +321,20 @@ function calicoPrerequisites(
   }
   return { crdRelease, dependables };
 }
+
+/** The Installation, which the operator finalizes before the rest of Calico can go. */
+const CALICO_INSTALLATION = "installations.operator.tigera.io/default";
+
+/**
+ * The operator's custom resources, in the order tigera/operator's `-pre-delete` hook deletes them
+ * (cmd/main.go, executePreDeleteHook); kinds a chart version does not render are skipped.
+ */
+const CALICO_CUSTOM_RESOURCES = [
+  "whiskers.operator.tigera.io/default",
+  "goldmanes.operator.tigera.io/default",
+  CALICO_INSTALLATION,
+  "apiservers.operator.tigera.io/default",
+];
 
 /** What "Calico is ready" means: the operator's TigeraStatus for Calico is Available. */
 export const CALICO_READY = { resource: "tigerastatus/calico", condition: "Available" } as const;

@@ -64,6 +64,14 @@ export interface EksClusterProps {
    */
   readonly logsKmsKeyArn?: string;
   readonly podNetworkMode: PodNetworkMode;
+  /**
+   * The pod network mode nodes still run while the cluster switches to `podNetworkMode` (same
+   * CNI): the node security group keeps its node-to-node ports open too, so calico-node in either
+   * mode reaches the others during the switch. Set it for the change that switches modes, and
+   * remove it in a later change, once the switch is deployed.
+   * @default no other mode
+   */
+  readonly podNetworkMigratingFrom?: PodNetworkMode;
   /** IAM principal ARNs given cluster admin through access entries. */
   readonly admins: readonly string[];
   /** @default private endpoint only */
@@ -202,6 +210,7 @@ export class EksCluster extends Construct {
       clusterName: p.name,
       vpcId: p.vpcId,
       podNetworkMode: p.podNetworkMode,
+      podNetworkMigratingFrom: p.podNetworkMigratingFrom,
     });
     this.nodeRules = groups.rules;
 

@@ -16,6 +16,7 @@ import { eksSupportFindings, supportDate } from "../kubernetes-support";
 import { overlaps, parseCidr } from "../shared/cidr";
 import { logRetentionDays } from "../shared/log-retention";
 import { podNetworkModeSchema } from "../shared/props";
+import { PodNetworkMode, podNetworkMigrationProblem } from "../shared/pod-network";
 import {
   checkedNumber,
   checkedString,
@@ -163,6 +164,7 @@ const eksClusterShape = {
   volumeKmsKeyArn: kmsKeyArn.optional(),
   logsKmsKeyArn: kmsKeyArn.optional(),
   podNetworkMode: podNetworkModeSchema,
+  podNetworkMigratingFrom: podNetworkModeSchema.optional(),
   admins: clusterAdminsSchema,
   endpoint: endpointSchema.default({}),
   logRetentionDays: logRetentionDays.default(90),
@@ -201,25 +203,24 @@ export function clusterVersionFindings(props: {
   });
 }
 
-export const eksClusterPropsSchema = withRules(
-  z.object(eksClusterShape).strict(),
-  ({ vpcCidr, serviceCidr, kubernetesVersion, supportType }, ctx) => {
-    for (const finding of clusterVersionFindings({ kubernetesVersion, supportType })) {
-      if (finding.level === "error") {
-        ctx.addIssue({ code: "custom", path: ["kubernetesVersion"], message: finding.message });
-      }
+export const eksClusterPropsSchema = withRules(z.object(eksClusterShape).strict(), (props, ctx) => {
+  checkMigration(props, ctx);
+  for (const finding of clusterVersionFindings(props)) {
+    if (finding.level === "error") {
+      ctx.addIssue({ code: "custom", path: ["kubernetesVersion"], message: finding.message });
     }
-    const vpc = isUnresolved(vpcCidr) ? undefined : parseCidr(vpcCidr);
-    const service = isUnresolved(serviceCidr) ? undefined : parseCidr(serviceCidr);
-    if (vpc && service && overlaps(vpc, service)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["serviceCidr"],
-        message: `${serviceCidr} overlaps vpcCidr ${vpcCidr}; pick a disjoint range`,
-      });
-    }
-  },
-)
+  }
+  const { vpcCidr, serviceCidr } = props;
+  const vpc = isUnresolved(vpcCidr) ? undefined : parseCidr(vpcCidr);
+  const service = isUnresolved(serviceCidr) ? undefined : parseCidr(serviceCidr);
+  if (vpc && service && overlaps(vpc, service)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["serviceCidr"],
+      message: `${serviceCidr} overlaps vpcCidr ${vpcCidr}; pick a disjoint range`,
+    });
+  }
+})
   // The log group and the node volumes use the secrets key unless given their own.
   .transform((props) => ({
     ...props,
@@ -270,6 +271,24 @@ const clusterSecurityGroupsShape = {
   clusterName: z.string(),
   vpcId: z.string(),
   podNetworkMode: podNetworkModeSchema,
+  podNetworkMigratingFrom: podNetworkModeSchema.optional(),
 } satisfies PropsShape<ClusterSecurityGroupsProps>;
 
-export const clusterSecurityGroupsPropsSchema = z.object(clusterSecurityGroupsShape).strict();
+/** `podNetworkMigratingFrom` must be another mode of the same CNI. */
+function checkMigration(
+  {
+    podNetworkMode,
+    podNetworkMigratingFrom,
+  }: { podNetworkMode: PodNetworkMode; podNetworkMigratingFrom?: PodNetworkMode },
+  ctx: z.RefinementCtx,
+): void {
+  if (podNetworkMigratingFrom === undefined) return;
+  const problem = podNetworkMigrationProblem(podNetworkMode, podNetworkMigratingFrom);
+  if (problem)
+    ctx.addIssue({ code: "custom", path: ["podNetworkMigratingFrom"], message: problem });
+}
+
+export const clusterSecurityGroupsPropsSchema = withRules(
+  z.object(clusterSecurityGroupsShape).strict(),
+  checkMigration,
+);

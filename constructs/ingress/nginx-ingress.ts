@@ -73,6 +73,14 @@ export interface NginxIngressProps {
    * @default no override
    */
   readonly valuesOverride?: Readonly<HelmValues>;
+  /**
+   * Refuse to destroy or replace the release holding the controller's CRDs (Terraform
+   * `prevent_destroy`), when the chart ships CRDs (F5). Its CRDs are kept on uninstall either
+   * way (`helm.sh/resource-policy: keep`), since teams' VirtualServers, Policies and
+   * TransportServers are custom resources of them.
+   * @default true outside dev
+   */
+  readonly protectCrds?: boolean;
   /** Waits for these before installing, e.g. the load balancer's pools or the nodes. @default none */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -119,7 +127,9 @@ export class NginxIngress extends Construct {
       // Helm installs a chart's crds/ once and never upgrades them, so after a version bump
       // the custom resources would meet stale schemas. The CRDs are read out of the very chart
       // version the controller runs (at plan time) and installed as templates of a release of
-      // their own, which Helm does upgrade.
+      // their own, which Helm does upgrade. Uninstalling that release (or renaming it) would delete
+      // the CRDs and with them every team's VirtualServer, Policy and TransportServer cluster-wide:
+      // the CRDs are kept, and the release is protected outside dev.
       const source = new DataHelmTemplate(this, "crd-source", {
         name: `${chart.releaseName}-crds`,
         namespace: this.namespace,
@@ -135,6 +145,8 @@ export class NginxIngress extends Construct {
         // Clusters installed before this release have the CRDs from the controller's crds/,
         // without Helm ownership metadata; adopt them instead of failing on "already exists".
         takeOwnership: true,
+        keep: true,
+        protect: p.protectCrds,
         dependsOn: p.dependsOn,
       }).release;
     }

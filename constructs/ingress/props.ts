@@ -111,6 +111,7 @@ const nginxIngressShape = {
   namespace: kubernetesName.optional(),
   version: z.string().optional(),
   valuesOverride: helmValuesSchema.optional(),
+  protectCrds: z.boolean().optional(),
   dependsOn: dependables.optional(),
 } satisfies PropsShape<NginxIngressProps>;
 
@@ -138,5 +139,6 @@ export const nginxIngressPropsSchema = z
       // One replica is enough to try things in dev; elsewhere two, so a drain keeps one.
       replicas: props.replicas ?? (props.tier === "dev" ? 1 : 2),
       namespace: props.namespace ?? chart.releaseName,
+      protectCrds: props.protectCrds ?? props.tier !== "dev",
     };
   });

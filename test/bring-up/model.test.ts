@@ -87,10 +87,12 @@ describe("the bring-up model", () => {
     });
 
     it("keeps the CRDs until the operator's uninstall hook has deleted the Installation", () => {
+      // Nodes outlive the stack here (as on-prem), so only the CRDs are in question.
+      const traits: BringUpTraits = { calicoCni: true, preexisting: ["nodes"] };
       expect(
-        walkTeardown([infra, platform([])], CALICO_CNI).map((v) => `${v.address} ${v.capability}`),
+        walkTeardown([infra, platform([])], traits).map((v) => `${v.address} ${v.capability}`),
       ).toEqual(["helm_release.calico calico-crds"]);
-      expect(walkTeardown([infra, platform(["helm_release.crds"])], CALICO_CNI)).toEqual([]);
+      expect(walkTeardown([infra, platform(["helm_release.crds"])], traits)).toEqual([]);
     });
 
     it("still counts v3.31's CRDs as part of its operator chart", () => {

@@ -1,7 +1,7 @@
 import { Calico, CalicoProps, CalicoValues } from "../../constructs/calico";
 import { POD_NETWORK_MODES, PodNetworkMode } from "../../constructs/shared/pod-network";
 import { VERSIONS } from "../../constructs/versions";
-import { resourcesOf, synthConstruct, HelmRelease } from "../support/synth";
+import { HelmRelease, resourcesOf, synthConstruct } from "../support/synth";
 
 const base: CalicoProps = {
   mode: "vxlan",
@@ -180,10 +180,18 @@ describe("Calico", () => {
         dependsOn: [new Calico(scope, "stand-in-for-nodes", base).release],
       });
     });
+    // The wait (beside it in Calico CNI modes: the IP pool guard, another terraform_data).
     const wait = Object.values(resourcesOf<Record<string, unknown>>(json, "terraform_data")).find(
       (r) => (r.input as { resource?: string }).resource !== undefined,
     )!;
-    expect(wait.input).toEqual({ resource: "tigerastatus/calico", condition: "Available" });
+    // Proves the new state: the condition must report the Installation's current generation,
+    // and the Installation the chart's Calico version.
+    expect(wait.input).toEqual({
+      resource: "tigerastatus/calico",
+      condition: "Available",
+      generation_of: "installation/default",
+      field: `installation/default {.status.calicoVersion} = ${VERSIONS.calico}`,
+    });
     expect(wait.depends_on).toEqual([
       expect.stringMatching(/^helm_release\.calico_operator_/),
       expect.stringMatching(/^helm_release\.stand-in-for-nodes_operator_/),
@@ -193,6 +201,52 @@ describe("Calico", () => {
       version: VERSIONS.calico,
       values: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+  });
+
+  it("teardownOnDestroy deletes the operator's resources on destroy, and the release skips its hooks", () => {
+    const json = synthConstruct((scope) => {
+      const calico = new Calico(scope, "calico", base);
+      const nodes = new Calico(scope, "stand-in-for-nodes", base).release;
+      calico.teardownOnDestroy({
+        access: { kind: "kubeconfig", path: "~/.kube/config", context: "admin" },
+        dependsOn: [nodes],
+      });
+      calico.waitForReady({
+        access: { kind: "kubeconfig", path: "~/.kube/config", context: "admin" },
+      });
+    });
+    const release = Object.entries(resourcesOf<HelmRelease>(json, "helm_release")).find(([id]) =>
+      id.startsWith("calico_operator_"),
+    )![1];
+    expect(release.disable_webhooks).toBe(true);
+    const steps = Object.entries(resourcesOf<Record<string, never>>(json, "terraform_data"));
+    const [teardownId, teardown] = steps.find(([id]) => id.startsWith("calico_teardown_"))!;
+    const [, wait] = steps.find(([id]) => id.startsWith("calico_ready_"))!;
+    expect(teardown.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.calico_operator_/),
+      expect.stringMatching(/^helm_release\.stand-in-for-nodes_operator_/),
+    ]);
+    // Nothing may replace it: that would run the deletion on a live cluster.
+    expect(teardown.triggers_replace).toBeUndefined();
+    expect(teardown.input).toMatchObject({
+      DELETE_OBJECTS:
+        "whiskers.operator.tigera.io/default goldmanes.operator.tigera.io/default " +
+        "installations.operator.tigera.io/default apiservers.operator.tigera.io/default",
+      DELETE_WAIT_FOR: "installations.operator.tigera.io/default",
+      ACCESS_KIND: "kubeconfig",
+    });
+    const [{ "local-exec": exec }] = teardown.provisioner as {
+      "local-exec": { when: string; environment: Record<string, string> };
+    }[];
+    expect(exec.when).toBe("destroy");
+    expect(exec.environment.KUBECONFIG_CONTEXT).toBe("${self.input.KUBECONFIG_CONTEXT}");
+    // Everything that needs pod networking depends on the wait, which depends on the teardown.
+    expect(wait.depends_on).toContain(`terraform_data.${teardownId}`);
+  });
+
+  it("without teardownOnDestroy, the release keeps the chart's pre-delete hook", () => {
+    const { release } = render({ mode: "ipip" });
+    expect(release.disable_webhooks).toBeUndefined();
   });
 
   it("applies pool options, interface MTU and the version", () => {

@@ -198,7 +198,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "public endpoint open to the world in prod",
     variant(prod, { cluster: { endpoint: { public: true, publicAccessCidrs: ["0.0.0.0/0"] } } }),
     "cluster.endpoint.publicAccessCidrs",
-    /prod public endpoint must not be open to 0\.0\.0\.0\/0/,
+    /prod public endpoint must not be open to the internet, and 0\.0\.0\.0\/0 let in the whole IPv4 internet/,
   ],
   [
     "public endpoint with no allowlist in prod",
@@ -358,13 +358,13 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "an account ID YAML read as a number",
     variant(dev, { aws: { accountId: 111111111111 } }),
     "aws.accountId",
-    /must be a string, not a number; in YAML put the value in quotes/,
+    /must be a string, not a number; in YAML put the value in quotes: "111111111111"$/,
   ],
   [
     "a Kubernetes version YAML read as a number",
     variant(dev, { kubernetesVersion: 1.34 }),
     "kubernetesVersion",
-    /must be one of .*, not a number; in YAML put the value in quotes, such as "1\.34"/,
+    /must be one of .*, not a number; in YAML put the value in quotes: "1\.34"$/,
   ],
   // What the bootstrap stack rejects, or a copied file keeps from its original, caught with the
   // environment's own field path.
@@ -747,7 +747,11 @@ describe("a set of environments", () => {
       variant(staging, {
         name: "staging-copy",
         aws: { accountId: "999999999999" },
-        cluster: { name: "staging-copy" },
+        cluster: {
+          name: "staging-copy",
+          admins: ["arn:aws:iam::999999999999:role/platform-admin"],
+        },
+        kms: { administrators: ["arn:aws:iam::999999999999:role/platform-admin"] },
         state: {
           bucket: "platform-tfstate-999999999999",
           kmsKeyId: "alias/staging-copy/tfstate",
@@ -781,7 +785,7 @@ describe("a set of environments", () => {
       problemsOfSet([
         staging,
         copy({
-          aws: { accountId: "222222222222" },
+          aws: { accountId: "222222222222", trustedAccounts: ["999999999999"] },
           cluster: { name: "staging-platform" },
           state: { bucket: "copy-tfstate-222222222222" },
         }),

@@ -79,13 +79,27 @@ describe("NginxIngress with the F5 controller (default)", () => {
       create_namespace: true,
       take_ownership: true,
       wait: true,
-      values: [`\${jsonencode({"documents" = data.helm_template.${sourceId}.crds})}`],
+      values: [
+        `\${jsonencode({"documents" = data.helm_template.${sourceId}.crds})}`,
+        // Teams' VirtualServers, Policies and TransportServers survive an uninstall or rename.
+        JSON.stringify({ resourcePolicy: "keep" }),
+      ],
     });
+    // Outside dev, the release itself cannot be destroyed or replaced without a reviewed change.
+    expect(crdRelease?.lifecycle).toEqual({ prevent_destroy: true });
     // The project's manifests chart, shipped as an asset, renders the documents as templates.
     expect(crdRelease?.chart).toMatch(/^assets\/ingress_crds_chart_/);
     // The controller leaves its crds/ alone and comes after the CRDs.
     expect(release.skip_crds).toBe(true);
     expect(release.depends_on).toEqual([expect.stringMatching(/^helm_release\.ingress_crds_/)]);
+  });
+
+  it("protects the CRD release outside dev only, unless told otherwise", () => {
+    expect(render({ ...eks, tier: "dev" }).crdRelease?.lifecycle).toBeUndefined();
+    expect(render({ ...eks, tier: "staging" }).crdRelease?.lifecycle).toEqual({
+      prevent_destroy: true,
+    });
+    expect(render({ ...eks, protectCrds: false }).crdRelease?.lifecycle).toBeUndefined();
   });
 
   it("runs two replicas with a PodDisruptionBudget outside dev", () => {

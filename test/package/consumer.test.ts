@@ -79,9 +79,12 @@ describe("npm pack", () => {
     expect(unexpected.sort()).toEqual([
       "lib/constructs/karpenter/models/generated/karpenter-models.cjs",
       "lib/constructs/shared/manifests-chart/Chart.yaml",
+      "lib/constructs/shared/manifests-chart/templates/_helpers.tpl",
       "lib/constructs/shared/manifests-chart/templates/manifests.yaml",
       "lib/constructs/shared/manifests-chart/values.yaml",
-      "lib/constructs/shared/wait-for-condition/wait-for-condition.sh",
+      "lib/constructs/shared/wait-for-condition/scripts/cluster-access.sh",
+      "lib/constructs/shared/wait-for-condition/scripts/delete-on-destroy.sh",
+      "lib/constructs/shared/wait-for-condition/scripts/wait-for-condition.sh",
       "lib/stacks/environment/environment.schema.json",
     ]);
     expect(paths).toEqual(

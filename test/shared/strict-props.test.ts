@@ -28,6 +28,7 @@ import {
   VERSIONS,
   Vpc,
   WaitForCondition,
+  DeleteOnDestroy,
 } from "../../constructs";
 
 const ACCOUNT = "111111111111";
@@ -376,6 +377,22 @@ const CASES: readonly StrictCase[] = [
       value: "kubeconfg",
       valid: ["eks", "kubeconfig"],
       meant: "kubeconfig",
+    },
+  },
+  {
+    name: "DeleteOnDestroy",
+    props: "DeleteOnDestroyProps",
+    build: builder(DeleteOnDestroy)(() => ({
+      access: { kind: "kubeconfig", path: "/kubeconfig", context: "admin" },
+      objects: ["installations.operator.tigera.io/default"],
+    })),
+    typo: ["waitfor", "waitFor"],
+    enum: {
+      patch: { access: { kind: "ekss", clusterName: "c", region: "ap-northeast-2" } },
+      path: "access.kind",
+      value: "ekss",
+      valid: ["eks", "kubeconfig"],
+      meant: "eks",
     },
   },
 ];
