@@ -15,6 +15,7 @@ import * as path from "path";
 import type { EnvironmentInput } from "../stacks/environment/schema";
 import { stateKeyAlias } from "../stacks/backend";
 import { shippedEnvironmentFiles } from "../stacks/environments";
+import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
 
 const ROOT = path.resolve(__dirname, "..");
 const CHILD = path.join(__dirname, "bench", "synth-child.ts");
@@ -283,4 +284,30 @@ function main(): void {
   console.error(`written to ${path.relative(process.cwd(), path.join(out, "bench.md"))}`);
 }
 
-if (require.main === module) main();
+export const BENCH_HELP: CommandHelp = {
+  usage: "npm run bench",
+  summary:
+    "Measures synth time and peak memory: the shipped environments through cdktf.json's app " +
+    "command (warm and empty compile cache) and through tsx, generated sets of 1, 4, 16 and 64 " +
+    "EKS environments, and loading @cdktf/provider-aws from its package root. Prints a Markdown " +
+    "table headed by the date, CPU and Node version, and writes it to cdktf.out/bench.md. Takes " +
+    "a few minutes; quote its numbers with that heading or not at all.",
+  options: [],
+  examples: ["npm run bench", "BENCH_RUNS=5 npm run bench  # median of 5 runs per row"],
+  exit: [
+    [0, "measured"],
+    [1, "a measurement failed"],
+    [2, "unknown arguments"],
+  ],
+};
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  if (wantsHelp(args)) process.stdout.write(renderHelp(BENCH_HELP));
+  else if (args.length > 0) {
+    process.stderr.write(
+      `unknown argument ${args[0]}\nusage: ${BENCH_HELP.usage} (--help: more)\n`,
+    );
+    process.exitCode = 2;
+  } else main();
+}

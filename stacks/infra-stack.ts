@@ -6,6 +6,7 @@ import { KmsKey } from "../constructs/kms";
 import { Vpc } from "../constructs/network";
 import { partitionOfRegion } from "../constructs/shared/aws-account";
 import { awsProvider } from "./aws-provider";
+import { PLAN_READERS_GROUP, clusterAccess } from "./cluster-roles";
 import { configureBackend } from "./backend";
 import type { EksEnvironment } from "./environment/schema";
 import { PlatformStateGuard } from "./platform-guard";
@@ -85,6 +86,7 @@ export class InfraStack extends TerraformStack {
       flowLogs: { kmsKeyArn: this.keys.logs.keyArn, retentionDays: aws.flowLogRetentionDays },
     });
 
+    const access = clusterAccess(env);
     this.cluster = new EksCluster(this, "cluster", {
       ...account,
       name: cluster.name,
@@ -98,7 +100,9 @@ export class InfraStack extends TerraformStack {
       logsKmsKeyArn: this.keys.logs.keyArn,
       podNetworkMode: env.podNetwork.mode,
       podNetworkMigratingFrom: env.podNetwork.migratingFrom,
-      admins: cluster.admins,
+      admins: access.admins,
+      viewers: access.viewers,
+      viewerGroups: access.viewers.length > 0 ? [PLAN_READERS_GROUP] : [],
       endpoint: cluster.endpoint,
       logRetentionDays: cluster.logRetentionDays,
       serviceCidr: env.serviceCidr,

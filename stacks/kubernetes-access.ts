@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { ClusterAccess, eksTokenExec } from "../constructs/shared/cluster-access";
+import { declareStackCluster } from "../constructs/shared/pod-network-agreement";
 
 /**
  * Configures the kubernetes and helm providers for one cluster. On EKS they authenticate with a
@@ -19,6 +20,7 @@ export function kubernetesProviders(scope: Construct, access: ClusterAccess): vo
     });
     return;
   }
+  declareStackCluster(scope, access.clusterName);
   const exec = eksTokenExec(access);
   const host = access.endpoint;
   const clusterCaCertificate = Fn.base64decode(access.certificateAuthorityData);

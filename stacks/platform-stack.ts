@@ -9,6 +9,7 @@ import type { ClusterAccess } from "../constructs/shared/cluster-access";
 import { podNetworkTraits } from "../constructs/shared/pod-network";
 import { awsProvider } from "./aws-provider";
 import { configureBackend } from "./backend";
+import { PlanReaders, clusterAccess } from "./cluster-roles";
 import type { Environment } from "./environment/schema";
 import type { InfraStack } from "./infra-stack";
 import { kubernetesProviders } from "./kubernetes-access";
@@ -98,6 +99,8 @@ export class PlatformStack extends TerraformStack {
       region: aws.region,
       endpoint: infra.cluster.endpoint,
       certificateAuthorityData: infra.cluster.certificateAuthorityData,
+      // Tokens as the identity the aws provider acts as, which has the access entry.
+      roleArn: aws.assumeRoleArn,
     };
     kubernetesProviders(this, access);
 
@@ -176,5 +179,7 @@ export class PlatformStack extends TerraformStack {
       podNetworkMode: env.podNetwork.mode,
       dependsOn: [nodePools.release],
     });
+    // Last: it reads the namespace of every release above.
+    if (clusterAccess(env).viewers.length > 0) new PlanReaders(this, "plan-readers");
   }
 }

@@ -12,6 +12,7 @@ import {
   podNetworkTraits,
 } from "../shared/pod-network";
 import { parseProps } from "../shared/validation/parse-props";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import type { SystemWorkload } from "../eks/system-capacity";
 import { BgpMeshScaleCheck } from "./bgp-mesh-scale";
 import { CalicoCrds, calicoCrdsInOwnChart } from "./crds";
@@ -142,6 +143,7 @@ export class Calico extends Construct {
   constructor(scope: Construct, id: string, props: CalicoProps) {
     super(scope, id);
     const p = parseProps(calicoPropsSchema, props, "CalicoProps", this);
+    declarePodNetworkMode(this, { modes: [p.mode], inStackCluster: true });
     const traits = podNetworkTraits(p.mode);
     const calicoCni = traits.cni === "calico";
     this.bgp = p.bgp;

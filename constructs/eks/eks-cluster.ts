@@ -8,8 +8,9 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
-import { AdminAccessEntries } from "./access-entries";
+import { AdminAccessEntries, ViewerAccessEntries } from "./access-entries";
 import { managedAddon } from "./addons";
 import { awsManagedPolicyArn, clusterEncryptionPolicy, serviceTrustPolicy } from "./iam";
 import { SystemNodeGroup, SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
@@ -74,6 +75,18 @@ export interface EksClusterProps {
   readonly podNetworkMigratingFrom?: PodNetworkMode;
   /** IAM principal ARNs given cluster admin through access entries. */
   readonly admins: readonly string[];
+  /**
+   * IAM principal ARNs given read-only access through access entries: AmazonEKSViewPolicy on the
+   * cluster, which reads no Secrets (see `viewerGroups`).
+   * @default none
+   */
+  readonly viewers?: readonly string[];
+  /**
+   * Kubernetes groups the viewers belong to, for RBAC bindings that grant them more than the view
+   * policy (the platform stack lets its group read Helm's release Secrets).
+   * @default none
+   */
+  readonly viewerGroups?: readonly string[];
   /** @default private endpoint only */
   readonly endpoint?: EksEndpointProps;
   /**
@@ -148,6 +161,11 @@ export class EksCluster extends Construct {
   public readonly endpoint: string;
   /** Base64 PEM of the cluster CA. */
   public readonly certificateAuthorityData: string;
+  /**
+   * The cluster's pod network mode: pass it on to Calico, KarpenterAws, KarpenterNodePools and
+   * NginxIngress (synth fails when constructs of one cluster are given different modes).
+   */
+  public readonly podNetworkMode: PodNetworkMode;
   public readonly clusterSecurityGroupId: string;
   public readonly nodeSecurityGroupId: string;
   public readonly systemNodeRoleArn: string;
@@ -172,6 +190,12 @@ export class EksCluster extends Construct {
     super(scope, id);
     const p = parseProps(eksClusterPropsSchema, props, "EksClusterProps", this);
     const { partition, endpoint } = p;
+    this.podNetworkMode = p.podNetworkMode;
+    // While migrating, the node ports of both modes are open: either mode agrees with them.
+    declarePodNetworkMode(this, {
+      modes: [p.podNetworkMode, ...(p.podNetworkMigratingFrom ? [p.podNetworkMigratingFrom] : [])],
+      clusterName: p.name,
+    });
     // Errors stopped parseProps; what is left are the calendar's warnings.
     for (const finding of clusterVersionFindings(p))
       Annotations.of(this).addWarning(finding.message);
@@ -258,6 +282,14 @@ export class EksCluster extends Construct {
       partition,
       admins: p.admins,
     });
+    if (p.viewers.length > 0) {
+      new ViewerAccessEntries(this, "viewers", {
+        clusterName: this.cluster.name,
+        partition,
+        viewers: p.viewers,
+        kubernetesGroups: p.viewerGroups,
+      });
+    }
 
     // hostNetwork daemonsets: healthy before nodes exist and without a pod network.
     const earlyAddons = ["kube-proxy", "eks-pod-identity-agent"];

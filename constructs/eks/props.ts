@@ -34,7 +34,7 @@ import {
 } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
 import type { KubernetesVersion } from "../versions";
-import type { AdminAccessEntriesProps } from "./access-entries";
+import type { AdminAccessEntriesProps, ViewerAccessEntriesProps } from "./access-entries";
 import type { CorednsAddonProps } from "./addons";
 import type { EksClusterProps, EksEndpointProps } from "./eks-cluster";
 import type { SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
@@ -139,6 +139,10 @@ export const clusterAdminsSchema = listOf(
   "must name at least one admin principal ARN",
 ).superRefine(unique("admin"));
 
+/** Principals given read-only access entries, and the Kubernetes groups they join. */
+const viewersSchema = z.array(iamPrincipalArn).superRefine(unique("viewer"));
+const kubernetesGroupsSchema = z.array(z.string().min(1));
+
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 const clusterName = checkedString(
@@ -166,6 +170,8 @@ const eksClusterShape = {
   podNetworkMode: podNetworkModeSchema,
   podNetworkMigratingFrom: podNetworkModeSchema.optional(),
   admins: clusterAdminsSchema,
+  viewers: viewersSchema.default([]),
+  viewerGroups: kubernetesGroupsSchema.default([]),
   endpoint: endpointSchema.default({}),
   logRetentionDays: logRetentionDays.default(90),
   serviceCidr: checkedString(
@@ -266,6 +272,15 @@ const adminAccessEntriesShape = {
 } satisfies PropsShape<AdminAccessEntriesProps>;
 
 export const adminAccessEntriesPropsSchema = z.object(adminAccessEntriesShape).strict();
+
+const viewerAccessEntriesShape = {
+  clusterName: z.string(),
+  partition: awsPartition,
+  viewers: viewersSchema,
+  kubernetesGroups: kubernetesGroupsSchema.optional(),
+} satisfies PropsShape<ViewerAccessEntriesProps>;
+
+export const viewerAccessEntriesPropsSchema = z.object(viewerAccessEntriesShape).strict();
 
 const clusterSecurityGroupsShape = {
   clusterName: z.string(),

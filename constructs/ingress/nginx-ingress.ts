@@ -5,6 +5,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
 import { ManifestsRelease } from "../shared/manifests-release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
 import { NginxController, ResolvedIngressOptions } from "./options";
 import { nginxIngressPropsSchema } from "./props";
@@ -113,6 +114,7 @@ export class NginxIngress extends Construct {
   constructor(scope: Construct, id: string, props: NginxIngressProps) {
     super(scope, id);
     const p = parseProps(nginxIngressPropsSchema, props, "NginxIngressProps", this);
+    declarePodNetworkMode(this, { modes: [p.podNetworkMode], inStackCluster: true });
     const { chart, version } = p;
     this.controller = p.controller;
     const options = resolveOptions(p);

@@ -67,8 +67,10 @@ export interface KarpenterControllerProps {
    */
   readonly enableZonalShift?: boolean;
   /**
-   * Releases to install first. With Calico as the CNI, pass the Calico release: nodes stay
-   * NotReady, and the controller unschedulable, until the CNI runs.
+   * What to install first. With Calico as the CNI, nodes stay NotReady, and the controller
+   * unschedulable, until Calico runs: pass something that waits for Calico to be ready, not the
+   * Calico release itself (which is done once the operator is installed). The examples and the
+   * shipped stacks pass the CoreDNS add-on, which waits on `Calico.waitForReady`.
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];

@@ -86,7 +86,7 @@ class ExistingVpcClusterStack extends TerraformStack {
       clusterName: CLUSTER_NAME,
       cluster: cluster.cluster,
       clusterArn: cluster.clusterArn,
-      podNetworkMode: "policy-only",
+      podNetworkMode: cluster.podNetworkMode,
       kmsKeyArn: key.keyArn,
     });
 

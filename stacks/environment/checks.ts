@@ -35,6 +35,7 @@ import {
 } from "../../constructs/kubernetes-support";
 import type { ChartName } from "../../constructs/versions";
 import type { Path, Problem } from "../../constructs/shared/validation/issues";
+import { pipelineProblems, pipelineSetProblems } from "./pipeline";
 import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
 
 export type { Problem };
@@ -81,6 +82,7 @@ export function crossFieldProblems(env: Environment, today: string = supportDate
   } else {
     checkOnprem(env, report);
   }
+  problems.push(...pipelineProblems(env));
   return problems;
 }
 
@@ -89,7 +91,8 @@ export function crossFieldProblems(env: Environment, today: string = supportDate
  * bootstrap stacks create, and the IAM role names their clusters derive (unique per account).
  * Each problem is reported on the later of two environments in `envs`' order (give them in
  * promotion order: the later one is the one that introduced the clash), with a value to use
- * instead that no environment of the set holds.
+ * instead that no environment of the set holds. Plan runners that another environment's deploy
+ * runner would take (`pipelineSetProblems`) are reported on the planned environment.
  */
 export function environmentSetProblems(envs: readonly Environment[]): SetProblem[] {
   const problems: SetProblem[] = [];
@@ -132,6 +135,7 @@ export function environmentSetProblems(envs: readonly Environment[]): SetProblem
         freeValue([`${env.name}-platform`, `${env.name}-cluster`], clusters),
     }));
   });
+  problems.push(...pipelineSetProblems(envs));
   return problems;
 }
 

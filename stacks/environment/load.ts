@@ -160,7 +160,7 @@ function promotionClashes(
 }
 
 /** A path as a user would type it from the current directory, when it lies below it. */
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }

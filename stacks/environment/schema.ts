@@ -59,6 +59,7 @@ import {
   kubernetesVersion,
   unique,
 } from "../../constructs/shared/validation/fields";
+import { pipelineSchema } from "./pipeline";
 
 const dnsLabel = (max: number) =>
   z
@@ -151,6 +152,8 @@ const commonFields = {
   ingress: ingressSchema,
   /** Remote state; omit for a local backend. */
   state: stateSchema.optional(),
+  /** Where the workflows plan and deploy the environment, and the roles they assume. */
+  pipeline: pipelineSchema.default({}),
 };
 
 const awsSchema = z

@@ -70,6 +70,8 @@ describe("principals of other accounts", () => {
       problems(
         variant(dev, {
           aws: { assumeRoleArn: foreign },
+          // Without a plan role, which aws.assumeRoleArn would take over in plans.
+          pipeline: { plan: { roleArn: undefined } },
           cluster: { admins: [foreign] },
           kms: { administrators: [foreign] },
           state: { kmsKeyId: "arn:aws:kms:ap-northeast-2:999999999999:key/1234" },

@@ -756,6 +756,11 @@ describe("a set of environments", () => {
           bucket: "platform-tfstate-999999999999",
           kmsKeyId: "alias/staging-copy/tfstate",
         },
+        // The pipeline's roles are of the environment's own account.
+        pipeline: {
+          plan: { roleArn: "arn:aws:iam::999999999999:role/platform-plan" },
+          deploy: { roleArn: "arn:aws:iam::999999999999:role/platform-deploy" },
+        },
       }),
       patch,
     );
@@ -788,6 +793,7 @@ describe("a set of environments", () => {
           aws: { accountId: "222222222222", trustedAccounts: ["999999999999"] },
           cluster: { name: "staging-platform" },
           state: { bucket: "copy-tfstate-222222222222" },
+          pipeline: staging.pipeline,
         }),
       ]),
     ).toEqual({

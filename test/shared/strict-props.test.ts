@@ -9,6 +9,7 @@ import { Construct } from "constructs";
 import * as library from "../../constructs";
 import {
   AdminAccessEntries,
+  ViewerAccessEntries,
   Calico,
   CalicoBgp,
   ClusterSecurityGroups,
@@ -214,6 +215,18 @@ const CASES: readonly StrictCase[] = [
       admins: [ADMIN],
     })),
     typo: ["admin", "admins"],
+    enum: partitionTypo,
+  },
+  {
+    name: "ViewerAccessEntries",
+    props: "ViewerAccessEntriesProps",
+    build: builder(ViewerAccessEntries)(() => ({
+      clusterName: "dev-platform",
+      partition: "aws",
+      viewers: [ADMIN],
+      kubernetesGroups: ["platform-plan-readers"],
+    })),
+    typo: ["viewer", "viewers"],
     enum: partitionTypo,
   },
   {

@@ -112,6 +112,15 @@ function environmentInput(c: Case, i: number): EnvironmentInput {
       nodePools: [{ name: "general", limits: { cpu: 16, memoryGi: 64 } }],
     },
     ingress: { exposure: { type: "nlb" } },
+    // Runners inside the cluster's network where GitHub's cannot reach its endpoint.
+    ...(c.endpoint === "public-open"
+      ? {}
+      : {
+          pipeline: {
+            plan: { runsOn: ["self-hosted", `${name}-plan`] },
+            deploy: { runsOn: ["self-hosted", `${name}-deploy`] },
+          },
+        }),
   };
 }
 
