@@ -10,5 +10,6 @@ module.exports = {
   // Type checking runs once in `npm run typecheck`; ts-jest only transpiles, which keeps the suite fast.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 120000,
-  setupFiles: ["<rootDir>/test/support/quiet.ts"],
+  // Quiet output, and the date the EKS calendar checks use (see the files).
+  setupFiles: ["<rootDir>/test/support/quiet.ts", "<rootDir>/test/support/pinned-date.ts"],
 };

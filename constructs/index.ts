@@ -25,4 +25,5 @@ export type { Path, Problem } from "./shared/validation/issues";
 export { PropsValidationError } from "./shared/validation/parse-props";
 export * from "./shared/wait-for-condition";
 export * from "./versions";
+export * from "./kubernetes-support";
 export * from "./policy";

@@ -108,6 +108,9 @@ export class InfraStack extends TerraformStack {
       serviceCidr: env.serviceCidr,
       systemNodeGroup: cluster.systemNodeGroup,
       maxPods: cluster.maxPods,
+      supportType: cluster.supportType,
+      // Offline plans call no AWS API; the add-on versions are looked up only online.
+      addonVersions: props.offline ? "unpinned" : "cluster-default",
       oidc: env.karpenter.identity === "irsa",
       protect,
     });

@@ -152,6 +152,8 @@ export class PlatformStack extends TerraformStack {
       calicoProven = podNetwork.resource;
       clusterDns = new CorednsAddon(this, "coredns", {
         clusterName: cluster.name,
+        kubernetesVersion: env.kubernetesVersion,
+        addonVersions: props.offline ? "unpinned" : "cluster-default",
         dependsOn: [podNetwork.resource],
       }).addon;
     } else {

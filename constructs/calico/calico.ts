@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { Aspects, ITerraformDependable, TerraformStack } from "cdktf";
+import { Aspects, ITerraformDependable, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
@@ -19,6 +19,8 @@ import { parseProps } from "../shared/validation/parse-props";
 import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import type { SystemWorkload } from "../eks/system-capacity";
 import { BgpMeshScaleCheck } from "./bgp-mesh-scale";
+import { CalicoCrds, calicoCrdsInOwnChart } from "./crds";
+import { IpPoolGuard } from "./pool-guard";
 import { calicoPropsSchema } from "./props";
 
 export interface CalicoProps {
@@ -140,6 +142,11 @@ export class Calico extends Construct {
    * `waitForReady`); with the AWS VPC CNI it waits for the operator.
    */
   readonly release: Release;
+  /**
+   * The release of Calico's CRDs (chart `crd.projectcalico.org.v1`), before the operator's;
+   * for tigera-operator v3.32 and later, whose chart ships no CRDs.
+   */
+  readonly crdRelease?: Release;
   private readonly version: string;
   private teardown?: DeleteOnDestroy;
   private ready?: WaitForCondition;
@@ -223,13 +230,15 @@ export class Calico extends Construct {
           dependsOn: [this.namespace],
         })
       : [];
+    const before = calicoPrerequisites(this, p, [this.namespace]);
+    this.crdRelease = before.crdRelease;
     this.release = new Release(this, "operator", {
       name: "calico",
       repository: CALICO_CHART.repository,
       chart: CALICO_CHART.chart,
       version: this.version,
       namespace: CALICO_CHART.namespace,
-      dependsOn: [this.namespace, ...this.networkPolicies],
+      dependsOn: [this.namespace, ...this.networkPolicies, ...before.dependables],
       // As the CNI, Calico is installed before any node can be Ready (on EKS before any node
       // exists): Helm must not wait for the operator's pod. The operator runs on the host network
       // and tolerates NotReady nodes; `waitForReady` waits for the result instead. Next to the
@@ -322,6 +331,36 @@ export class Calico extends Construct {
     });
     return this.ready;
   }
+}
+
+/**
+ * What the operator release waits for: the CRD release (v3.32 and later), and the guard that
+ * refuses an IP pool change the running Calico would reject (Calico CNI modes, literal podCidr).
+ */
+function calicoPrerequisites(
+  scope: Construct,
+  p: ReturnType<typeof calicoPropsSchema.parse>,
+  namespace: ITerraformDependable[],
+): { crdRelease?: Release; dependables: ITerraformDependable[] } {
+  const dependables: ITerraformDependable[] = [];
+  let crdRelease: Release | undefined;
+  if (calicoCrdsInOwnChart(p.version)) {
+    crdRelease = new CalicoCrds(scope, "crds", {
+      version: p.version,
+      namespace: CALICO_CHART.namespace,
+      dependsOn: namespace,
+    }).release;
+    dependables.push(crdRelease);
+  }
+  if (podNetworkTraits(p.mode).cni === "calico" && p.podCidr && !Token.isUnresolved(p.podCidr)) {
+    const guard = new IpPoolGuard(scope, "ip-pool", {
+      cidr: p.podCidr,
+      blockSize: p.blockSize,
+      fields: { cidr: "podCidr", blockSize: "blockSize" },
+    });
+    dependables.push(guard.resource);
+  }
+  return { crdRelease, dependables };
 }
 
 /** The Installation, which the operator finalizes before the rest of Calico can go. */

@@ -29,6 +29,7 @@ import {
 import { PropsShape } from "../shared/validation/parse-props";
 import { VERSIONS } from "../versions";
 import type { Calico, CalicoProps } from "./calico";
+import { removedValueProblems } from "./removed-values";
 import type { CalicoBgpPeer, CalicoBgpProps } from "./calico-bgp";
 
 /**
@@ -69,6 +70,9 @@ export const calicoPropsSchema = withRules(z.object(calicoShape).strict(), (prop
   checkPlatform(props, fail);
   checkBgp(props, fail);
   if (podNetworkTraits(props.mode).cni === "calico") checkPool(props, fail);
+  for (const { path, message } of removedValueProblems(props.valuesOverride, props.version)) {
+    ctx.addIssue({ code: "custom", path: ["valuesOverride", ...path], message });
+  }
 }).transform((props) => ({
   ...props,
   interfaceMtu: props.interfaceMtu ?? DEFAULT_INTERFACE_MTU[props.platform],

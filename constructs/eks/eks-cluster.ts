@@ -5,6 +5,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import { declarePodNetworkMode } from "../shared/pod-network-agreement";
@@ -14,7 +15,13 @@ import { managedAddon } from "./addons";
 import { awsManagedPolicyArn, clusterEncryptionPolicy, serviceTrustPolicy } from "./iam";
 import { SystemNodeGroup, SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
 import { NodeRole } from "./node-role";
-import { EksSupportType, eksClusterPropsSchema, systemNodeRoleName } from "./props";
+import {
+  AddonVersions,
+  EksSupportType,
+  clusterVersionFindings,
+  eksClusterPropsSchema,
+  systemNodeRoleName,
+} from "./props";
 import { ClusterSecurityGroups, IngressRuleSpec } from "./security-groups";
 
 export { EKS_SUPPORT_TYPES, type EksSupportType } from "./props";
@@ -117,6 +124,15 @@ export interface EksClusterProps {
    * @default "STANDARD"
    */
   readonly supportType?: EksSupportType;
+  /**
+   * How the add-ons this construct installs (kube-proxy, the Pod Identity agent, and with the
+   * VPC CNI, vpc-cni and CoreDNS) get their versions: `cluster-default` looks up each add-on's
+   * default version for `kubernetesVersion` at plan time, so an upgrade moves them after the
+   * control plane; `unpinned` leaves them at EKS's default of creation time forever, and calls
+   * no AWS API while planning (the toolkit's offline plans use it).
+   * @default "cluster-default"
+   */
+  readonly addonVersions?: AddonVersions;
   readonly accountId: string;
   readonly region: string;
   /** @default "aws" */
@@ -180,6 +196,9 @@ export class EksCluster extends Construct {
       modes: [p.podNetworkMode, ...(p.podNetworkMigratingFrom ? [p.podNetworkMigratingFrom] : [])],
       clusterName: p.name,
     });
+    // Errors stopped parseProps; what is left are the calendar's warnings.
+    for (const finding of clusterVersionFindings(p))
+      Annotations.of(this).addWarning(finding.message);
     const traits = podNetworkTraits(p.podNetworkMode);
     const calicoCni = traits.cni === "calico";
 
@@ -275,7 +294,15 @@ export class EksCluster extends Construct {
     // hostNetwork daemonsets: healthy before nodes exist and without a pod network.
     const earlyAddons = ["kube-proxy", "eks-pod-identity-agent"];
     if (!calicoCni) earlyAddons.push("vpc-cni");
-    const addons = earlyAddons.map((name) => managedAddon(this, name, this.cluster.name, name));
+    const addon = (name: string, dependsOn?: EksNodeGroup[]) =>
+      managedAddon(this, name, {
+        clusterName: this.cluster.name,
+        addonName: name,
+        kubernetesVersion: this.cluster.version,
+        versions: p.addonVersions,
+        dependsOn,
+      });
+    const addons = earlyAddons.map((name) => addon(name));
 
     const nodeRole = new NodeRole(this, "system-node-role", {
       roleName: systemNodeRoleName(p.name),
@@ -304,7 +331,7 @@ export class EksCluster extends Construct {
         dependsOn: [...addons, ...nodeRole.policies],
       });
       this.systemNodeGroup = nodeGroup.nodeGroup;
-      managedAddon(this, "coredns", this.cluster.name, "coredns", [nodeGroup.nodeGroup]);
+      addon("coredns", [nodeGroup.nodeGroup]);
     }
 
     if (p.oidc) {

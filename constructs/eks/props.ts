@@ -12,6 +12,7 @@ import {
   iamRoleName,
   kmsKeyArn,
 } from "../shared/aws-account";
+import { eksSupportFindings, supportDate } from "../kubernetes-support";
 import { overlaps, parseCidr } from "../shared/cidr";
 import { logRetentionDays } from "../shared/log-retention";
 import { podNetworkModeSchema } from "../shared/props";
@@ -32,6 +33,7 @@ import {
   wholeNumberOrToken,
 } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
+import type { KubernetesVersion } from "../versions";
 import type { AdminAccessEntriesProps, ViewerAccessEntriesProps } from "./access-entries";
 import type { CorednsAddonProps } from "./addons";
 import type { EksClusterProps, EksEndpointProps } from "./eks-cluster";
@@ -42,6 +44,16 @@ import type { ClusterSecurityGroupsProps } from "./security-groups";
 /** EKS Kubernetes version support policies. */
 export const EKS_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
 export type EksSupportType = (typeof EKS_SUPPORT_TYPES)[number];
+
+/**
+ * How EKS add-ons get their versions. `cluster-default`: each add-on's default version for the
+ * cluster's Kubernetes version, looked up at plan time (`aws_eks_addon_version`), so a Kubernetes
+ * upgrade moves the add-ons in the same apply, after the control plane, and the plan shows each
+ * new version. `unpinned`: no version; EKS installs its default at creation and never moves it
+ * (EKS add-ons keep their creation version forever), for plans that must not call AWS.
+ */
+export const ADDON_VERSION_CHOICES = ["cluster-default", "unpinned"] as const;
+export type AddonVersions = (typeof ADDON_VERSION_CHOICES)[number];
 
 /** IAM role names derived from the cluster name must fit IAM's 64 characters. */
 export function systemNodeRoleName(clusterName: string): string {
@@ -173,14 +185,37 @@ const eksClusterShape = {
   maxPods: maxPodsSchema.default(110),
   oidc: z.boolean().default(false),
   supportType: tokenOrEnum(EKS_SUPPORT_TYPES).default("STANDARD"),
+  addonVersions: z.enum(ADDON_VERSION_CHOICES).default("cluster-default"),
   accountId: awsAccountId,
   region: awsRegion,
   partition: awsPartition.default("aws"),
   protect: z.boolean().default(false),
 } satisfies PropsShape<EksClusterProps>;
 
+/**
+ * What the EKS calendar says about the cluster's version and support policy today; tokens (a
+ * version known only at plan time) are not checked.
+ */
+export function clusterVersionFindings(props: {
+  readonly kubernetesVersion: string;
+  readonly supportType: string;
+}) {
+  const { kubernetesVersion, supportType } = props;
+  if (isUnresolved(kubernetesVersion) || isUnresolved(supportType)) return [];
+  return eksSupportFindings(kubernetesVersion as KubernetesVersion, {
+    supportType: supportType as EksSupportType,
+    today: supportDate(),
+    supportTypeField: "supportType",
+  });
+}
+
 export const eksClusterPropsSchema = withRules(z.object(eksClusterShape).strict(), (props, ctx) => {
   checkMigration(props, ctx);
+  for (const finding of clusterVersionFindings(props)) {
+    if (finding.level === "error") {
+      ctx.addIssue({ code: "custom", path: ["kubernetesVersion"], message: finding.message });
+    }
+  }
   const { vpcCidr, serviceCidr } = props;
   const vpc = isUnresolved(vpcCidr) ? undefined : parseCidr(vpcCidr);
   const service = isUnresolved(serviceCidr) ? undefined : parseCidr(serviceCidr);
@@ -215,6 +250,8 @@ export const systemNodeGroupPropsSchema = z.object(systemNodeGroupShape).strict(
 
 const corednsAddonShape = {
   clusterName: z.string(),
+  kubernetesVersion: kubernetesVersionOrToken.optional(),
+  addonVersions: z.enum(ADDON_VERSION_CHOICES).default("cluster-default"),
   dependsOn: dependables.optional(),
 } satisfies PropsShape<CorednsAddonProps>;
 

@@ -49,7 +49,8 @@ export interface MetalLbExposure {
 export interface NginxIngressProps {
   /**
    * `f5-nginx`: F5 NGINX Ingress Controller, maintained. `ingress-nginx`: the community
-   * controller, retired in March 2026 with no security fixes since (synth warns).
+   * controller, retired since March 2026 with no releases and no CVE fixes since; kept only for
+   * clusters that still run it, and synth warns.
    * @default "f5-nginx"
    */
   readonly controller?: NginxController;
@@ -107,6 +108,12 @@ export interface NginxIngressProps {
 
 const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
 
+/** The synth warning for the retired community controller: what happened and what to use. */
+export const INGRESS_NGINX_RETIRED =
+  "ingress-nginx is retired since March 2026: no releases and no CVE fixes since, so its known " +
+  'vulnerabilities stay open; use controller "f5-nginx" (the F5 NGINX Ingress Controller; ' +
+  "Ingress annotations move from nginx.ingress.kubernetes.io/* to nginx.org/*, see docs/versions.md)";
+
 /**
  * An nginx ingress controller behind a LoadBalancer Service: an NLB on EKS, a MetalLB address
  * on-prem, with a (by default cluster-default) IngressClass teams can name.
@@ -136,10 +143,7 @@ export class NginxIngress extends Construct {
     this.controller = p.controller;
     const options = resolveOptions(p);
     if (this.controller === "ingress-nginx") {
-      Annotations.of(this).addWarning(
-        "ingress-nginx was retired in March 2026 and gets no security fixes since; " +
-          'move to controller: "f5-nginx" (F5 NGINX Ingress Controller, nginx.org/* annotations)',
-      );
+      Annotations.of(this).addWarning(INGRESS_NGINX_RETIRED);
     }
 
     this.className = options.className;

@@ -99,7 +99,10 @@ const resourcesSchema = z
 
 /** The controller options an environment's `ingress` shares with NginxIngressProps. */
 export const ingressOptionFields = {
-  /** `f5-nginx` (maintained) or `ingress-nginx` (community, retired March 2026). */
+  /**
+   * `f5-nginx`, the F5 NGINX Ingress Controller. `ingress-nginx` (community) is retired since
+   * March 2026, with no releases and no CVE fixes since: only for a cluster still on it (synth warns).
+   */
   controller: z.enum(NGINX_CONTROLLERS).default("f5-nginx"),
   /** @default 1 in dev, 2 elsewhere (with a PodDisruptionBudget) */
   replicas: positiveInteger.optional(),

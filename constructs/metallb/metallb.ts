@@ -10,6 +10,7 @@ import { CLUSTER_PODS, namespaceNetworkPolicies } from "../shared/network-policy
 import { NodeSegment } from "../shared/node-network";
 import { parseProps } from "../shared/validation/parse-props";
 import { metallbPropsSchema } from "./props";
+import { metallbChartValues } from "./values";
 
 /** A MetalLB `IPAddressPool`. */
 export interface MetalLbPool {
@@ -217,14 +218,11 @@ export class MetalLb extends Construct {
       // The resources below need the CRDs and the validating webhook up first.
       wait: true,
       // The speaker only announces; when Calico announces every pool it would open BGP
-      // sessions of its own beside Calico's, so MetalLB runs as an allocator only. FRR-K8s, the
-      // speaker's BGP backend (rendered by default from 0.16), goes with it: the namespace is
-      // baseline then, and FRR-K8s needs the host network.
-      ...(speaker
-        ? {}
-        : {
-            values: [JSON.stringify({ speaker: { enabled: false }, frrk8s: { enabled: false } })],
-          }),
+      // sessions of its own beside Calico's, so MetalLB runs as an allocator only (metallbChartValues:
+      // FRR-K8s only with MetalLB's own BGP).
+      values: [
+        JSON.stringify(metallbChartValues({ l2: p.l2 !== undefined, bgp: p.bgp !== undefined })),
+      ],
       dependsOn: [namespace, ...this.networkPolicies],
     });
 

@@ -30,7 +30,7 @@ import {
 import { awsProvider, configureBackend, kubernetesProviders } from "@platform/cdktf-toolkit/stacks";
 
 const CLUSTER_NAME = "vxlan";
-const KUBERNETES_VERSION = "1.34";
+const KUBERNETES_VERSION = "1.35";
 // Chosen once, for the cluster; every other construct takes the cluster's podNetworkMode.
 const MODE = "vxlan";
 const TARGET = { accountId: "111111111111", region: "eu-west-1" };
@@ -167,6 +167,8 @@ class PlatformStack extends TerraformStack {
     const podNetwork = calico.waitForReady({ access, dependsOn: [systemNodes.nodeGroup] });
     const coredns = new CorednsAddon(this, "coredns", {
       clusterName: CLUSTER_NAME,
+      // CoreDNS runs its default version for this Kubernetes version and moves with upgrades.
+      kubernetesVersion: KUBERNETES_VERSION,
       dependsOn: [podNetwork.resource],
     });
 

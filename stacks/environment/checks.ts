@@ -28,6 +28,12 @@ import { internetExposure } from "../../constructs/shared/internet-exposure";
 import { podNetworkMigrationProblem, podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
+import {
+  componentSupportProblems,
+  eksSupportFindings,
+  supportDate,
+} from "../../constructs/kubernetes-support";
+import type { ChartName } from "../../constructs/versions";
 import type { Path, Problem } from "../../constructs/shared/validation/issues";
 import { pipelineProblems, pipelineSetProblems } from "./pipeline";
 import {
@@ -66,11 +72,16 @@ export const ENDPOINTS_REQUIRED_WITHOUT_NAT = [
 /** IAM role names derived from the cluster name (`<cluster>-karpenter-controller`) stay under 64. */
 export const MAX_CLUSTER_NAME_LENGTH = 38;
 
-export function crossFieldProblems(env: Environment): Problem[] {
+/**
+ * Every cross-field problem of one environment. `today` (`YYYY-MM-DD`, UTC) dates the EKS
+ * calendar checks; it defaults to `supportDate()`.
+ */
+export function crossFieldProblems(env: Environment, today: string = supportDate()): Problem[] {
   const problems: Problem[] = [];
   const report: Report = (path, message) => problems.push({ path, message });
   checkPodNetwork(env, report);
   checkIngress(env, report);
+  checkKubernetesVersion(env, today, report);
   if (env.platform === "eks") {
     checkEks(env, report);
   } else {
@@ -166,6 +177,35 @@ function checkPodNetwork(env: Environment, report: Report): void {
       ["podNetwork", "podCidr"],
       `${podCidr} overlaps serviceCidr ${env.serviceCidr}; pick a disjoint range`,
     );
+  }
+}
+
+/** The charts an environment's platform stack installs, as `COMPONENT_SUPPORT` names them. */
+export function environmentComponents(env: Environment): ChartName[] {
+  const ingress: ChartName =
+    env.ingress.controller === "ingress-nginx" ? "ingressNginx" : "f5NginxIngress";
+  return env.platform === "eks" ? ["calico", "karpenter", ingress] : ["calico", "metallb", ingress];
+}
+
+/**
+ * The version must suit every pinned component (on-prem too), and on EKS be in standard support
+ * unless the environment accepts extended support. Calendar warnings are the cluster construct's.
+ */
+function checkKubernetesVersion(env: Environment, today: string, report: Report): void {
+  for (const problem of componentSupportProblems(
+    env.kubernetesVersion,
+    environmentComponents(env),
+  )) {
+    report(["kubernetesVersion"], problem);
+  }
+  if (env.platform !== "eks") return;
+  const findings = eksSupportFindings(env.kubernetesVersion, {
+    supportType: env.cluster.supportType,
+    today,
+    supportTypeField: "cluster.supportType",
+  });
+  for (const finding of findings) {
+    if (finding.level === "error") report(["kubernetesVersion"], finding.message);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   podNetworkFields,
 } from "../../constructs/calico/props";
 import {
+  EKS_SUPPORT_TYPES,
   clusterAdminsSchema,
   endpointSchema,
   maxPodsSchema,
@@ -204,6 +205,12 @@ const clusterSchema = z
     systemNodeGroup: systemNodeGroupSchema.default({}),
     /** kubelet maxPods when Calico is the CNI (ENI limits no longer apply). */
     maxPods: maxPodsSchema.default(110),
+    /**
+     * EKS upgrade policy. `STANDARD`: past the end of standard support EKS upgrades the control
+     * plane itself, so synth refuses a version past it. `EXTENDED`: the environment accepts
+     * extended support, billed per cluster hour, for up to 12 more months (synth warns).
+     */
+    supportType: z.enum(EKS_SUPPORT_TYPES).default("STANDARD"),
   })
   .strict();
 

@@ -92,6 +92,40 @@ describe("the bring-up model", () => {
     ]);
   });
 
+  describe("Calico v3.32, whose operator chart ships no CRDs", () => {
+    const operator = (dependsOn: string[]) => ({
+      ...calico(false, dependsOn),
+      version: "v3.32.1",
+    });
+    const crds = { chart: "crd.projectcalico.org.v1", name: "calico-crds", version: "v3.32.1" };
+    const platform = (operatorDependsOn: string[]) =>
+      stack("platform", { helm_release: { crds, calico: operator(operatorDependsOn) } });
+    const infra = stack("infra", { ...cluster, ...kubeProxy });
+
+    it("needs the CRD release applied before the operator's", () => {
+      expect(
+        walkBringUp([infra, platform([])], CALICO_CNI).map((v) => `${v.address} ${v.capability}`),
+      ).toEqual(["helm_release.calico calico-crds"]);
+      expect(walkBringUp([infra, platform(["helm_release.crds"])], CALICO_CNI)).toEqual([]);
+    });
+
+    it("keeps the CRDs until the operator's uninstall hook has deleted the Installation", () => {
+      // Nodes outlive the stack here (as on-prem), so only the CRDs are in question.
+      const traits: BringUpTraits = { calicoCni: true, preexisting: ["nodes"] };
+      expect(
+        walkTeardown([infra, platform([])], traits).map((v) => `${v.address} ${v.capability}`),
+      ).toEqual(["helm_release.calico calico-crds"]);
+      expect(walkTeardown([infra, platform(["helm_release.crds"])], traits)).toEqual([]);
+    });
+
+    it("still counts v3.31's CRDs as part of its operator chart", () => {
+      const old = stack("platform", {
+        helm_release: { calico: { ...calico(false), version: "v3.31.7" } },
+      });
+      expect(walkBringUp([infra, old], CALICO_CNI)).toEqual([]);
+    });
+  });
+
   it("refuses to guess about a chart it does not know", () => {
     expect(() =>
       walkBringUp(

@@ -20,8 +20,14 @@ interface PolicyBody {
 
 function render(props: Partial<CalicoProps>): { release: HelmRelease; values: CalicoValues } {
   const json = synthConstruct((scope) => new Calico(scope, "calico", { ...base, ...props }));
-  const release = onlyResource<HelmRelease>(json, "helm_release");
+  const release = operatorRelease(json);
   return { release, values: JSON.parse(release.values[0]) as CalicoValues };
+}
+
+/** The tigera-operator release (beside it: the CRD release from v3.32). */
+function operatorRelease(json: ReturnType<typeof synthConstruct>): HelmRelease {
+  const releases = Object.values(resourcesOf<HelmRelease>(json, "helm_release"));
+  return releases.filter((r) => r.chart === "tigera-operator")[0];
 }
 
 interface Expected {
@@ -161,7 +167,12 @@ describe("Calico", () => {
       namespace: "tigera-operator",
     });
     expect(release.create_namespace).toBeUndefined();
-    expect(release.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
+    // The namespace first, then the CRD release (v3.32) and the IP pool guard.
+    expect(release.depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_namespace_v1\./),
+      expect.stringMatching(/^helm_release\.calico_crds_/),
+      expect.stringMatching(/^terraform_data\.calico_ip-pool_/),
+    ]);
   });
 
   it("labels the namespace privileged, for the operator's host network and host path, and says so", () => {
@@ -204,9 +215,14 @@ describe("Calico", () => {
     expect(policies.map((p) => p.metadata)).toEqual([
       { name: "default-deny", namespace: "tigera-operator" },
     ]);
-    expect(onlyResource<HelmRelease>(json, "helm_release").depends_on).toEqual([
+    const operator = Object.values(resourcesOf<HelmRelease>(json, "helm_release")).find(
+      (r) => r.chart === "tigera-operator",
+    );
+    expect(operator?.depends_on).toEqual([
       expect.stringMatching(/^kubernetes_namespace_v1\./),
       expect.stringMatching(/^kubernetes_network_policy_v1\./),
+      expect.stringMatching(/^helm_release\.calico_crds_/),
+      expect.stringMatching(/^terraform_data\.calico_ip-pool_/),
     ]);
   });
 
@@ -242,7 +258,10 @@ describe("Calico", () => {
         dependsOn: [new Calico(scope, "stand-in-for-nodes", base).release],
       });
     });
-    const wait = onlyResource<Record<string, unknown>>(json, "terraform_data");
+    // The wait (beside it in Calico CNI modes: the IP pool guard, another terraform_data).
+    const wait = Object.values(resourcesOf<Record<string, unknown>>(json, "terraform_data")).find(
+      (r) => (r.input as { resource?: string }).resource !== undefined,
+    )!;
     // Proves the new state: the condition must report the Installation's current generation,
     // and the Installation the chart's Calico version.
     expect(wait.input).toEqual({

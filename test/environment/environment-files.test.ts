@@ -69,7 +69,7 @@ describe("the JSON Schema editors check the files with", () => {
       expect.objectContaining({ params: { additionalProperty: "ownr" } }),
     );
     expect(
-      flagged(edited(staging, [['kubernetesVersion: "1.34"', "kubernetesVersion: 1.34"]])),
+      flagged(edited(staging, [['kubernetesVersion: "1.35"', "kubernetesVersion: 1.35"]])),
     ).toContainEqual(expect.objectContaining({ instancePath: "/kubernetesVersion" }));
     expect(flagged(edited(staging, [["promotion: 20\n", ""]]))).toContainEqual(
       expect.objectContaining({ params: { missingProperty: "promotion" } }),
@@ -120,8 +120,8 @@ describe("an invalid file", () => {
   });
 
   it("says to quote what YAML reads as a number", () => {
-    expect(loadError({ "staging.yaml": edited(staging, [['"1.34"', "1.34"]]) })).toMatch(
-      /- kubernetesVersion: must be one of .*, not a number; in YAML put the value in quotes: "1\.34"/,
+    expect(loadError({ "staging.yaml": edited(staging, [['"1.35"', "1.35"]]) })).toMatch(
+      /- kubernetesVersion: must be one of .*, not a number; in YAML put the value in quotes: "1\.35"/,
     );
   });
 
@@ -161,7 +161,7 @@ describe("a number where a string belongs", () => {
   it.each([
     [
       "kubernetesVersion",
-      ['"1.34"', "1.30"],
+      ['"1.35"', "1.30"],
       /kubernetesVersion: .*in YAML put the value in quotes: "1\.30"$/m,
     ],
     [

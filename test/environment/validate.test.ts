@@ -7,6 +7,7 @@ import { createsSpotServiceLinkedRole } from "../../stacks/environment/schema";
 import { variant } from "../support/variant";
 import { DEFAULT_TERMINATION_GRACE_PERIOD } from "../../constructs/karpenter/node-pools";
 import { VERSIONS } from "../../constructs/versions";
+import { versionsSupportedBy } from "../../constructs/kubernetes-support";
 import { contains, parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
 import {
   findEnvironmentFile,
@@ -67,10 +68,12 @@ describe("shipped environments", () => {
   });
 
   it("accept an explicit AMI release no older than the one pinned for the version", () => {
-    for (const version of VERSIONS.kubernetes) {
+    // Every version the pinned components run on; EXTENDED so that the calendar allows each.
+    for (const version of versionsSupportedBy(["calico", "karpenter", "f5NginxIngress"])) {
       const env = parseEnvironment(
         variant(dev, {
           kubernetesVersion: version,
+          cluster: { supportType: "EXTENDED" },
           karpenter: { amiVersion: VERSIONS.al2023Ami[version] },
         }),
       );
@@ -184,7 +187,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "unsupported Kubernetes version",
     variant(dev, { kubernetesVersion: "1.24" }),
     "kubernetesVersion",
-    /^"1\.24" is not one of 1\.32, 1\.33, 1\.34, 1\.35 \(the versions VERSIONS pins AL2023 AMIs for\)$/,
+    /^"1\.24" is not one of 1\.32, 1\.33, 1\.34, 1\.35, 1\.36 \(the versions VERSIONS pins AL2023 AMIs for\)$/,
   ],
   [
     "account ID of the wrong length",

@@ -32,7 +32,7 @@ function compose(app: App, name: string, modes: Modes): void {
   const cluster = new EksCluster(infra, "cluster", {
     ...TARGET,
     name,
-    kubernetesVersion: "1.34",
+    kubernetesVersion: "1.35",
     vpcId: "vpc-0123456789abcdef0",
     vpcCidr: "10.30.0.0/16",
     controlPlaneSubnetIds: ["subnet-a", "subnet-b"],

@@ -148,7 +148,7 @@ const CASES: readonly StrictCase[] = [
     props: "EksClusterProps",
     build: builder(EksCluster)(() => ({
       name: "dev-platform",
-      kubernetesVersion: "1.34",
+      kubernetesVersion: "1.35",
       vpcId: "vpc-1",
       vpcCidr: "10.10.0.0/16",
       controlPlaneSubnetIds: ["subnet-a", "subnet-c"],
@@ -174,7 +174,7 @@ const CASES: readonly StrictCase[] = [
     props: "SystemNodeGroupProps",
     build: builder(SystemNodeGroup)(() => ({
       clusterName: "dev-platform",
-      kubernetesVersion: "1.34",
+      kubernetesVersion: "1.35",
       subnetIds: ["subnet-a"],
       securityGroupId: "sg-1",
       nodeRoleArn: `arn:aws:iam::${ACCOUNT}:role/node`,
@@ -290,7 +290,7 @@ const CASES: readonly StrictCase[] = [
       clusterName: "dev-platform",
       nodeRoleName: "dev-platform-karpenter-node",
       kmsKeyArn: KEY,
-      kubernetesVersion: "1.34",
+      kubernetesVersion: "1.35",
       podNetworkMode: "vxlan",
       nodePools: [GENERAL_POOL],
     })),

@@ -69,8 +69,12 @@ describe("onprem-platform", () => {
     expect(manifestsOf(releases["metallb-resources"]).map((m) => m.kind)).toEqual([
       "IPAddressPool",
     ]);
+    // No speaker and no FRR-K8s: Calico alone speaks BGP on the nodes.
     expect(releases.metallb.values).toEqual([
-      JSON.stringify({ speaker: { enabled: false }, frrk8s: { enabled: false } }),
+      JSON.stringify({
+        speaker: { enabled: false, frr: { enabled: false } },
+        frrk8s: { enabled: false },
+      }),
     ]);
   });
 

@@ -101,6 +101,8 @@ interface ReleaseOptions {
   readonly wait: boolean;
   /** False with `disable_webhooks` (the helm provider's "prevent hooks from running"). */
   readonly hooks: boolean;
+  /** The chart version, when the release pins one. */
+  readonly version?: string;
 }
 
 /**
@@ -112,20 +114,41 @@ export const DELETE_HOOKS: Readonly<Record<string, string>> = {
     "its pre-delete hook Job (tigera-operator-uninstall, which deletes the Installation)",
 };
 
+/** Whether a tigera-operator chart version ships no CRDs (upstream: from v3.32 on). */
+const operatorChartWithoutCrds = (version: string | undefined) => {
+  const minor = /^v3\.(\d+)\./.exec(version ?? "")?.[1];
+  return minor !== undefined && Number(minor) >= 32;
+};
+
 /** Charts that run pods: with `wait`, Helm holds until they are ready. */
 const CHARTS: Record<string, (release: ReleaseOptions, traits: BringUpTraits) => Requirements> = {
-  "tigera-operator": ({ wait, hooks }, traits) => ({
-    // The operator runs on the host network and tolerates NotReady nodes; with `wait` Helm also
-    // needs a node to run it on, which in Calico CNI modes only comes up after Calico: a deadlock.
-    needs: wait ? ["cluster", "nodes"] : ["cluster"],
-    provides: [...(traits.calicoCni ? (["cni"] as const) : []), "calico-crds", "calico-operator"],
-    // Uninstalling deletes the operator together with the Installation it must finalize: either
-    // the chart's pre-delete hook deletes the Installation first (a Job, which needs a node), or
-    // a destroy-time step has done it (and the hooks are off).
-    ...(hooks
-      ? { destroyNeeds: ["nodes"], destroyNeedsWhy: DELETE_HOOKS["tigera-operator"] }
-      : { destroyAfter: ["calico-uninstalled"] }),
-  }),
+  "tigera-operator": ({ wait, hooks, version }, traits) => {
+    // From v3.32 the chart renders the Installation but ships no CRDs: they must be there first,
+    // and still there while the Installation is deleted.
+    const crdsFirst = operatorChartWithoutCrds(version);
+    const calicoCrds: Capability[] = crdsFirst ? ["calico-crds"] : [];
+    return {
+      // The operator runs on the host network and tolerates NotReady nodes; with `wait` Helm also
+      // needs a node to run it on, which in Calico CNI modes only comes up after Calico: a deadlock.
+      needs: [...(wait ? (["cluster", "nodes"] as const) : (["cluster"] as const)), ...calicoCrds],
+      provides: [
+        ...(traits.calicoCni ? (["cni"] as const) : []),
+        ...(crdsFirst ? [] : (["calico-crds"] as const)),
+        "calico-operator",
+      ],
+      // Uninstalling deletes the operator together with the Installation it must finalize: either
+      // the chart's pre-delete hook deletes the Installation first (a Job, which needs a node), or
+      // a destroy-time step has done it (and the hooks are off).
+      ...(hooks
+        ? {
+            destroyNeeds: ["nodes", ...calicoCrds],
+            destroyNeedsWhy: DELETE_HOOKS["tigera-operator"],
+          }
+        : { destroyAfter: ["calico-uninstalled"] }),
+    };
+  },
+  // CRDs only: no pods. Helm's wait holds until every CRD is Established.
+  "crd.projectcalico.org.v1": () => ({ needs: ["cluster"], provides: ["calico-crds"] }),
   "karpenter-crd": () => ({ needs: ["cluster"], provides: ["karpenter-crds"] }),
   karpenter: () => ({
     // The controller resolves AWS endpoints through the node's resolver (dnsPolicy Default), but
@@ -204,17 +227,22 @@ function waitRequirements(resource: ModelResource): Requirements {
   const input = (resource.body.input ?? {}) as {
     resource?: string;
     condition?: string;
+    cidr?: string;
+    blockSize?: string;
     DELETE_OBJECTS?: string;
   };
   if (input.resource === "tigerastatus/calico" && input.condition === "Available") {
     return { needs: ["cni", "nodes"], provides: ["pod-network"] };
   }
+  // Calico's IP pool guard only keeps values in state; it runs nothing.
+  if (input.cidr !== undefined && input.blockSize !== undefined) return NONE;
   if (input.DELETE_OBJECTS?.split(" ").includes(CALICO_INSTALLATION)) {
     // A destroy-time step: the operator must still run to finalize the Installation, on nodes.
     return {
       needs: [],
       provides: [],
-      destroyNeeds: ["cluster", "nodes", "calico-operator"],
+      // The Installation's CRD too: from Calico v3.32 its own release, destroyed after this step.
+      destroyNeeds: ["cluster", "nodes", "calico-operator", "calico-crds"],
       destroyNeedsWhy: "its destroy-time deletion of the Installation (finalized by the operator)",
       destroyProvides: ["calico-uninstalled"],
     };
@@ -240,7 +268,11 @@ function releaseRequirements(resource: ModelResource, traits: BringUpTraits): Re
     );
   }
   return chart(
-    { wait: resource.body.wait !== false, hooks: resource.body.disable_webhooks !== true },
+    {
+      wait: resource.body.wait !== false,
+      hooks: resource.body.disable_webhooks !== true,
+      version: typeof resource.body.version === "string" ? resource.body.version : undefined,
+    },
     traits,
   );
 }

@@ -95,7 +95,7 @@ function environmentInput(c: Case, i: number): EnvironmentInput {
     name,
     tier: c.tier,
     owner: "platform-team",
-    kubernetesVersion: "1.34",
+    kubernetesVersion: "1.35",
     podNetwork: { mode: c.mode },
     aws: {
       accountId: "111111111111",
