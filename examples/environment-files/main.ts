@@ -7,7 +7,9 @@
  * package ships, so they complete and check the fields as you type (the path is right for this
  * folder in a project; shorten it when you move the folder).
  *
- * Replace the account, admin ARN and state bucket (placeholders) before deploying.
+ * Replace the placeholders before deploying: the account, the admin ARN, the state bucket, and the
+ * pipeline's runner labels and roles (`pipeline`: where the workflows plan and deploy, and as
+ * whom; an endpoint that admits only some ranges needs self-hosted runners inside them).
  */
 import * as path from "path";
 import { App } from "cdktf";

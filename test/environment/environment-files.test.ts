@@ -51,6 +51,15 @@ describe("the shipped environment files", () => {
   });
 });
 
+describe("the example's environment files (examples/environment-files)", () => {
+  // The consumer test runs the example from the packed package, minutes later; this catches a
+  // check the example does not pass at once.
+  it("load and pass every check, the pipeline's too", () => {
+    const dir = path.join(__dirname, "..", "..", "examples", "environment-files", "environments");
+    expect(loadEnvironmentFiles(dir).map((f) => f.environment.name)).toEqual(["team-dev"]);
+  });
+});
+
 describe("the JSON Schema editors check the files with", () => {
   const schema = JSON.parse(fs.readFileSync(ENVIRONMENT_SCHEMA_FILE, "utf8"));
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
