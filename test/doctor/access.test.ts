@@ -4,8 +4,10 @@ import * as path from "path";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { mockClient } from "aws-sdk-client-mock";
 import { kubeConfigFor } from "../../scripts/lib/cluster/access";
-import { findEnvironment } from "../../stacks/environments";
+import { parseEnvironments } from "../../stacks/environment/validate";
+import { findEnvironment, findEnvironmentFile } from "../../stacks/environments";
 import { eksTokenExec } from "../../constructs/shared/cluster-access";
+import { variant } from "../support/variant";
 
 const eks = mockClient(EKSClient);
 afterEach(() => eks.reset());
@@ -37,6 +39,30 @@ describe("cluster access for the day-2 tools", () => {
       "ap-northeast-2",
       "--output",
       "json",
+    ]);
+  });
+
+  it("requests the token as aws.assumeRoleArn, as the providers and the Calico wait do", async () => {
+    const role = "arn:aws:iam::111111111111:role/terraform";
+    const [env] = parseEnvironments([
+      variant(findEnvironmentFile("dev").input, {
+        aws: { assumeRoleArn: role },
+        pipeline: { plan: { roleArn: undefined } },
+      }),
+    ]);
+    eks.on(DescribeClusterCommand).resolves({
+      cluster: {
+        name: "dev-platform",
+        endpoint: "https://0123456789ABCDEF.gr7.ap-northeast-2.eks.amazonaws.com",
+        certificateAuthority: { data: "LS0tLS1CRUdJTi...==" },
+        status: "ACTIVE",
+      },
+    });
+    const config = await kubeConfigFor(env, {}, new EKSClient({}));
+    const args = config.getCurrentUser()?.exec.args as string[];
+    expect(args.slice(args.indexOf("--role-arn"), args.indexOf("--role-arn") + 2)).toEqual([
+      "--role-arn",
+      role,
     ]);
   });
 

@@ -37,7 +37,8 @@ function fromFile(file: string, context: string | undefined): KubeConfig {
 /**
  * A client configuration for the environment's cluster, reached the way its platform stack reaches
  * it: on-prem through the kubeconfig path and context it names; on EKS through the cluster's
- * endpoint and CA (DescribeCluster) and a token from `aws eks get-token` on every request.
+ * endpoint and CA (DescribeCluster) and a token from `aws eks get-token` on every request, as
+ * `aws.assumeRoleArn` when the environment sets one.
  */
 export async function kubeConfigFor(
   env: Environment,
@@ -75,7 +76,11 @@ export async function kubeConfigFor(
     users: [
       {
         name,
-        exec: eksTokenExec({ clusterName: name, region: env.aws.region }),
+        exec: eksTokenExec({
+          clusterName: name,
+          region: env.aws.region,
+          roleArn: env.aws.assumeRoleArn,
+        }),
       },
     ],
     contexts: [{ name, cluster: name, user: name }],
