@@ -30,6 +30,7 @@ import { Construct } from "constructs";
 import { DataAwsS3Objects } from "@cdktf/provider-aws/lib/data-aws-s3-objects";
 import { admitsPodNetwork, securityGroupRules } from "../constructs/eks/security-groups";
 import { POD_NETWORK_MODES, podNetworkTraits } from "../constructs/shared/pod-network";
+import { addLifecycleConditions } from "../constructs/shared/lifecycle-conditions";
 import { localStatePath, stateKey } from "./backend";
 import type { EksEnvironment } from "./environment/schema";
 
@@ -130,31 +131,33 @@ export class PlatformStateGuard extends Construct {
     }
     state.addOverride("count", Fn.conditional(exists, 1, 0));
     const running = `try(self.outputs.${PLATFORM_RECORD.mode}, "")`;
-    state.addOverride("lifecycle.postcondition", [
-      {
-        condition: `\${try(self.outputs.${PLATFORM_RECORD.cluster}, null) == null || try(self.outputs.${PLATFORM_RECORD.cluster}, null) == ${local}.cluster}`,
-        error_message:
-          `${env.name}-infra: this change replaces the EKS cluster (its name, service range, VPC or CNI ` +
-          `differ from what ${platform} was deployed against), but ${platform} still holds ` +
-          "resources: EKS refuses to delete a cluster while a managed node group exists, and " +
-          `Karpenter's instances and every release would be orphaned. Destroy ${platform} ` +
-          `first (npx cdktf destroy ${platform}), then deploy` +
-          (podNetworkTraits(env.podNetwork.mode).cni === "aws-vpc-cni"
-            ? "; with the AWS VPC CNI the system node group in this stack makes the replacement " +
-              "create-before-destroy, so give the cluster a new cluster.name in the same change"
-            : "") +
-          "; see docs/operations.md.",
-      },
-      {
-        condition: `\${!contains(${local}.refused_running_modes, ${running})}`,
-        error_message:
-          `${env.name}-infra: ${platform} runs pod network mode "\${${running}}", and this ` +
-          `change removes node security group rules it uses before ${platform} moves ` +
-          `calico-node to "${env.podNetwork.mode}", cutting pod traffic. Switch in two changes: ` +
-          `first podNetwork.mode: ${env.podNetwork.mode} with podNetwork.migratingFrom: ` +
-          `\${${running}}, then, once both stacks are deployed, remove migratingFrom; see ` +
-          "docs/operations.md.",
-      },
-    ]);
+    addLifecycleConditions(state, {
+      postcondition: [
+        {
+          condition: `\${try(self.outputs.${PLATFORM_RECORD.cluster}, null) == null || try(self.outputs.${PLATFORM_RECORD.cluster}, null) == ${local}.cluster}`,
+          errorMessage:
+            `${env.name}-infra: this change replaces the EKS cluster (its name, service range, VPC or CNI ` +
+            `differ from what ${platform} was deployed against), but ${platform} still holds ` +
+            "resources: EKS refuses to delete a cluster while a managed node group exists, and " +
+            `Karpenter's instances and every release would be orphaned. Destroy ${platform} ` +
+            `first (npx cdktf destroy ${platform}), then deploy` +
+            (podNetworkTraits(env.podNetwork.mode).cni === "aws-vpc-cni"
+              ? "; with the AWS VPC CNI the system node group in this stack makes the replacement " +
+                "create-before-destroy, so give the cluster a new cluster.name in the same change"
+              : "") +
+            "; see docs/operations.md.",
+        },
+        {
+          condition: `\${!contains(${local}.refused_running_modes, ${running})}`,
+          errorMessage:
+            `${env.name}-infra: ${platform} runs pod network mode "\${${running}}", and this ` +
+            `change removes node security group rules it uses before ${platform} moves ` +
+            `calico-node to "${env.podNetwork.mode}", cutting pod traffic. Switch in two changes: ` +
+            `first podNetwork.mode: ${env.podNetwork.mode} with podNetwork.migratingFrom: ` +
+            `\${${running}}, then, once both stacks are deployed, remove migratingFrom; see ` +
+            "docs/operations.md.",
+        },
+      ],
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
+import { addLifecycleConditions } from "../shared/lifecycle-conditions";
 import { TerraformDataStep } from "../shared/wait-for-condition/terraform-data";
 
 export interface IpPoolGuardProps {
@@ -30,12 +31,12 @@ export class IpPoolGuard extends Construct {
     this.resource = new TerraformDataStep(this, "pool", {
       input: { cidr, blockSize: String(blockSize) },
     });
-    this.resource.addOverride("lifecycle", {
-      ignore_changes: ["input"],
+    this.resource.addOverride("lifecycle.ignore_changes", ["input"]);
+    addLifecycleConditions(this.resource, {
       postcondition: [
         {
           condition: `\${self.output.cidr == ${JSON.stringify(cidr)} && self.output.blockSize == "${blockSize}"}`,
-          error_message:
+          errorMessage:
             `The cluster's Calico IP pool is \${self.output.cidr} with /\${self.output.blockSize} ` +
             `blocks; ${fields.cidr} ${cidr} and ${fields.blockSize} ${blockSize} would change it, ` +
             "and Calico v3.32 refuses to change an IP pool's CIDR or block size. Put the running " +
