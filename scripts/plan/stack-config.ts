@@ -1,6 +1,7 @@
 /** What the plan summary reads from a stack's synthesized `cdk.tf.json`. */
 import * as fs from "fs";
 import * as path from "path";
+import { NO_REFERENCES, referencesFromSynth, type StackReferences } from "./cross-stack";
 
 interface ResourceJson {
   readonly "//"?: { readonly metadata?: { readonly path?: string } };
@@ -17,9 +18,15 @@ export interface StackConfig {
   readonly preventDestroy: readonly string[];
   /** Construct path of each resource address: `aws_vpc.vpc_6776A399` → `dev-infra/vpc/vpc`. */
   readonly constructPaths: Readonly<Record<string, string>>;
+  /** Other stacks' outputs each resource reads, and the resources it reads (cross-stack effects). */
+  readonly references?: StackReferences;
 }
 
-export const EMPTY_STACK_CONFIG: StackConfig = { preventDestroy: [], constructPaths: {} };
+export const EMPTY_STACK_CONFIG: StackConfig = {
+  preventDestroy: [],
+  constructPaths: {},
+  references: NO_REFERENCES,
+};
 
 function resources(config: unknown): [address: string, body: ResourceJson][] {
   return Object.entries((config as TerraformJson).resource ?? {}).flatMap(([type, byName]) =>
@@ -39,6 +46,7 @@ export function stackConfig(config: unknown): StackConfig {
         return constructPath ? [[address, constructPath]] : [];
       }),
     ),
+    references: referencesFromSynth(config),
   };
 }
 
@@ -55,6 +63,7 @@ export function withBaseline(current: StackConfig, baseline: StackConfig): Stack
   return {
     preventDestroy: [...new Set([...current.preventDestroy, ...baseline.preventDestroy])],
     constructPaths: { ...baseline.constructPaths, ...current.constructPaths },
+    references: current.references,
   };
 }
 
