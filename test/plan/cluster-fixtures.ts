@@ -9,7 +9,8 @@
 import type { ResourceChangeJson, TerraformPlanJson } from "../../scripts/plan/plan-json";
 import { stackConfig, type StackConfig } from "../../scripts/plan/stack-config";
 import type { StackPlanInput } from "../../scripts/plan/summary";
-import { stackJson, synthShipped } from "../support/app";
+import { shippedEnvironmentFiles } from "../../stacks/environments";
+import { stackJson, synthEnvironments } from "../support/app";
 
 /** Plausible values of the infra outputs a platform stack reads. */
 const OUTPUT_VALUES: readonly [RegExp, string][] = [
@@ -60,9 +61,14 @@ export interface PlatformFixture {
 
 let shipped: string | undefined;
 
-/** The shipped environments, synthesized once per test file. */
-function shippedOutdir(): string {
-  shipped ??= synthShipped({ offline: true }).outdir;
+/** The shipped dev and onprem environments, synthesized once per test file. */
+export function shippedOutdir(): string {
+  shipped ??= synthEnvironments(
+    shippedEnvironmentFiles()
+      .filter((f) => ["dev", "onprem"].includes(f.environment.name))
+      .map((f) => f.input),
+    { offline: true },
+  ).outdir;
   return shipped;
 }
 
