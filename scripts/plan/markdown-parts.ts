@@ -334,6 +334,7 @@ function upstreamLines(effect: CrossStackEffect): string[] {
 export function stackSection(stack: StackSummary): string[] {
   const out = [`### ${name(stack.name)}: ${statusLabel(stack)}`, ""];
   if (stack.reason) out.push(`Reason: ${code(stack.reason.replace(/\s+/g, " "), MAX_REASON)}`, "");
+  if (stack.note) out.push(`Note: ${code(stack.note.replace(/\s+/g, " "), MAX_REASON)}`, "");
   for (const effect of stack.upstream) out.push(...upstreamLines(effect));
   if (stack.kubernetes.length > 0) {
     out.push(

@@ -41,6 +41,8 @@ export interface StackPlanInput {
   readonly afterApplyOf?: string;
   /** Stacks this one reads outputs from. */
   readonly dependencies: readonly string[];
+  /** Something the reader should know about how the plan was made. */
+  readonly note?: string;
   /** Present when status is "planned". */
   readonly planJson?: TerraformPlanJson;
   /** What Terraform printed: the plan as text (`terraform show`), or the output of the failed step. */
@@ -81,6 +83,7 @@ export interface StackSummary {
   readonly status: StackStatus;
   readonly reason?: string;
   readonly afterApplyOf?: string;
+  readonly note?: string;
   readonly dependencies: readonly string[];
   readonly counts: ChangeCounts;
   readonly outputChanges: number;
@@ -253,6 +256,7 @@ export function summarizeStack(
     status: input.status,
     ...(input.reason ? { reason: input.reason } : {}),
     ...(input.afterApplyOf ? { afterApplyOf: input.afterApplyOf } : {}),
+    ...(input.note ? { note: input.note } : {}),
     dependencies: input.dependencies,
     counts,
     outputChanges: input.planJson ? countOutputChanges(input.planJson) : 0,

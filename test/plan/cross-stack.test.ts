@@ -135,7 +135,7 @@ describe("infra output changed under a platform stack", () => {
         after: "(known after apply)",
       }),
     ]);
-    expect(effect.providers.sort()).toEqual(["helm", "kubernetes"]);
+    expect([...effect.providers].sort()).toEqual(["helm", "kubernetes"]);
     expect(effect.dependents.map((d) => [d.name, d.via])).toEqual(
       expect.arrayContaining([
         ["dev-platform/karpenter/release", ["values[0]"]],
