@@ -4,6 +4,7 @@
  * when a step cannot run.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { RENDERED_MANIFESTS_VARIABLE } from "../../stacks/kubernetes-access";
 import type { TerraformResult } from "../lib/terraform";
 import { logText } from "./escape";
@@ -16,6 +17,12 @@ import { runTerraformAsync } from "./terraform-process";
 
 /** The saved plan in each stack's working folder (what a saved-plan apply applies). */
 export const PLAN_FILE = "plan.tfplan";
+
+/**
+ * `terraform show -json` of it, next to it (`npm run plan-summary` reads it). Like the saved plan,
+ * it holds sensitive values in clear text: it stays in the working folder, never in the summary.
+ */
+export const PLAN_JSON_FILE = "plan.json";
 
 /** A step running longer than this is stopped and reported: a plan never hangs the run. */
 const STEP_TIMEOUT_MS = 45 * 60_000;
@@ -215,6 +222,7 @@ export async function planStack(
       reason: `terraform show failed: ${extractError(show.stderr)}`,
     };
   }
+  fs.writeFileSync(path.join(cwd, PLAN_JSON_FILE), show.stdout);
   return {
     ...base,
     status: "planned",

@@ -4,11 +4,8 @@
  * change once the infra applies, and which of its resources read the changed outputs.
  */
 import { renderMarkdown } from "../../scripts/plan/markdown";
-import type { TerraformPlanJson } from "../../scripts/plan/plan-json";
-import { stackConfig } from "../../scripts/plan/stack-config";
 import { buildSummary, type PlanSummary, type StackPlanInput } from "../../scripts/plan/summary";
-import { stackJson } from "../support/app";
-import { shippedOutdir } from "./cluster-fixtures";
+import { infraPlan, platform } from "./cluster-fixtures";
 
 const render = (summary: PlanSummary) =>
   renderMarkdown(summary, {
@@ -16,87 +13,6 @@ const render = (summary: PlanSummary) =>
     maxChars: 60_000,
     planDirectory: "cdktf.out/plan",
   });
-
-interface InfraOutputs {
-  readonly output: Record<string, { value: string; sensitive?: boolean }>;
-}
-
-/** dev-infra's plan against its deployed state, changing one attribute of the cluster. */
-function infraPlan(attribute: string, before: string, after: string | undefined): StackPlanInput {
-  const json = stackJson(shippedOutdir(), "dev-infra");
-  const config = stackConfig(json);
-  const [cluster] = Object.keys(config.constructPaths).filter((a) =>
-    a.startsWith("aws_eks_cluster."),
-  );
-  const outputs = (json as unknown as InfraOutputs).output;
-  const [output] = Object.entries(outputs).find(
-    ([name, o]) =>
-      name.startsWith("cross-stack-output-") && o.value === `\${${cluster}.${attribute}}`,
-  ) ?? [undefined];
-  if (!output) throw new Error(`no cross-stack output of ${cluster}.${attribute}`);
-  const plan: TerraformPlanJson = {
-    resource_changes: [
-      {
-        address: cluster,
-        type: "aws_eks_cluster",
-        name: cluster.split(".")[1],
-        change: {
-          actions: ["update"],
-          before: { [attribute]: before, name: "dev-platform" },
-          after:
-            after === undefined
-              ? { name: "dev-platform" }
-              : { [attribute]: after, name: "dev-platform" },
-          after_unknown: after === undefined ? { [attribute]: true } : {},
-          before_sensitive: {},
-          after_sensitive: {},
-        },
-      },
-    ],
-    output_changes: {
-      [output]: {
-        actions: ["update"],
-        before,
-        after: after ?? null,
-        after_unknown: after === undefined,
-        before_sensitive: true,
-        after_sensitive: true,
-      },
-      cluster_name: { actions: ["no-op"], before: "dev-platform", after: "dev-platform" },
-    },
-    prior_state: { values: { root_module: { resources: [{ address: cluster }] } } },
-    configuration: {
-      root_module: {
-        outputs: Object.fromEntries(
-          Object.entries(outputs).map(([name, o]) => {
-            const reference = o.value.slice(2, -1);
-            const [type, resource] = reference.split(".");
-            return [
-              name,
-              {
-                sensitive: o.sensitive,
-                expression: { references: [reference, `${type}.${resource}`] },
-              },
-            ];
-          }),
-        ),
-      },
-    },
-  };
-  return { name: "dev-infra", status: "planned", dependencies: [], config, planJson: plan };
-}
-
-const platform = (overrides: Partial<StackPlanInput> = {}): StackPlanInput => ({
-  name: "dev-platform",
-  status: "planned",
-  dependencies: ["dev-infra"],
-  config: stackConfig(stackJson(shippedOutdir(), "dev-platform")),
-  planJson: {
-    resource_changes: [],
-    prior_state: { values: { root_module: { resources: [{ address: "helm_release.x" }] } } },
-  },
-  ...overrides,
-});
 
 describe("infra output changed under a platform stack", () => {
   it("says the platform stack changes after the infra applies, with the output before → after and its readers", () => {
