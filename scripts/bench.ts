@@ -15,6 +15,7 @@ import * as path from "path";
 import type { EnvironmentInput } from "../stacks/environment/schema";
 import { stateKeyAlias } from "../stacks/backend";
 import { shippedEnvironmentFiles } from "../stacks/environments";
+import { planBench } from "./bench/plan-bench";
 
 const ROOT = path.resolve(__dirname, "..");
 const CHILD = path.join(__dirname, "bench", "synth-child.ts");
@@ -283,4 +284,11 @@ function main(): void {
   console.error(`written to ${path.relative(process.cwd(), path.join(out, "bench.md"))}`);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  if (process.argv[2] === "plan") {
+    planBench(process.argv.slice(3)).catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    });
+  } else main();
+}

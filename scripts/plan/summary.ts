@@ -175,6 +175,12 @@ const STEP_TYPES = new Set(["terraform_data", "null_resource"]);
 
 export const RERUN_REASON = "runs again (a step: nothing is destroyed)";
 
+/**
+ * A release's values and rendered objects, and the metadata Helm recomputes on every upgrade: the
+ * Kubernetes effects say what they change, key by key and object by object.
+ */
+const RELEASE_CONTENT = /^(values|manifest|resources|metadata)(\b|\[|\.)/;
+
 /** A replacement every forcing value of which is known: a cause, not a knock-on of another replacement. */
 export function isRootCause(entry: ChangeEntry): boolean {
   return (
@@ -206,12 +212,13 @@ function entryFor(
       rerun: true,
     };
   }
-  const attributes =
+  const attributes = (
     kind === "replace"
       ? forcingAttributes(change.change)
       : kind === "update"
         ? changedAttributes(change.change)
-        : [];
+        : []
+  ).filter((a) => change.type !== "helm_release" || !RELEASE_CONTENT.test(a.path));
   const reason = change.action_reason ? ACTION_REASONS[change.action_reason] : undefined;
   const consequence = kind === "replace" ? replacementExplanation(change) : undefined;
   return {
