@@ -6,6 +6,7 @@ import { NO_REFERENCES, referencesFromSynth, type StackReferences } from "./cros
 interface ResourceJson {
   readonly "//"?: { readonly metadata?: { readonly path?: string } };
   readonly lifecycle?: { readonly prevent_destroy?: unknown };
+  readonly provisioner?: readonly Readonly<Record<string, { readonly when?: unknown }>>[];
 }
 
 interface TerraformJson {
@@ -20,6 +21,11 @@ export interface StackConfig {
   readonly constructPaths: Readonly<Record<string, string>>;
   /** Other stacks' outputs each resource reads, and the resources it reads (cross-stack effects). */
   readonly references?: StackReferences;
+  /**
+   * Addresses of resources with a destroy-time provisioner: replacing one runs that step. Unknown
+   * (undefined) without the synthesized configuration.
+   */
+  readonly destroyTimeSteps?: readonly string[];
 }
 
 export const EMPTY_STACK_CONFIG: StackConfig = {
@@ -47,6 +53,11 @@ export function stackConfig(config: unknown): StackConfig {
       }),
     ),
     references: referencesFromSynth(config),
+    destroyTimeSteps: all
+      .filter(([, body]) =>
+        (body.provisioner ?? []).some((p) => Object.values(p).some((v) => v.when === "destroy")),
+      )
+      .map(([address]) => address),
   };
 }
 
@@ -64,6 +75,7 @@ export function withBaseline(current: StackConfig, baseline: StackConfig): Stack
     preventDestroy: [...new Set([...current.preventDestroy, ...baseline.preventDestroy])],
     constructPaths: { ...baseline.constructPaths, ...current.constructPaths },
     references: current.references,
+    destroyTimeSteps: current.destroyTimeSteps,
   };
 }
 

@@ -169,7 +169,7 @@ export function hasChanges(stack: Pick<StackSummary, "counts" | "outputChanges">
 
 /**
  * Resources that only run a step (a readiness wait): replacing one runs it again and destroys
- * nothing, so it counts as an update.
+ * nothing, so it counts as an update, unless it has a destroy-time step.
  */
 const STEP_TYPES = new Set(["terraform_data", "null_resource"]);
 
@@ -200,7 +200,14 @@ function entryFor(
   config: StackConfig,
   stateBuckets: readonly string[],
 ): ChangeEntry {
-  if (kind === "replace" && STEP_TYPES.has(change.type)) {
+  // Only a step known to have no destroy-time provisioner: replacing one with it runs that too.
+  const steps = config.destroyTimeSteps;
+  if (
+    kind === "replace" &&
+    STEP_TYPES.has(change.type) &&
+    steps !== undefined &&
+    !steps.includes(configAddress(change))
+  ) {
     return {
       address: change.address,
       name: constructName(change, config),
@@ -220,7 +227,12 @@ function entryFor(
         : []
   ).filter((a) => change.type !== "helm_release" || !RELEASE_CONTENT.test(a.path));
   const reason = change.action_reason ? ACTION_REASONS[change.action_reason] : undefined;
-  const consequence = kind === "replace" ? replacementExplanation(change) : undefined;
+  const consequence =
+    kind === "replace"
+      ? STEP_TYPES.has(change.type) && steps?.includes(configAddress(change))
+        ? "Runs its destroy-time step before it runs again."
+        : replacementExplanation(change)
+      : undefined;
   return {
     address: change.address,
     name: constructName(change, config),

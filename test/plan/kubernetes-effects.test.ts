@@ -86,6 +86,9 @@ describe("NodePool removed", () => {
         "Karpenter drains and terminates every node of this NodePool",
     );
     expect(summary.stacks[0].kubernetes[0]).toMatchObject({ action: "deleted", source: "values" });
+    // The release's values string and recomputed metadata say nothing the effects do not.
+    expect(summary.stacks[0].updates[0].attributes).toEqual([]);
+    expect(render(summary)).not.toMatch(/`(values|metadata): /);
   });
 
   it("reads the same from the rendered manifests, when the plan carries them", () => {
@@ -395,6 +398,36 @@ describe("Calico encapsulation switched", () => {
     expect(render(summary)).toContain(
       "- `dev-platform/calico/ready/wait` `terraform_data` runs again (a step: nothing is destroyed)",
     );
+  });
+});
+
+describe("a step that runs again", () => {
+  const step = (address: string) => ({
+    address,
+    type: "terraform_data",
+    name: address.split(".")[1],
+    change: {
+      actions: ["delete", "create"],
+      before: { triggers_replace: "a" },
+      after: { triggers_replace: "b" },
+      replace_paths: [["triggers_replace"]],
+    },
+  });
+
+  it("is a replacement when it has a destroy-time step, or when the configuration is unknown", () => {
+    const withTeardown = summaryOf({
+      ...plannedInput(dev, platformPlan([step("terraform_data.teardown")])),
+      config: { ...dev.config, destroyTimeSteps: ["terraform_data.teardown"] },
+    });
+    expect(withTeardown.totals.replace).toBe(1);
+    expect(withTeardown.stacks[0].destructive[0].consequence).toBe(
+      "Runs its destroy-time step before it runs again.",
+    );
+    const unknown = summaryOf({
+      ...plannedInput(dev, platformPlan([step("terraform_data.x")])),
+      config: { preventDestroy: [], constructPaths: {} },
+    });
+    expect(unknown.totals.replace).toBe(1);
   });
 });
 
