@@ -401,6 +401,48 @@ describe("Calico encapsulation switched", () => {
   });
 });
 
+describe("rendered objects", () => {
+  const deployment = (matchLabels: Record<string, string>, image: string) => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "karpenter", namespace: "kube-system" },
+    spec: {
+      selector: { matchLabels },
+      template: { metadata: { labels: matchLabels }, spec: { containers: [{ name: "c", image }] } },
+    },
+  });
+
+  it("flags a change Kubernetes refuses on an existing object, and a pod template roll without alarm", () => {
+    const { address, state } = release(dev, "dev-platform/karpenter/release");
+    const plan = (after: object) =>
+      summaryOf(
+        plannedInput(
+          dev,
+          platformPlan([
+            releaseChange(
+              address,
+              ["update"],
+              { ...state, manifest: manifestAttribute([deployment({ app: "karpenter" }, "a:1")]) },
+              { ...state, manifest: manifestAttribute([after as Record<string, unknown>]) },
+            ),
+          ]),
+        ),
+      ).stacks[0].kubernetes;
+    expect(plan(deployment({ app: "karpenter", tier: "x" }, "a:1"))[0]).toMatchObject({
+      object: "Deployment kube-system/karpenter",
+      severity: "disruptive",
+      cause: { path: "spec.selector.matchLabels.tier" },
+    });
+    expect(plan(deployment({ app: "karpenter" }, "a:2"))).toEqual([
+      expect.objectContaining({
+        severity: "change",
+        consequence: "rolls its pods",
+        cause: { path: "spec.template.spec.containers[c].image", before: "a:1", after: "a:2" },
+      }),
+    ]);
+  });
+});
+
 describe("a step that runs again", () => {
   const step = (address: string) => ({
     address,

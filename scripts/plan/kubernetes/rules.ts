@@ -202,6 +202,30 @@ const RULES: Readonly<Record<string, KindRule>> = {
 
 const ROLLING = new Set(["apps/Deployment", "apps/DaemonSet", "apps/StatefulSet"]);
 
+/** Fields the API server refuses to change on an existing object, by kind. */
+const IMMUTABLE: Readonly<Record<string, readonly string[]>> = {
+  "apps/Deployment": ["spec.selector"],
+  "apps/DaemonSet": ["spec.selector"],
+  "apps/ReplicaSet": ["spec.selector"],
+  "apps/StatefulSet": [
+    "spec.selector",
+    "spec.serviceName",
+    "spec.volumeClaimTemplates",
+    "spec.podManagementPolicy",
+  ],
+  "batch/Job": ["spec.selector", "spec.template"],
+  "/Service": ["spec.clusterIP", "spec.clusterIPs"],
+  "/PersistentVolumeClaim": ["spec.storageClassName", "spec.accessModes", "spec.volumeName"],
+  "storage.k8s.io/StorageClass": [
+    "provisioner",
+    "parameters",
+    "reclaimPolicy",
+    "volumeBindingMode",
+  ],
+  "rbac.authorization.k8s.io/RoleBinding": ["roleRef"],
+  "rbac.authorization.k8s.io/ClusterRoleBinding": ["roleRef"],
+};
+
 /** Helm keeps an object annotated `helm.sh/resource-policy: keep` when a release drops it. */
 export function isKept(object: KubeObject): boolean {
   const metadata = object.body.metadata;
@@ -223,6 +247,16 @@ export function deletedVerdict(object: KubeObject): Verdict {
 
 export function changedVerdict(changes: readonly TreeChange[], before: KubeObject): Verdict {
   const key = `${before.group}/${before.kind}`;
+  const immutable = changes.find((c) => (IMMUTABLE[key] ?? []).some((field) => under(field)(c)));
+  if (immutable) {
+    return {
+      severity: "disruptive",
+      cause: immutable,
+      consequence:
+        "changes a field Kubernetes does not let change: Helm's upgrade of the release fails " +
+        "(and, atomic, rolls back) unless the object is deleted first, which stops what it runs",
+    };
+  }
   const verdict = RULES[key]?.changed?.(changes);
   if (verdict) return verdict;
   const template = ROLLING.has(key) ? changes.find(under("spec.template")) : undefined;
