@@ -157,7 +157,7 @@ export async function planBench(argv: readonly string[]): Promise<void> {
       const run = await measure(variant);
       runs.get(variant)?.push(run);
       console.error(
-        `  round ${round}: ${variant.label}: ${run.wallS.toFixed(1)} s, ${run.peakMb.toFixed(0)} MB`,
+        `  round ${round}: ${variant.label}: ${run.wallS.toFixed(1)} s, ${run.cpuS.toFixed(1)} CPU s, ${run.peakMb.toFixed(0)} MB`,
       );
     }
     load.push(os.loadavg()[0]);
