@@ -21,12 +21,18 @@ export const PLAN_MEMORY_MB = 900;
 /** More than this many plans at once only queue for the same cores and disk. */
 const MAX_JOBS = 4;
 
+/** Memory free for plans: the system's available memory, within a container's limit. */
+function availableMemoryMb(): number {
+  const limit = process.constrainedMemory?.() || Number.POSITIVE_INFINITY;
+  return Math.min(os.freemem(), limit - process.memoryUsage.rss()) / 2 ** 20;
+}
+
 /**
  * Plans at once: one per core, as many as the available memory holds (each aws provider process
  * is large), at least one.
  */
 export function defaultJobs(
-  availableMb = os.freemem() / 2 ** 20,
+  availableMb = availableMemoryMb(),
   cores = os.availableParallelism(),
 ): number {
   return Math.max(1, Math.min(cores, Math.floor(availableMb / PLAN_MEMORY_MB), MAX_JOBS));
