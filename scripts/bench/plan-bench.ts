@@ -182,8 +182,8 @@ export async function planBench(argv: readonly string[]): Promise<void> {
         ? " (above the core count: the machine was shared)."
         : ".") +
       (autogroup()
-        ? " The kernel groups a session's processes for CPU time (sched_autogroup): on a busy " +
-          "machine, plans side by side get no more CPU than one at a time; CPU s is the cost."
+        ? " The kernel shares CPU time between sessions (sched_autogroup), so on a busy machine " +
+          "plans side by side share one session's CPU; CPU s is the cost whatever the load."
         : ""),
     "",
     "| variant | wall s (median) | runs, s | wall vs first row | CPU s (median) | peak MB (process tree) |",

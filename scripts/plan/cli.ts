@@ -61,7 +61,7 @@ export const PLAN_HELP: CommandHelp = {
     ],
     [
       "--jobs <n>",
-      "stacks planned at once (default: one per core, as many as free memory holds, at most 4)",
+      "stacks planned at once (default: one more than the cores, as many as free memory holds, at most 4)",
     ],
     [
       "--no-rendered-manifests",
@@ -166,6 +166,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
 
 interface SynthesizedStack {
   readonly provider?: { readonly aws?: unknown };
+  readonly resource?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly terraform?: { readonly backend?: { readonly s3?: unknown } };
 }
 
@@ -217,6 +218,11 @@ export async function run(
         const json = readStack(stack);
         return !!json.provider?.aws || !!json.terraform?.backend?.s3;
       },
+      weight: (stack) =>
+        Object.values(readStack(stack).resource ?? {}).reduce(
+          (n, byName) => n + Object.keys(byName).length,
+          0,
+        ),
     },
     (stack, progress) =>
       planStack(stack, {

@@ -120,9 +120,10 @@ describe("offline and online runs", () => {
 });
 
 describe("jobs", () => {
-  it("is one per core, as many as free memory holds, at least one", () => {
-    expect(defaultJobs(16_000, 2)).toBe(2);
+  it("is one more than the cores, as many as free memory holds, at most 4, at least one", () => {
+    expect(defaultJobs(16_000, 2)).toBe(3);
     expect(defaultJobs(1_500, 8)).toBe(1);
+    expect(defaultJobs(2_000, 2)).toBe(2);
     expect(defaultJobs(300, 2)).toBe(1);
     expect(defaultJobs(64_000, 32)).toBe(4);
   });
@@ -205,6 +206,32 @@ describe("planInOrder", () => {
     expect(most).toBe(2);
     // dev-platform waits for dev-infra; the others do not wait for dev-platform.
     expect(started.indexOf("dev-platform")).toBeGreaterThan(started.indexOf("staging-infra"));
+    expect(results.map((r) => r.name)).toEqual(stacks.map((s) => s.name));
+  });
+
+  it("starts the heaviest ready stack first, counting the stacks waiting on it", async () => {
+    const started: string[] = [];
+    const stacks = [
+      stack("dev-bootstrap"),
+      stack("dev-infra"),
+      stack("dev-platform", "dev-infra"),
+      stack("prod-bootstrap"),
+    ];
+    const weights: Record<string, number> = {
+      "dev-bootstrap": 8,
+      "dev-infra": 88,
+      "dev-platform": 30,
+      "prod-bootstrap": 9,
+    };
+    const results = await planInOrder(
+      stacks,
+      { ...quiet, jobs: 1, weight: (s) => weights[s.name] },
+      async (s) => {
+        started.push(s.name);
+        return result(s);
+      },
+    );
+    expect(started).toEqual(["dev-infra", "dev-platform", "prod-bootstrap", "dev-bootstrap"]);
     expect(results.map((r) => r.name)).toEqual(stacks.map((s) => s.name));
   });
 
