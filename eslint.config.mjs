@@ -9,6 +9,7 @@ export default tseslint.config(
       "cdktf.out.offline/",
       "coverage/",
       "lib/",
+      ".chart-cache/",
       "constructs/karpenter/models/generated/",
       "scripts/lib/cluster/generated/",
     ],

@@ -1,3 +1,7 @@
+// Run as `npx jest`, npm names the lifecycle event "npx", and jest's snapshot hint would say
+// `npm run npx -- -u`; without it the hint says to re-run jest with -u.
+if (process.env.npm_lifecycle_event === "npx") delete process.env.npm_lifecycle_event;
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -6,4 +10,6 @@ module.exports = {
   // Type checking runs once in `npm run typecheck`; ts-jest only transpiles, which keeps the suite fast.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 120000,
+  // Quiet output, and the date the EKS calendar checks use (see the files).
+  setupFiles: ["<rootDir>/test/support/quiet.ts", "<rootDir>/test/support/pinned-date.ts"],
 };

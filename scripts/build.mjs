@@ -1,4 +1,4 @@
-// `npm run build` (also `prepack`): the package's lib/. tsc compiles constructs/ and stacks/
+// `npm run build` (also `npm run pack`): the package's lib/. tsc compiles constructs/ and stacks/
 // (tsconfig.build.json: JavaScript, .d.ts and declaration maps), then everything the compiled code
 // loads from beside itself through __dirname (the manifests chart, the wait script: every
 // non-TypeScript file of those trees) is copied next to it, and the Karpenter models are bundled

@@ -1,20 +1,60 @@
 /**
- * `npm run environments [-- --github]`: the environments in stacks/environments/ as the workflows
- * take them (scripts/lib/workflow-environments.ts), validated. With `--github`, `<platform>=<JSON>`
- * lines to append to $GITHUB_OUTPUT; without it, the same lists as readable JSON.
+ * `npm run environments [-- --github | --trust-policies <owner>/<repo> [<sub repository>]]`: the
+ * environments in stacks/environments/ as the workflows take them
+ * (scripts/lib/workflow-environments.ts), validated. With `--github`, `<output>=<JSON>` lines to
+ * append to $GITHUB_OUTPUT; with `--trust-policies`, the trust policy each environment's plan and
+ * deploy roles need for this repository (the subject's repository is `owner@<id>/repo@<id>` where
+ * GitHub writes immutable subject claims); without either, the lists as readable JSON.
  */
 import { shippedEnvironmentFiles } from "../stacks/environments";
+import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
+import { trustPolicies } from "./lib/trust-policies";
 import { githubOutputLines, workflowEnvironments } from "./lib/workflow-environments";
+
+const HELP: CommandHelp = {
+  usage: "npm run environments [-- --github | --trust-policies <owner>/<repo> [<sub repository>]]",
+  summary:
+    "Validates the environment files in stacks/environments/ and prints them as the workflows " +
+    "take them: per platform, in promotion order, as JSON.",
+  options: [
+    ["--github", "print <output>=<JSON> lines to append to $GITHUB_OUTPUT instead"],
+    [
+      "--trust-policies <owner>/<repo> [<owner>@<id>/<repo>@<id>]",
+      "print the trust policy each environment's plan and deploy roles need for this repository",
+    ],
+  ],
+  examples: [
+    "npm run environments",
+    'npm run environments -- --github >> "$GITHUB_OUTPUT"',
+    "npm run environments -- --trust-policies example-org/platform",
+  ],
+  exit: [
+    [0, "printed"],
+    [1, "an environment file is invalid, or an unknown argument"],
+  ],
+};
+const USAGE = `usage: ${HELP.usage} (--help: more)`;
 
 try {
   const args = process.argv.slice(2);
-  if (args.some((arg) => arg !== "--github")) {
-    throw new Error("usage: npx tsx scripts/environments.ts [--github]");
+  if (wantsHelp(args)) {
+    process.stdout.write(renderHelp(HELP));
+    process.exit(0);
   }
+  const [mode, repository, subjectRepository, ...rest] = args;
   const lists = workflowEnvironments(shippedEnvironmentFiles());
-  process.stdout.write(
-    args.includes("--github") ? githubOutputLines(lists) : `${JSON.stringify(lists, null, 2)}\n`,
-  );
+  if (mode === "--github" && repository === undefined) {
+    process.stdout.write(githubOutputLines(lists));
+  } else if (mode === "--trust-policies" && repository !== undefined && rest.length === 0) {
+    const policies = Object.fromEntries(
+      lists.drift.map((env) => [env.name, trustPolicies(env, { repository, subjectRepository })]),
+    );
+    process.stdout.write(`${JSON.stringify(policies, null, 2)}\n`);
+  } else if (mode === undefined) {
+    process.stdout.write(`${JSON.stringify(lists, null, 2)}\n`);
+  } else {
+    throw new Error(USAGE);
+  }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

@@ -1,7 +1,7 @@
 import { App, TerraformStack } from "cdktf";
 import { applyPolicyPack } from "../constructs/policy";
 import { partitionOfRegion } from "../constructs/shared/aws-account";
-import type { Environment } from "./environment/schema";
+import { createsSpotServiceLinkedRole, type Environment } from "./environment/schema";
 import { BootstrapStack } from "./bootstrap-stack";
 import { InfraStack } from "./infra-stack";
 import { PlatformStack } from "./platform-stack";
@@ -53,12 +53,17 @@ export function buildApp(
             state: environment.state,
             stateInBucket: environment.state.bootstrapStateInBucket,
             kmsAdministrators: environment.kms.administrators,
+            spotServiceLinkedRole: createsSpotServiceLinkedRole(environment),
             offline: options.offline,
           })
         : undefined;
     const infra =
       environment.platform === "eks"
-        ? new InfraStack(app, names.infra, { environment, offline: options.offline })
+        ? new InfraStack(app, names.infra, {
+            environment,
+            platformStack: names.platform,
+            offline: options.offline,
+          })
         : undefined;
     const platform = new PlatformStack(app, names.platform, {
       environment,

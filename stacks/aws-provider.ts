@@ -12,7 +12,10 @@ export interface AwsProviderOptions {
   readonly environment: string;
   readonly owner: string;
   readonly target: AwsAccountTarget;
-  /** Fake credentials and no AWS calls: see stacks/offline.ts. */
+  /**
+   * Fake credentials and no AWS calls, for synth, validate and plan without an account; usually
+   * `isOffline()` (the `PLATFORM_OFFLINE` variable).
+   */
   readonly offline: boolean;
   /** Construct ID and alias, for a second provider in one stack. */
   readonly id?: string;

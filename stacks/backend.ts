@@ -38,6 +38,15 @@ export function stateKey(environment: string, stackName: string): string {
   return `${environment}/${stackName}.tfstate`;
 }
 
+/**
+ * Where a local backend keeps a stack's state, relative to the stack's working directory
+ * (cdktf.out/stacks/<stack>): the project root, as cdktf's default, but without baking this
+ * machine's absolute path into the configuration. Other stacks read it from a sibling directory.
+ */
+export function localStatePath(stackName: string): string {
+  return `../../../terraform.${stackName}.tfstate`;
+}
+
 /** The alias (without `alias/`) of the KMS key `<environment>-bootstrap` encrypts state with. */
 export function stateKeyAlias(environment: string): string {
   return `${environment}/tfstate`;
@@ -57,10 +66,7 @@ export function configureBackend(stack: TerraformStack, options: BackendOptions)
     );
   }
   if (offline || !state) {
-    // Relative to the stack's working directory (cdktf.out/stacks/<stack>): the project root, as
-    // cdktf's default, but without baking this machine's absolute path into the configuration.
-    // Cross-stack `terraform_remote_state` reads the same path from a sibling directory.
-    return new LocalBackend(stack, { path: `../../../terraform.${stackName}.tfstate` });
+    return new LocalBackend(stack, { path: localStatePath(stackName) });
   }
 
   const backend = new S3Backend(stack, {

@@ -1,4 +1,5 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -33,6 +34,15 @@ export interface BootstrapStackProps {
    * @default false: a local backend, since the bucket does not exist before the first deploy
    */
   readonly stateInBucket?: boolean;
+  /**
+   * Create the account's EC2 Spot service-linked role (AWSServiceRoleForEC2Spot), which EC2 needs
+   * before it launches the first Spot instance and which Karpenter's controller may not create.
+   * An account has one: creating it where it exists fails the apply, so exactly one bootstrap
+   * stack per account sets this. Protected from destroy, as other environments of the account
+   * launch Spot with it.
+   * @default false
+   */
+  readonly spotServiceLinkedRole?: boolean;
   /** Fake credentials and no AWS calls: see stacks/offline.ts. */
   readonly offline: boolean;
 }
@@ -41,13 +51,16 @@ export interface BootstrapStackProps {
  * The one-off stack that creates an environment's Terraform state bucket: versioned, encrypted with
  * its own KMS key, closed to the public, TLS only, and protected from `destroy`. It keeps its own
  * state in a local backend at first (the bucket cannot hold the state that creates it); see
- * `stateInBucket` for moving it into the bucket afterwards.
+ * `stateInBucket` for moving it into the bucket afterwards. It also prepares the account where
+ * asked (`spotServiceLinkedRole`).
  */
 export class BootstrapStack extends TerraformStack {
   public readonly stateKey: KmsKey;
   public readonly bucket: S3Bucket;
   /** Present when `state.dynamodbTable` is set. */
   public readonly lockTable?: DynamodbTable;
+  /** Present when `spotServiceLinkedRole` is set. */
+  public readonly spotServiceLinkedRole?: IamServiceLinkedRole;
 
   constructor(scope: Construct, id: string, props: BootstrapStackProps) {
     super(scope, id);
@@ -150,6 +163,14 @@ export class BootstrapStack extends TerraformStack {
         attribute: [{ name: "LockID", type: "S" }],
         serverSideEncryption: { enabled: true, kmsKeyArn: this.stateKey.keyArn },
         pointInTimeRecovery: { enabled: true },
+        lifecycle: { preventDestroy: true },
+      });
+    }
+
+    if (props.spotServiceLinkedRole) {
+      this.spotServiceLinkedRole = new IamServiceLinkedRole(this, "spot-service-linked-role", {
+        awsServiceName: "spot.amazonaws.com",
+        description: "EC2 Spot: lets EC2 launch Spot instances that Karpenter asks for",
         lifecycle: { preventDestroy: true },
       });
     }

@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { EksCluster } from "../constructs/eks";
 import { KarpenterAws } from "../constructs/karpenter";
@@ -6,11 +6,15 @@ import { KmsKey } from "../constructs/kms";
 import { Vpc } from "../constructs/network";
 import { partitionOfRegion } from "../constructs/shared/aws-account";
 import { awsProvider } from "./aws-provider";
+import { PLAN_READERS_GROUP, clusterAccess } from "./cluster-roles";
 import { configureBackend } from "./backend";
 import type { EksEnvironment } from "./environment/schema";
+import { PlatformStateGuard } from "./platform-guard";
 
 export interface InfraStackProps {
   readonly environment: EksEnvironment;
+  /** The environment's platform stack, whose state the guard reads (stacks/platform-guard.ts). */
+  readonly platformStack: string;
   /** See stacks/offline.ts. */
   readonly offline: boolean;
 }
@@ -82,6 +86,7 @@ export class InfraStack extends TerraformStack {
       flowLogs: { kmsKeyArn: this.keys.logs.keyArn, retentionDays: aws.flowLogRetentionDays },
     });
 
+    const access = clusterAccess(env);
     this.cluster = new EksCluster(this, "cluster", {
       ...account,
       name: cluster.name,
@@ -94,12 +99,18 @@ export class InfraStack extends TerraformStack {
       volumeKmsKeyArn: this.keys.ebs.keyArn,
       logsKmsKeyArn: this.keys.logs.keyArn,
       podNetworkMode: env.podNetwork.mode,
-      admins: cluster.admins,
+      podNetworkMigratingFrom: env.podNetwork.migratingFrom,
+      admins: access.admins,
+      viewers: access.viewers,
+      viewerGroups: access.viewers.length > 0 ? [PLAN_READERS_GROUP] : [],
       endpoint: cluster.endpoint,
       logRetentionDays: cluster.logRetentionDays,
       serviceCidr: env.serviceCidr,
       systemNodeGroup: cluster.systemNodeGroup,
       maxPods: cluster.maxPods,
+      supportType: cluster.supportType,
+      // Offline plans call no AWS API; the add-on versions are looked up only online.
+      addonVersions: props.offline ? "unpinned" : "cluster-default",
       oidc: env.karpenter.identity === "irsa",
       protect,
     });
@@ -119,10 +130,37 @@ export class InfraStack extends TerraformStack {
       enableZonalShift: env.karpenter.enableZonalShift,
     });
 
+    new PlatformStateGuard(this, "platform-guard", {
+      environment: env,
+      platformStack: props.platformStack,
+      offline: props.offline,
+    });
+    if (env.podNetwork.migratingFrom) {
+      Annotations.of(this).addWarning(
+        `podNetwork.migratingFrom keeps "${env.podNetwork.migratingFrom}"'s node ports open while ` +
+          `nodes switch to "${env.podNetwork.mode}"; once ${props.platformStack} is deployed ` +
+          "with the new mode, remove it in a later change",
+      );
+    }
+
     // Read by people and pipelines; the platform stack references the attributes directly.
     new TerraformOutput(this, "cluster_name", { value: this.cluster.clusterName });
     new TerraformOutput(this, "cluster_endpoint", { value: this.cluster.endpoint });
     new TerraformOutput(this, "karpenter_queue_name", { value: this.karpenter.queueName });
     new TerraformOutput(this, "karpenter_node_role_name", { value: this.karpenter.nodeRoleName });
   }
+
+  /**
+   * cdktf marks every output another stack reads as sensitive, which hides them in the platform
+   * stack's plan and suppresses the output of every step that uses them (the Calico wait's
+   * progress). The cluster's endpoint and CA certificate are not secrets: keep them visible.
+   */
+  override registerOutgoingCrossStackReference(identifier: string): TerraformOutput {
+    const output = super.registerOutgoingCrossStackReference(identifier);
+    if (NOT_SECRET.test(identifier)) output.sensitive = false;
+    return output;
+  }
 }
+
+/** Attributes of the cluster other stacks read that are not secrets (cdktf's identifiers). */
+const NOT_SECRET = /^aws_eks_cluster\.[^.]+\.(endpoint|certificate_authority\[0\]\.data)$/;

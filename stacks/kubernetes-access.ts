@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { HelmProvider, type HelmProviderConfig } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { ClusterAccess, eksTokenExec } from "../constructs/shared/cluster-access";
+import { declareStackCluster } from "../constructs/shared/pod-network-agreement";
 
 /**
  * The Terraform variable that turns on the helm provider's `experiments { manifest = true }`: the
@@ -41,6 +42,7 @@ export function kubernetesProviders(scope: Construct, access: ClusterAccess): vo
     });
     return;
   }
+  declareStackCluster(scope, access.clusterName);
   const exec = eksTokenExec(access);
   const host = access.endpoint;
   const clusterCaCertificate = Fn.base64decode(access.certificateAuthorityData);

@@ -9,9 +9,11 @@ import type { ClusterAccess } from "../constructs/shared/cluster-access";
 import { podNetworkTraits } from "../constructs/shared/pod-network";
 import { awsProvider } from "./aws-provider";
 import { configureBackend } from "./backend";
+import { PlanReaders, clusterAccess } from "./cluster-roles";
 import type { Environment } from "./environment/schema";
 import type { InfraStack } from "./infra-stack";
 import { kubernetesProviders } from "./kubernetes-access";
+import { recordPlatform } from "./platform-guard";
 
 export interface PlatformStackProps {
   readonly environment: Environment;
@@ -38,6 +40,14 @@ export class PlatformStack extends TerraformStack {
       offline: props.offline,
     });
     const ingressDefaults = { replicas: env.ingress.replicas ?? (env.tier === "dev" ? 1 : 2) };
+    // Enforce the Pod Security Standards of the cluster's own version; the API server's endpoints
+    // are control-plane ENIs in the VPC on EKS, control-plane nodes of the node segments on-prem.
+    const namespaceSecurity = {
+      podSecurityVersion: `v${env.kubernetesVersion}`,
+      networkPolicies: env.networkPolicies,
+      apiServerCidrs:
+        env.platform === "eks" ? [env.aws.vpcCidr] : env.nodeSegments.map((s) => s.cidr),
+    };
 
     if (env.platform === "onprem") {
       const access: ClusterAccess = { kind: "kubeconfig", ...env.kubeconfig };
@@ -51,8 +61,10 @@ export class PlatformStack extends TerraformStack {
         interfaceMtu: env.podNetwork.interfaceMtu,
         nodeCidrs: env.nodeSegments.map((segment) => segment.cidr),
         serviceCidr: env.serviceCidr,
+        namespaceSecurity,
       });
-      // The nodes exist already, NotReady until calico-node runs on them.
+      // The nodes exist already, NotReady until calico-node runs on them; they outlive the stack.
+      calico.teardownOnDestroy({ access });
       const podNetwork = calico.waitForReady({ access });
       const metallb = new MetalLb(this, "metallb", {
         platform: "onprem",
@@ -65,6 +77,7 @@ export class PlatformStack extends TerraformStack {
         nodeSegments: env.nodeSegments,
         reservedCidrs: [env.podNetwork.podCidr, env.serviceCidr],
         dependsOn: [podNetwork.resource],
+        namespaceSecurity,
       });
       if (env.calicoBgp) {
         new CalicoBgp(this, "calico-bgp", {
@@ -83,6 +96,7 @@ export class PlatformStack extends TerraformStack {
         platform: "onprem",
         podNetworkMode: env.podNetwork.mode,
         dependsOn: [metallb.resources.release],
+        namespaceSecurity,
       });
       return;
     }
@@ -96,6 +110,8 @@ export class PlatformStack extends TerraformStack {
       region: aws.region,
       endpoint: infra.cluster.endpoint,
       certificateAuthorityData: infra.cluster.certificateAuthorityData,
+      // Tokens as the identity the aws provider acts as, which has the access entry.
+      roleArn: aws.assumeRoleArn,
     };
     kubernetesProviders(this, access);
 
@@ -108,12 +124,18 @@ export class PlatformStack extends TerraformStack {
       interfaceMtu: env.podNetwork.interfaceMtu,
       vpcCidr: aws.vpcCidr,
       serviceCidr: env.serviceCidr,
+      namespaceSecurity,
     });
 
     // With the VPC CNI the infra stack brought up nodes and CoreDNS. With Calico as the CNI the
     // order is Calico, then the system nodes (which only become Ready once Calico runs on them),
-    // then a wait for Calico to report Available, then CoreDNS and everything else.
-    let clusterDns: ITerraformDependable = calico.release;
+    // then a wait for Calico to report Available, then CoreDNS and everything else. Either way
+    // Calico's teardown step sits between Calico and everything after it, so destroy removes
+    // Calico's resources after the rest and while the operator and the nodes still run.
+    let clusterDns: ITerraformDependable;
+    // What proves Calico runs as configured: the wait; with the VPC CNI, Helm's own wait (on the
+    // release, which the teardown step comes after).
+    let calicoProven: ITerraformDependable;
     if (podNetworkTraits(env.podNetwork.mode).cni === "calico") {
       awsProvider(this, {
         environment: env.name,
@@ -125,12 +147,21 @@ export class PlatformStack extends TerraformStack {
         ...infra.cluster.systemNodeGroupProps,
         dependsOn: [calico.release],
       });
+      calico.teardownOnDestroy({ access, dependsOn: [systemNodes.nodeGroup] });
       const podNetwork = calico.waitForReady({ access, dependsOn: [systemNodes.nodeGroup] });
+      calicoProven = podNetwork.resource;
       clusterDns = new CorednsAddon(this, "coredns", {
         clusterName: cluster.name,
+        kubernetesVersion: env.kubernetesVersion,
+        addonVersions: props.offline ? "unpinned" : "cluster-default",
         dependsOn: [podNetwork.resource],
       }).addon;
+    } else {
+      // The infra stack's system nodes outlive this stack.
+      clusterDns = calico.teardownOnDestroy({ access }).resource;
+      calicoProven = clusterDns;
     }
+    recordPlatform(this, env, calicoProven);
 
     const controller = new KarpenterController(this, "karpenter", {
       clusterName: infra.cluster.clusterName,
@@ -140,6 +171,7 @@ export class PlatformStack extends TerraformStack {
       controllerRoleArn: infra.karpenter.controllerRoleArn,
       enableZonalShift: env.karpenter.enableZonalShift,
       dependsOn: [clusterDns],
+      networkPolicy: env.networkPolicies,
     });
     const nodePools = new KarpenterNodePools(this, "node-pools", {
       clusterName: cluster.name,
@@ -159,6 +191,9 @@ export class PlatformStack extends TerraformStack {
       platform: "eks",
       podNetworkMode: env.podNetwork.mode,
       dependsOn: [nodePools.release],
+      namespaceSecurity,
     });
+    // Last: it reads the namespace of every release above.
+    if (clusterAccess(env).viewers.length > 0) new PlanReaders(this, "plan-readers");
   }
 }

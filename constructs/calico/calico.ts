@@ -1,10 +1,14 @@
 import { createHash } from "crypto";
-import { Aspects, ITerraformDependable, TerraformStack } from "cdktf";
+import { Aspects, ITerraformDependable, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { ClusterAccess } from "../shared/cluster-access";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
-import { WaitForCondition } from "../shared/wait-for-condition";
+import { NamespaceSecurity, namespaceLevel, platformNamespace } from "../shared/namespace";
+import { namespaceNetworkPolicies } from "../shared/network-policy";
+import { DeleteOnDestroy, WaitForCondition } from "../shared/wait-for-condition";
 import {
   CalicoEncapsulation,
   PodNetworkMode,
@@ -12,8 +16,11 @@ import {
   podNetworkTraits,
 } from "../shared/pod-network";
 import { parseProps } from "../shared/validation/parse-props";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import type { SystemWorkload } from "../eks/system-capacity";
 import { BgpMeshScaleCheck } from "./bgp-mesh-scale";
+import { CalicoCrds, calicoCrdsInOwnChart } from "./crds";
+import { IpPoolGuard } from "./pool-guard";
 import { calicoPropsSchema } from "./props";
 
 export interface CalicoProps {
@@ -66,6 +73,15 @@ export interface CalicoProps {
    * @default no override
    */
   readonly valuesOverride?: Readonly<HelmValues>;
+  /**
+   * The `tigera-operator` namespace: Pod Security level `privileged` (the operator and its
+   * uninstall hook use the host network and a host path), and optionally a default-deny
+   * NetworkPolicy, which touches none of them (host-network pods are not subject to policy) and
+   * keeps anything else run there isolated. The namespaces the operator creates (`calico-system`,
+   * ...) are labelled by the operator itself.
+   * @default privileged, enforced at the latest version; no NetworkPolicy
+   */
+  readonly namespaceSecurity?: NamespaceSecurity;
 }
 
 type EnabledDisabled = "Enabled" | "Disabled";
@@ -126,13 +142,25 @@ export class Calico extends Construct {
    * `waitForReady`); with the AWS VPC CNI it waits for the operator.
    */
   readonly release: Release;
+  /**
+   * The release of Calico's CRDs (chart `crd.projectcalico.org.v1`), before the operator's;
+   * for tigera-operator v3.32 and later, whose chart ships no CRDs.
+   */
+  readonly crdRelease?: Release;
   private readonly version: string;
+  private teardown?: DeleteOnDestroy;
+  private ready?: WaitForCondition;
   /** Whether Calico runs BGP (the mode's, or the `bgp` override). */
   readonly bgp: boolean;
+  /** The `tigera-operator` namespace, with its Pod Security labels. */
+  readonly namespace: NamespaceV1;
+  /** The namespace's NetworkPolicies (`namespaceSecurity.networkPolicies`), else none. */
+  readonly networkPolicies: readonly NetworkPolicyV1[];
 
   constructor(scope: Construct, id: string, props: CalicoProps) {
     super(scope, id);
     const p = parseProps(calicoPropsSchema, props, "CalicoProps", this);
+    declarePodNetworkMode(this, { modes: [p.mode], inStackCluster: true });
     const traits = podNetworkTraits(p.mode);
     const calicoCni = traits.cni === "calico";
     this.bgp = p.bgp;
@@ -181,13 +209,36 @@ export class Calico extends Construct {
     this.values = mergeValues(rendered, p.valuesOverride);
 
     this.version = p.version;
+    const security = p.namespaceSecurity;
+    this.namespace = platformNamespace(this, "namespace", {
+      name: CALICO_CHART.namespace,
+      ...namespaceLevel(
+        security,
+        "privileged",
+        "the tigera-operator and its uninstall hook run on the host network (Calico is the pod " +
+          "network, so it must run before there is one), and the operator mounts /var/lib/calico " +
+          "from the host",
+      ),
+      podSecurityVersion: security.podSecurityVersion,
+    });
+    // Every pod the chart runs is on the host network: only the default deny, for anything else.
+    this.networkPolicies = security.networkPolicies
+      ? namespaceNetworkPolicies(this, {
+          namespace: CALICO_CHART.namespace,
+          components: [],
+          apiServerCidrs: security.apiServerCidrs,
+          dependsOn: [this.namespace],
+        })
+      : [];
+    const before = calicoPrerequisites(this, p, [this.namespace]);
+    this.crdRelease = before.crdRelease;
     this.release = new Release(this, "operator", {
       name: "calico",
       repository: CALICO_CHART.repository,
       chart: CALICO_CHART.chart,
       version: this.version,
       namespace: CALICO_CHART.namespace,
-      createNamespace: true,
+      dependsOn: [this.namespace, ...this.networkPolicies, ...before.dependables],
       // As the CNI, Calico is installed before any node can be Ready (on EKS before any node
       // exists): Helm must not wait for the operator's pod. The operator runs on the host network
       // and tolerates NotReady nodes; `waitForReady` waits for the result instead. Next to the
@@ -202,11 +253,48 @@ export class Calico extends Construct {
   }
 
   /**
+   * A step that removes Calico when the stack is destroyed, before the release goes: it deletes
+   * the operator's custom resources (what the chart's pre-delete hook deletes) and waits while the
+   * operator finalizes the Installation and removes calico-system. The release then skips its
+   * hooks (`disable_webhooks`): the hook is a Job, which needs a node, and in Calico CNI modes the
+   * system nodes (which depend on the release) are gone by the time the release is uninstalled,
+   * so Helm would wait out its timeout and leave the release stuck in `uninstalling`.
+   *
+   * Pass what the operator runs on (the system nodes); `waitForReady` then depends on the step,
+   * so everything that needs pod networking is destroyed before it runs. In policy-only mode,
+   * where no wait exists, depend on the returned step instead of on the release. Call it once,
+   * before `waitForReady`. The machine running the destroy needs kubectl (and for EKS the AWS CLI).
+   */
+  teardownOnDestroy(props: {
+    readonly access: ClusterAccess;
+    /** What the operator runs on while it cleans up, such as the system node group. */
+    readonly dependsOn?: ITerraformDependable[];
+    /** @default 600 */
+    readonly timeoutSeconds?: number;
+  }): DeleteOnDestroy {
+    if (this.teardown || this.ready) {
+      throw new Error(`${this.node.path}: call teardownOnDestroy once, before waitForReady`);
+    }
+    this.teardown = new DeleteOnDestroy(this, "teardown", {
+      access: props.access,
+      objects: CALICO_CUSTOM_RESOURCES,
+      waitFor: [CALICO_INSTALLATION],
+      timeoutSeconds: props.timeoutSeconds,
+      dependsOn: [this.release, ...(props.dependsOn ?? [])],
+    });
+    this.release.disableWebhooks = true;
+    return this.teardown;
+  }
+
+  /**
    * A step that waits until Calico reports Available (`tigerastatus/calico`): calico-node runs on
    * every node and pods get addresses. Helm cannot wait for this, because the operator creates
    * those pods from the Installation after the release is done. Everything that needs pod
-   * networking (CoreDNS, controllers, load balancers) depends on the returned step. It runs again
-   * when the chart version or values change, so an upgrade is waited for too.
+   * networking (CoreDNS, controllers, load balancers) depends on the returned step.
+   *
+   * It runs again when the chart version or values change, and then proves the new state, not
+   * the Available left from before: the condition must report the Installation's current
+   * generation, and the Installation must report the chart's Calico version as running.
    *
    * The machine running the apply needs kubectl (and for EKS the AWS CLI).
    */
@@ -217,18 +305,77 @@ export class Calico extends Construct {
     /** @default 900 */
     readonly timeoutSeconds?: number;
   }): WaitForCondition {
-    return new WaitForCondition(this, "ready", {
+    this.ready = new WaitForCondition(this, "ready", {
       access: props.access,
       ...CALICO_READY,
+      // TigeraStatus conditions carry the generation of the Installation the operator last
+      // reconciled (tigera/operator's status manager, SetMetaData).
+      observedGenerationOf: "installation/default",
+      // The operator writes the Calico release it runs once its components are available; each
+      // tigera-operator chart ships the operator of its own version.
+      fieldEquals: {
+        resource: "installation/default",
+        jsonPath: "{.status.calicoVersion}",
+        value: this.version,
+      },
       timeoutSeconds: props.timeoutSeconds,
       triggers: {
         version: this.version,
         values: createHash("sha256").update(JSON.stringify(this.values)).digest("hex"),
       },
-      dependsOn: [this.release, ...(props.dependsOn ?? [])],
+      dependsOn: [
+        this.release,
+        ...(this.teardown ? [this.teardown.resource] : []),
+        ...(props.dependsOn ?? []),
+      ],
     });
+    return this.ready;
   }
 }
+
+/**
+ * What the operator release waits for: the CRD release (v3.32 and later), and the guard that
+ * refuses an IP pool change the running Calico would reject (Calico CNI modes, literal podCidr).
+ */
+function calicoPrerequisites(
+  scope: Construct,
+  p: ReturnType<typeof calicoPropsSchema.parse>,
+  namespace: ITerraformDependable[],
+): { crdRelease?: Release; dependables: ITerraformDependable[] } {
+  const dependables: ITerraformDependable[] = [];
+  let crdRelease: Release | undefined;
+  if (calicoCrdsInOwnChart(p.version)) {
+    crdRelease = new CalicoCrds(scope, "crds", {
+      version: p.version,
+      namespace: CALICO_CHART.namespace,
+      dependsOn: namespace,
+    }).release;
+    dependables.push(crdRelease);
+  }
+  if (podNetworkTraits(p.mode).cni === "calico" && p.podCidr && !Token.isUnresolved(p.podCidr)) {
+    const guard = new IpPoolGuard(scope, "ip-pool", {
+      cidr: p.podCidr,
+      blockSize: p.blockSize,
+      fields: { cidr: "podCidr", blockSize: "blockSize" },
+    });
+    dependables.push(guard.resource);
+  }
+  return { crdRelease, dependables };
+}
+
+/** The Installation, which the operator finalizes before the rest of Calico can go. */
+const CALICO_INSTALLATION = "installations.operator.tigera.io/default";
+
+/**
+ * The operator's custom resources, in the order tigera/operator's `-pre-delete` hook deletes them
+ * (cmd/main.go, executePreDeleteHook); kinds a chart version does not render are skipped.
+ */
+const CALICO_CUSTOM_RESOURCES = [
+  "whiskers.operator.tigera.io/default",
+  "goldmanes.operator.tigera.io/default",
+  CALICO_INSTALLATION,
+  "apiservers.operator.tigera.io/default",
+];
 
 /** What "Calico is ready" means: the operator's TigeraStatus for Calico is Available. */
 export const CALICO_READY = { resource: "tigerastatus/calico", condition: "Available" } as const;

@@ -6,7 +6,12 @@ import { Token } from "cdktf";
 import { z } from "zod";
 import { Ipv4Cidr, overlaps, parseAddressRange, parseCidr } from "../shared/cidr";
 import { Platform } from "../shared/kubernetes";
-import { helmValuesSchema, platformSchema, podNetworkModeSchema } from "../shared/props";
+import {
+  helmValuesSchema,
+  namespaceSecuritySchema,
+  platformSchema,
+  podNetworkModeSchema,
+} from "../shared/props";
 import { DEFAULT_INTERFACE_MTU, PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
 import {
   asNumber,
@@ -24,6 +29,7 @@ import {
 import { PropsShape } from "../shared/validation/parse-props";
 import { VERSIONS } from "../versions";
 import type { Calico, CalicoProps } from "./calico";
+import { removedValueProblems } from "./removed-values";
 import type { CalicoBgpPeer, CalicoBgpProps } from "./calico-bgp";
 
 /**
@@ -54,6 +60,7 @@ const calicoShape = {
   serviceCidr: cidr("172.20.0.0/16").optional(),
   version: chartVersion("calico").default(VERSIONS.calico),
   valuesOverride: helmValuesSchema.optional(),
+  namespaceSecurity: namespaceSecuritySchema,
 } satisfies PropsShape<CalicoProps>;
 
 type Fail = (path: string, message: string) => void;
@@ -63,6 +70,9 @@ export const calicoPropsSchema = withRules(z.object(calicoShape).strict(), (prop
   checkPlatform(props, fail);
   checkBgp(props, fail);
   if (podNetworkTraits(props.mode).cni === "calico") checkPool(props, fail);
+  for (const { path, message } of removedValueProblems(props.valuesOverride, props.version)) {
+    ctx.addIssue({ code: "custom", path: ["valuesOverride", ...path], message });
+  }
 }).transform((props) => ({
   ...props,
   interfaceMtu: props.interfaceMtu ?? DEFAULT_INTERFACE_MTU[props.platform],

@@ -1,27 +1,45 @@
+import { DataAwsEksAddonVersion } from "@cdktf/provider-aws/lib/data-aws-eks-addon-version";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { parseProps } from "../shared/validation/parse-props";
-import { corednsAddonPropsSchema } from "./props";
+import { AddonVersions, corednsAddonPropsSchema } from "./props";
 import type { SystemWorkload } from "./system-capacity";
 
+export { ADDON_VERSION_CHOICES, type AddonVersions } from "./props";
+
+export interface ManagedAddonOptions {
+  readonly clusterName: string;
+  readonly addonName: string;
+  /** The cluster's Kubernetes version; with it the add-on follows `versions`. @default unpinned */
+  readonly kubernetesVersion?: string;
+  /** @default "cluster-default" */
+  readonly versions?: AddonVersions;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
 /**
- * An EKS managed add-on. No `addon_version` pin: EKS installs its default version for the
- * cluster's Kubernetes version. That version stays put afterwards (a cluster upgrade does not
- * move it), so after upgrading the cluster, update the add-ons explicitly. OVERWRITE on create
- * adopts a self-managed copy EKS bootstrapped, if any; PRESERVE on update keeps changes made
- * through the add-on's configuration.
+ * An EKS managed add-on (construct ID `id`), at its default version for the cluster's Kubernetes
+ * version (`<id>-version`, a data source) unless unpinned. EKS never moves an add-on by itself,
+ * not even when it upgrades the control plane. OVERWRITE on create adopts a self-managed copy EKS
+ * bootstrapped, if any; PRESERVE on update keeps changes made through the add-on's configuration.
  */
-export function managedAddon(
-  scope: Construct,
-  id: string,
-  clusterName: string,
-  addonName: string,
-  dependsOn?: ITerraformDependable[],
-): EksAddon {
+export function managedAddon(scope: Construct, id: string, options: ManagedAddonOptions): EksAddon {
+  const { clusterName, addonName, kubernetesVersion, dependsOn } = options;
+  const resolve = kubernetesVersion !== undefined && options.versions !== "unpinned";
+  // The default version, not the newest: AWS moves the default deliberately, while the newest
+  // changes whenever a build is published and would update add-ons on unrelated applies.
+  const addonVersion = resolve
+    ? new DataAwsEksAddonVersion(scope, `${id}-version`, {
+        addonName,
+        kubernetesVersion,
+        mostRecent: false,
+      }).version
+    : undefined;
   return new EksAddon(scope, id, {
     clusterName,
     addonName,
+    addonVersion,
     resolveConflictsOnCreate: "OVERWRITE",
     resolveConflictsOnUpdate: "PRESERVE",
     dependsOn,
@@ -30,6 +48,17 @@ export function managedAddon(
 
 export interface CorednsAddonProps {
   readonly clusterName: string;
+  /**
+   * The cluster's Kubernetes version (`EksCluster.cluster.version`): CoreDNS then runs the
+   * add-on's default version for it and moves with the cluster (see `addonVersions`).
+   * @default no version pin: EKS's default at creation, never moved
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * How the add-on's version follows `kubernetesVersion` (`ADDON_VERSION_CHOICES`).
+   * @default "cluster-default"
+   */
+  readonly addonVersions?: AddonVersions;
   /**
    * Resources that must be in place first: with Calico as the CNI, the Calico release.
    * @default none
@@ -48,7 +77,13 @@ export class CorednsAddon extends Construct {
   constructor(scope: Construct, id: string, props: CorednsAddonProps) {
     super(scope, id);
     const p = parseProps(corednsAddonPropsSchema, props, "CorednsAddonProps", this);
-    this.addon = managedAddon(this, "addon", p.clusterName, "coredns", p.dependsOn);
+    this.addon = managedAddon(this, "addon", {
+      clusterName: p.clusterName,
+      addonName: "coredns",
+      kubernetesVersion: p.kubernetesVersion,
+      versions: p.addonVersions,
+      dependsOn: p.dependsOn,
+    });
   }
 }
 

@@ -5,15 +5,23 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
-import { AdminAccessEntries } from "./access-entries";
+import { AdminAccessEntries, ViewerAccessEntries } from "./access-entries";
 import { managedAddon } from "./addons";
 import { awsManagedPolicyArn, clusterEncryptionPolicy, serviceTrustPolicy } from "./iam";
 import { SystemNodeGroup, SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
 import { NodeRole } from "./node-role";
-import { EksSupportType, eksClusterPropsSchema, systemNodeRoleName } from "./props";
+import {
+  AddonVersions,
+  EksSupportType,
+  clusterVersionFindings,
+  eksClusterPropsSchema,
+  systemNodeRoleName,
+} from "./props";
 import { ClusterSecurityGroups, IngressRuleSpec } from "./security-groups";
 
 export { EKS_SUPPORT_TYPES, type EksSupportType } from "./props";
@@ -57,8 +65,28 @@ export interface EksClusterProps {
    */
   readonly logsKmsKeyArn?: string;
   readonly podNetworkMode: PodNetworkMode;
+  /**
+   * The pod network mode nodes still run while the cluster switches to `podNetworkMode` (same
+   * CNI): the node security group keeps its node-to-node ports open too, so calico-node in either
+   * mode reaches the others during the switch. Set it for the change that switches modes, and
+   * remove it in a later change, once the switch is deployed.
+   * @default no other mode
+   */
+  readonly podNetworkMigratingFrom?: PodNetworkMode;
   /** IAM principal ARNs given cluster admin through access entries. */
   readonly admins: readonly string[];
+  /**
+   * IAM principal ARNs given read-only access through access entries: AmazonEKSViewPolicy on the
+   * cluster, which reads no Secrets (see `viewerGroups`).
+   * @default none
+   */
+  readonly viewers?: readonly string[];
+  /**
+   * Kubernetes groups the viewers belong to, for RBAC bindings that grant them more than the view
+   * policy (the platform stack lets its group read Helm's release Secrets).
+   * @default none
+   */
+  readonly viewerGroups?: readonly string[];
   /** @default private endpoint only */
   readonly endpoint?: EksEndpointProps;
   /**
@@ -96,6 +124,15 @@ export interface EksClusterProps {
    * @default "STANDARD"
    */
   readonly supportType?: EksSupportType;
+  /**
+   * How the add-ons this construct installs (kube-proxy, the Pod Identity agent, and with the
+   * VPC CNI, vpc-cni and CoreDNS) get their versions: `cluster-default` looks up each add-on's
+   * default version for `kubernetesVersion` at plan time, so an upgrade moves them after the
+   * control plane; `unpinned` leaves them at EKS's default of creation time forever, and calls
+   * no AWS API while planning (the toolkit's offline plans use it).
+   * @default "cluster-default"
+   */
+  readonly addonVersions?: AddonVersions;
   readonly accountId: string;
   readonly region: string;
   /** @default "aws" */
@@ -124,6 +161,11 @@ export class EksCluster extends Construct {
   public readonly endpoint: string;
   /** Base64 PEM of the cluster CA. */
   public readonly certificateAuthorityData: string;
+  /**
+   * The cluster's pod network mode: pass it on to Calico, KarpenterAws, KarpenterNodePools and
+   * NginxIngress (synth fails when constructs of one cluster are given different modes).
+   */
+  public readonly podNetworkMode: PodNetworkMode;
   public readonly clusterSecurityGroupId: string;
   public readonly nodeSecurityGroupId: string;
   public readonly systemNodeRoleArn: string;
@@ -148,6 +190,15 @@ export class EksCluster extends Construct {
     super(scope, id);
     const p = parseProps(eksClusterPropsSchema, props, "EksClusterProps", this);
     const { partition, endpoint } = p;
+    this.podNetworkMode = p.podNetworkMode;
+    // While migrating, the node ports of both modes are open: either mode agrees with them.
+    declarePodNetworkMode(this, {
+      modes: [p.podNetworkMode, ...(p.podNetworkMigratingFrom ? [p.podNetworkMigratingFrom] : [])],
+      clusterName: p.name,
+    });
+    // Errors stopped parseProps; what is left are the calendar's warnings.
+    for (const finding of clusterVersionFindings(p))
+      Annotations.of(this).addWarning(finding.message);
     const traits = podNetworkTraits(p.podNetworkMode);
     const calicoCni = traits.cni === "calico";
 
@@ -183,6 +234,7 @@ export class EksCluster extends Construct {
       clusterName: p.name,
       vpcId: p.vpcId,
       podNetworkMode: p.podNetworkMode,
+      podNetworkMigratingFrom: p.podNetworkMigratingFrom,
     });
     this.nodeRules = groups.rules;
 
@@ -230,16 +282,33 @@ export class EksCluster extends Construct {
       partition,
       admins: p.admins,
     });
+    if (p.viewers.length > 0) {
+      new ViewerAccessEntries(this, "viewers", {
+        clusterName: this.cluster.name,
+        partition,
+        viewers: p.viewers,
+        kubernetesGroups: p.viewerGroups,
+      });
+    }
 
     // hostNetwork daemonsets: healthy before nodes exist and without a pod network.
     const earlyAddons = ["kube-proxy", "eks-pod-identity-agent"];
     if (!calicoCni) earlyAddons.push("vpc-cni");
-    const addons = earlyAddons.map((name) => managedAddon(this, name, this.cluster.name, name));
+    const addon = (name: string, dependsOn?: EksNodeGroup[]) =>
+      managedAddon(this, name, {
+        clusterName: this.cluster.name,
+        addonName: name,
+        kubernetesVersion: this.cluster.version,
+        versions: p.addonVersions,
+        dependsOn,
+      });
+    const addons = earlyAddons.map((name) => addon(name));
 
     const nodeRole = new NodeRole(this, "system-node-role", {
       roleName: systemNodeRoleName(p.name),
       partition,
       podNetworkMode: p.podNetworkMode,
+      managedNodeGroup: true,
     });
     this.systemNodeRoleArn = nodeRole.roleArn;
 
@@ -262,7 +331,7 @@ export class EksCluster extends Construct {
         dependsOn: [...addons, ...nodeRole.policies],
       });
       this.systemNodeGroup = nodeGroup.nodeGroup;
-      managedAddon(this, "coredns", this.cluster.name, "coredns", [nodeGroup.nodeGroup]);
+      addon("coredns", [nodeGroup.nodeGroup]);
     }
 
     if (p.oidc) {

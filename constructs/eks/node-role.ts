@@ -16,6 +16,14 @@ export interface NodeRoleProps {
   readonly partition: string;
   /** Decides the CNI policy and Felix's EC2 permissions. */
   readonly podNetworkMode: PodNetworkMode;
+  /**
+   * The role is an EKS managed node group's: it also gets `AmazonEC2ContainerRegistryReadOnly`,
+   * which terraform-aws-eks v21 still attaches to managed node group roles and which EKS has
+   * required of them at CreateNodegroup (AWS's node role guide named both ECR policies as
+   * required in 2025). Nodes pull with `AmazonEC2ContainerRegistryPullOnly` either way.
+   * @default false
+   */
+  readonly managedNodeGroup?: boolean;
 }
 
 /** AWS managed policies every worker node role gets, whatever the pod network. */
@@ -26,10 +34,11 @@ const BASE_NODE_POLICIES = [
   "AmazonSSMManagedInstanceCore",
 ] as const;
 
-/** Managed policies a worker node role needs for a pod network mode. */
-export function nodeManagedPolicies(mode: PodNetworkMode): string[] {
+/** Managed policies a worker node role needs for a pod network mode (and a managed node group). */
+export function nodeManagedPolicies(mode: PodNetworkMode, managedNodeGroup = false): string[] {
   const cniPolicy = podNetworkTraits(mode).cni === "aws-vpc-cni" ? ["AmazonEKS_CNI_Policy"] : [];
-  return [...BASE_NODE_POLICIES, ...cniPolicy];
+  const nodeGroupPolicy = managedNodeGroup ? ["AmazonEC2ContainerRegistryReadOnly"] : [];
+  return [...BASE_NODE_POLICIES, ...nodeGroupPolicy, ...cniPolicy];
 }
 
 /**
@@ -56,7 +65,7 @@ export class NodeRole extends Construct {
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
 
-    for (const policy of nodeManagedPolicies(p.podNetworkMode)) {
+    for (const policy of nodeManagedPolicies(p.podNetworkMode, p.managedNodeGroup)) {
       const attachment = new IamRolePolicyAttachment(this, policy, {
         role: this.role.name,
         policyArn: awsManagedPolicyArn(p.partition, policy),

@@ -12,9 +12,11 @@ import {
   iamRoleName,
   kmsKeyArn,
 } from "../shared/aws-account";
+import { eksSupportFindings, supportDate } from "../kubernetes-support";
 import { overlaps, parseCidr } from "../shared/cidr";
 import { logRetentionDays } from "../shared/log-retention";
 import { podNetworkModeSchema } from "../shared/props";
+import { PodNetworkMode, podNetworkMigrationProblem } from "../shared/pod-network";
 import {
   checkedNumber,
   checkedString,
@@ -31,7 +33,8 @@ import {
   wholeNumberOrToken,
 } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
-import type { AdminAccessEntriesProps } from "./access-entries";
+import type { KubernetesVersion } from "../versions";
+import type { AdminAccessEntriesProps, ViewerAccessEntriesProps } from "./access-entries";
 import type { CorednsAddonProps } from "./addons";
 import type { EksClusterProps, EksEndpointProps } from "./eks-cluster";
 import type { SystemNodeGroupProps, SystemNodeGroupSizing } from "./node-group";
@@ -41,6 +44,16 @@ import type { ClusterSecurityGroupsProps } from "./security-groups";
 /** EKS Kubernetes version support policies. */
 export const EKS_SUPPORT_TYPES = ["STANDARD", "EXTENDED"] as const;
 export type EksSupportType = (typeof EKS_SUPPORT_TYPES)[number];
+
+/**
+ * How EKS add-ons get their versions. `cluster-default`: each add-on's default version for the
+ * cluster's Kubernetes version, looked up at plan time (`aws_eks_addon_version`), so a Kubernetes
+ * upgrade moves the add-ons in the same apply, after the control plane, and the plan shows each
+ * new version. `unpinned`: no version; EKS installs its default at creation and never moves it
+ * (EKS add-ons keep their creation version forever), for plans that must not call AWS.
+ */
+export const ADDON_VERSION_CHOICES = ["cluster-default", "unpinned"] as const;
+export type AddonVersions = (typeof ADDON_VERSION_CHOICES)[number];
 
 /** IAM role names derived from the cluster name must fit IAM's 64 characters. */
 export function systemNodeRoleName(clusterName: string): string {
@@ -126,6 +139,10 @@ export const clusterAdminsSchema = listOf(
   "must name at least one admin principal ARN",
 ).superRefine(unique("admin"));
 
+/** Principals given read-only access entries, and the Kubernetes groups they join. */
+const viewersSchema = z.array(iamPrincipalArn).superRefine(unique("viewer"));
+const kubernetesGroupsSchema = z.array(z.string().min(1));
+
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 const clusterName = checkedString(
@@ -151,7 +168,10 @@ const eksClusterShape = {
   volumeKmsKeyArn: kmsKeyArn.optional(),
   logsKmsKeyArn: kmsKeyArn.optional(),
   podNetworkMode: podNetworkModeSchema,
+  podNetworkMigratingFrom: podNetworkModeSchema.optional(),
   admins: clusterAdminsSchema,
+  viewers: viewersSchema.default([]),
+  viewerGroups: kubernetesGroupsSchema.default([]),
   endpoint: endpointSchema.default({}),
   logRetentionDays: logRetentionDays.default(90),
   serviceCidr: checkedString(
@@ -165,26 +185,48 @@ const eksClusterShape = {
   maxPods: maxPodsSchema.default(110),
   oidc: z.boolean().default(false),
   supportType: tokenOrEnum(EKS_SUPPORT_TYPES).default("STANDARD"),
+  addonVersions: z.enum(ADDON_VERSION_CHOICES).default("cluster-default"),
   accountId: awsAccountId,
   region: awsRegion,
   partition: awsPartition.default("aws"),
   protect: z.boolean().default(false),
 } satisfies PropsShape<EksClusterProps>;
 
-export const eksClusterPropsSchema = withRules(
-  z.object(eksClusterShape).strict(),
-  ({ vpcCidr, serviceCidr }, ctx) => {
-    const vpc = isUnresolved(vpcCidr) ? undefined : parseCidr(vpcCidr);
-    const service = isUnresolved(serviceCidr) ? undefined : parseCidr(serviceCidr);
-    if (vpc && service && overlaps(vpc, service)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["serviceCidr"],
-        message: `${serviceCidr} overlaps vpcCidr ${vpcCidr}; pick a disjoint range`,
-      });
+/**
+ * What the EKS calendar says about the cluster's version and support policy today; tokens (a
+ * version known only at plan time) are not checked.
+ */
+export function clusterVersionFindings(props: {
+  readonly kubernetesVersion: string;
+  readonly supportType: string;
+}) {
+  const { kubernetesVersion, supportType } = props;
+  if (isUnresolved(kubernetesVersion) || isUnresolved(supportType)) return [];
+  return eksSupportFindings(kubernetesVersion as KubernetesVersion, {
+    supportType: supportType as EksSupportType,
+    today: supportDate(),
+    supportTypeField: "supportType",
+  });
+}
+
+export const eksClusterPropsSchema = withRules(z.object(eksClusterShape).strict(), (props, ctx) => {
+  checkMigration(props, ctx);
+  for (const finding of clusterVersionFindings(props)) {
+    if (finding.level === "error") {
+      ctx.addIssue({ code: "custom", path: ["kubernetesVersion"], message: finding.message });
     }
-  },
-)
+  }
+  const { vpcCidr, serviceCidr } = props;
+  const vpc = isUnresolved(vpcCidr) ? undefined : parseCidr(vpcCidr);
+  const service = isUnresolved(serviceCidr) ? undefined : parseCidr(serviceCidr);
+  if (vpc && service && overlaps(vpc, service)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["serviceCidr"],
+      message: `${serviceCidr} overlaps vpcCidr ${vpcCidr}; pick a disjoint range`,
+    });
+  }
+})
   // The log group and the node volumes use the secrets key unless given their own.
   .transform((props) => ({
     ...props,
@@ -208,6 +250,8 @@ export const systemNodeGroupPropsSchema = z.object(systemNodeGroupShape).strict(
 
 const corednsAddonShape = {
   clusterName: z.string(),
+  kubernetesVersion: kubernetesVersionOrToken.optional(),
+  addonVersions: z.enum(ADDON_VERSION_CHOICES).default("cluster-default"),
   dependsOn: dependables.optional(),
 } satisfies PropsShape<CorednsAddonProps>;
 
@@ -217,6 +261,7 @@ const nodeRoleShape = {
   roleName: iamRoleName,
   partition: awsPartition,
   podNetworkMode: podNetworkModeSchema,
+  managedNodeGroup: z.boolean().default(false),
 } satisfies PropsShape<NodeRoleProps>;
 
 export const nodeRolePropsSchema = z.object(nodeRoleShape).strict();
@@ -229,10 +274,37 @@ const adminAccessEntriesShape = {
 
 export const adminAccessEntriesPropsSchema = z.object(adminAccessEntriesShape).strict();
 
+const viewerAccessEntriesShape = {
+  clusterName: z.string(),
+  partition: awsPartition,
+  viewers: viewersSchema,
+  kubernetesGroups: kubernetesGroupsSchema.optional(),
+} satisfies PropsShape<ViewerAccessEntriesProps>;
+
+export const viewerAccessEntriesPropsSchema = z.object(viewerAccessEntriesShape).strict();
+
 const clusterSecurityGroupsShape = {
   clusterName: z.string(),
   vpcId: z.string(),
   podNetworkMode: podNetworkModeSchema,
+  podNetworkMigratingFrom: podNetworkModeSchema.optional(),
 } satisfies PropsShape<ClusterSecurityGroupsProps>;
 
-export const clusterSecurityGroupsPropsSchema = z.object(clusterSecurityGroupsShape).strict();
+/** `podNetworkMigratingFrom` must be another mode of the same CNI. */
+function checkMigration(
+  {
+    podNetworkMode,
+    podNetworkMigratingFrom,
+  }: { podNetworkMode: PodNetworkMode; podNetworkMigratingFrom?: PodNetworkMode },
+  ctx: z.RefinementCtx,
+): void {
+  if (podNetworkMigratingFrom === undefined) return;
+  const problem = podNetworkMigrationProblem(podNetworkMode, podNetworkMigratingFrom);
+  if (problem)
+    ctx.addIssue({ code: "custom", path: ["podNetworkMigratingFrom"], message: problem });
+}
+
+export const clusterSecurityGroupsPropsSchema = withRules(
+  z.object(clusterSecurityGroupsShape).strict(),
+  checkMigration,
+);

@@ -100,8 +100,41 @@ function modeRule(port: NodePort): IngressRuleSpec {
   };
 }
 
-/** Every ingress rule of the cluster and node security groups for a pod network mode. */
-export function securityGroupRules(mode: PodNetworkMode): IngressRuleSpec[] {
+/**
+ * Every ingress rule of the cluster and node security groups for a pod network mode, and for
+ * the mode nodes are moving from (its node-to-node rules stay until the switch is done).
+ */
+export function securityGroupRules(
+  mode: PodNetworkMode,
+  migratingFrom?: PodNetworkMode,
+): IngressRuleSpec[] {
+  const rules = modeRules(mode);
+  if (migratingFrom === undefined) return rules;
+  const ids = new Set(rules.map((r) => r.id));
+  return [...rules, ...modeRules(migratingFrom).filter((r) => !ids.has(r.id))];
+}
+
+/**
+ * Whether node-to-node ingress rules admit what a pod network mode sends between nodes: its
+ * encapsulation and control ports, and any traffic when pod packets travel unencapsulated.
+ */
+export function admitsPodNetwork(rules: readonly IngressRuleSpec[], mode: PodNetworkMode): boolean {
+  const nodeToNode = rules.filter((r) => r.target === "node" && r.source === "node");
+  const admits = (protocol: string, fromPort: number, toPort: number) =>
+    nodeToNode.some(
+      (r) =>
+        r.ipProtocol === "-1" ||
+        (r.ipProtocol === protocol &&
+          (r.fromPort === undefined || (r.fromPort <= fromPort && toPort <= (r.toPort ?? 65535)))),
+    );
+  const traits = podNetworkTraits(mode);
+  return (
+    traits.nodePorts.every((p) => admits(p.protocol, p.fromPort, p.toPort)) &&
+    (!traits.nativePodTraffic || nodeToNode.some((r) => r.ipProtocol === "-1"))
+  );
+}
+
+function modeRules(mode: PodNetworkMode): IngressRuleSpec[] {
   const traits = podNetworkTraits(mode);
   const native: IngressRuleSpec[] = traits.nativePodTraffic
     ? [
@@ -121,6 +154,12 @@ export interface ClusterSecurityGroupsProps {
   readonly clusterName: string;
   readonly vpcId: string;
   readonly podNetworkMode: PodNetworkMode;
+  /**
+   * The mode nodes still run while they switch to `podNetworkMode`: its node-to-node rules stay
+   * open as well. Set it for the change that switches modes; remove it in a later one.
+   * @default no other mode
+   */
+  readonly podNetworkMigratingFrom?: PodNetworkMode;
 }
 
 /**
@@ -180,7 +219,7 @@ export class ClusterSecurityGroups extends Construct {
       });
     }
 
-    this.rules = securityGroupRules(p.podNetworkMode);
+    this.rules = securityGroupRules(p.podNetworkMode, p.podNetworkMigratingFrom);
     for (const rule of this.rules) {
       new VpcSecurityGroupIngressRule(this, rule.id, {
         securityGroupId: groups[rule.target].id,

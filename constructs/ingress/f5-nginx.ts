@@ -1,4 +1,8 @@
+import { ANYWHERE, CLUSTER_PODS } from "../shared/network-policy";
 import { ControllerChart, ResolvedIngressOptions } from "./options";
+
+/** The chart's default `prometheus.port`. */
+const METRICS_PORT = 9113;
 
 /**
  * F5 NGINX Ingress Controller (chart `nginx-ingress`). The chart has no admission webhook, so
@@ -21,8 +25,28 @@ export const F5_NGINX_CHART: ControllerChart = {
       podDisruptionBudget: o.podDisruptionBudget
         ? { enabled: true, minAvailable: 1 }
         : { enabled: false },
-      service: { type: "LoadBalancer", annotations: o.serviceAnnotations },
+      service: {
+        type: "LoadBalancer",
+        annotations: o.serviceAnnotations,
+        ...(o.loadBalancerSourceRanges.length > 0
+          ? { loadBalancerSourceRanges: o.loadBalancerSourceRanges }
+          : {}),
+      },
     },
     prometheus: { create: o.metrics },
+  }),
+  // The readiness port (8081) is probed by the kubelet, whose traffic policy always admits.
+  networkPolicy: (o: ResolvedIngressOptions) => ({
+    name: "nginx-ingress-controller",
+    podLabels: {
+      "app.kubernetes.io/name": "nginx-ingress",
+      "app.kubernetes.io/instance": o.releaseName,
+    },
+    ingress: [
+      { peers: [ANYWHERE], ports: [{ port: 80 }, { port: 443 }] },
+      ...(o.metrics ? [{ peers: [CLUSTER_PODS], ports: [{ port: METRICS_PORT }] }] : []),
+    ],
+    // Backends are pods of any namespace, on any port.
+    egress: [{ peers: [CLUSTER_PODS], ports: [] }],
   }),
 };

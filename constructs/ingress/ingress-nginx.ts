@@ -1,4 +1,9 @@
+import { ANYWHERE, CLUSTER_PODS } from "../shared/network-policy";
 import { ControllerChart, ResolvedIngressOptions } from "./options";
+
+/** The chart's controller ports: admission webhook and metrics. */
+const WEBHOOK_PORT = 8443;
+const METRICS_PORT = 10254;
 
 /**
  * The community ingress-nginx controller (retired March 2026; final chart 4.15.1).
@@ -25,8 +30,36 @@ export const INGRESS_NGINX_CHART: ControllerChart = {
       ingressClassResource: { name: o.className, enabled: true, default: o.defaultClass },
       resources: { requests: { cpu: o.resources.cpu, memory: o.resources.memory } },
       metrics: { enabled: o.metrics },
-      service: { type: "LoadBalancer", annotations: o.serviceAnnotations },
+      service: {
+        type: "LoadBalancer",
+        annotations: o.serviceAnnotations,
+        ...(o.loadBalancerSourceRanges.length > 0
+          ? { loadBalancerSourceRanges: o.loadBalancerSourceRanges }
+          : {}),
+      },
       admissionWebhooks: { enabled: o.podsReachableFromControlPlane },
     },
+  }),
+  // The admission jobs need only DNS and the API server, which the namespace's default allows.
+  networkPolicy: (o: ResolvedIngressOptions) => ({
+    name: "ingress-nginx-controller",
+    podLabels: {
+      "app.kubernetes.io/name": "ingress-nginx",
+      "app.kubernetes.io/instance": o.releaseName,
+      "app.kubernetes.io/component": "controller",
+    },
+    ingress: [
+      { peers: [ANYWHERE], ports: [{ port: 80 }, { port: 443 }] },
+      ...(o.podsReachableFromControlPlane
+        ? [
+            {
+              peers: o.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+              ports: [{ port: WEBHOOK_PORT }],
+            },
+          ]
+        : []),
+      ...(o.metrics ? [{ peers: [CLUSTER_PODS], ports: [{ port: METRICS_PORT }] }] : []),
+    ],
+    egress: [{ peers: [CLUSTER_PODS], ports: [] }],
   }),
 };

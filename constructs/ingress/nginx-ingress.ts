@@ -2,9 +2,14 @@ import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DataHelmTemplate } from "@cdktf/provider-helm/lib/data-helm-template";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { HelmValues, Platform, mergeValues } from "../shared/kubernetes";
 import { ManifestsRelease } from "../shared/manifests-release";
+import { NamespaceSecurity, namespaceLevel, platformNamespace } from "../shared/namespace";
+import { namespaceNetworkPolicies } from "../shared/network-policy";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
 import { NginxController, ResolvedIngressOptions } from "./options";
 import { nginxIngressPropsSchema } from "./props";
@@ -23,6 +28,13 @@ export interface NlbExposure {
    * @default false
    */
   readonly awsLoadBalancerController?: boolean;
+  /**
+   * Client CIDRs the NLB admits (the Service's `spec.loadBalancerSourceRanges`), which the cloud
+   * provider built into EKS and the AWS Load Balancer Controller both turn into the security
+   * group rules that admit clients.
+   * @default any source (0.0.0.0/0)
+   */
+  readonly sourceRanges?: readonly string[];
 }
 
 /** Expose the controller on a MetalLB address (on-prem only). */
@@ -37,7 +49,8 @@ export interface MetalLbExposure {
 export interface NginxIngressProps {
   /**
    * `f5-nginx`: F5 NGINX Ingress Controller, maintained. `ingress-nginx`: the community
-   * controller, retired in March 2026 with no security fixes since (synth warns).
+   * controller, retired since March 2026 with no releases and no CVE fixes since; kept only for
+   * clusters that still run it, and synth warns.
    * @default "f5-nginx"
    */
   readonly controller?: NginxController;
@@ -72,11 +85,34 @@ export interface NginxIngressProps {
    * @default no override
    */
   readonly valuesOverride?: Readonly<HelmValues>;
+  /**
+   * Refuse to destroy or replace the release holding the controller's CRDs (Terraform
+   * `prevent_destroy`), when the chart ships CRDs (F5). Its CRDs are kept on uninstall either
+   * way (`helm.sh/resource-policy: keep`), since teams' VirtualServers, Policies and
+   * TransportServers are custom resources of them.
+   * @default true outside dev
+   */
+  readonly protectCrds?: boolean;
   /** Waits for these before installing, e.g. the load balancer's pools or the nodes. @default none */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The controller's namespace: Pod Security level `restricted` (both controllers' pods, and
+   * ingress-nginx's admission jobs, pass it as rendered here), and optionally a default-deny
+   * NetworkPolicy with the controller's allows: 80 and 443 from anywhere (the load balancer
+   * forwards clients), metrics from pods, the admission webhook from the API server where it is
+   * on; out to backends in any namespace, DNS and the API server.
+   * @default restricted, enforced at the latest version; no NetworkPolicies
+   */
+  readonly namespaceSecurity?: NamespaceSecurity;
 }
 
 const AWS_LB = "service.beta.kubernetes.io/aws-load-balancer";
+
+/** The synth warning for the retired community controller: what happened and what to use. */
+export const INGRESS_NGINX_RETIRED =
+  "ingress-nginx is retired since March 2026: no releases and no CVE fixes since, so its known " +
+  'vulnerabilities stay open; use controller "f5-nginx" (the F5 NGINX Ingress Controller; ' +
+  "Ingress annotations move from nginx.ingress.kubernetes.io/* to nginx.org/*, see docs/versions.md)";
 
 /**
  * An nginx ingress controller behind a LoadBalancer Service: an NLB on EKS, a MetalLB address
@@ -94,28 +130,47 @@ export class NginxIngress extends Construct {
   readonly values: HelmValues;
   readonly namespace: string;
   readonly className: string;
+  /** The namespace resource, with its Pod Security labels. */
+  readonly namespaceResource: NamespaceV1;
+  /** The namespace's NetworkPolicies (`namespaceSecurity.networkPolicies`), else none. */
+  readonly networkPolicies: readonly NetworkPolicyV1[];
 
   constructor(scope: Construct, id: string, props: NginxIngressProps) {
     super(scope, id);
     const p = parseProps(nginxIngressPropsSchema, props, "NginxIngressProps", this);
+    declarePodNetworkMode(this, { modes: [p.podNetworkMode], inStackCluster: true });
     const { chart, version } = p;
     this.controller = p.controller;
     const options = resolveOptions(p);
     if (this.controller === "ingress-nginx") {
-      Annotations.of(this).addWarning(
-        "ingress-nginx was retired in March 2026 and gets no security fixes since; " +
-          'move to controller: "f5-nginx" (F5 NGINX Ingress Controller, nginx.org/* annotations)',
-      );
+      Annotations.of(this).addWarning(INGRESS_NGINX_RETIRED);
     }
 
     this.className = options.className;
     this.namespace = p.namespace;
     this.values = mergeValues(chart.values(options), p.valuesOverride);
+    const security = p.namespaceSecurity;
+    this.namespaceResource = platformNamespace(this, "namespace", {
+      name: this.namespace,
+      ...namespaceLevel(security, "restricted"),
+      podSecurityVersion: security.podSecurityVersion,
+    });
+    this.networkPolicies = security.networkPolicies
+      ? namespaceNetworkPolicies(this, {
+          namespace: this.namespace,
+          components: [chart.networkPolicy(options)],
+          apiServerCidrs: security.apiServerCidrs,
+          dependsOn: [this.namespaceResource],
+        })
+      : [];
+    const inNamespace = [this.namespaceResource, ...this.networkPolicies];
     if (chart.crdsInChart) {
       // Helm installs a chart's crds/ once and never upgrades them, so after a version bump
       // the custom resources would meet stale schemas. The CRDs are read out of the very chart
       // version the controller runs (at plan time) and installed as templates of a release of
-      // their own, which Helm does upgrade.
+      // their own, which Helm does upgrade. Uninstalling that release (or renaming it) would delete
+      // the CRDs and with them every team's VirtualServer, Policy and TransportServer cluster-wide:
+      // the CRDs are kept, and the release is protected outside dev.
       const source = new DataHelmTemplate(this, "crd-source", {
         name: `${chart.releaseName}-crds`,
         namespace: this.namespace,
@@ -127,11 +182,12 @@ export class NginxIngress extends Construct {
         releaseName: `${chart.releaseName}-crds`,
         namespace: this.namespace,
         documents: source.crds,
-        createNamespace: true,
         // Clusters installed before this release have the CRDs from the controller's crds/,
         // without Helm ownership metadata; adopt them instead of failing on "already exists".
         takeOwnership: true,
-        dependsOn: p.dependsOn,
+        keep: true,
+        protect: p.protectCrds,
+        dependsOn: [...(p.dependsOn ?? []), ...inNamespace],
       }).release;
     }
     this.release = new Release(this, "controller", {
@@ -140,11 +196,10 @@ export class NginxIngress extends Construct {
       chart: chart.chart,
       version,
       namespace: this.namespace,
-      createNamespace: true,
       wait: true,
       values: [JSON.stringify(this.values)],
       ...(this.crdRelease ? { skipCrds: true } : {}),
-      dependsOn: this.crdRelease ? [this.crdRelease] : p.dependsOn,
+      dependsOn: [...(this.crdRelease ? [this.crdRelease] : (p.dependsOn ?? [])), ...inNamespace],
     });
   }
 }
@@ -154,6 +209,9 @@ type ParsedProps = ReturnType<typeof nginxIngressPropsSchema.parse>;
 function resolveOptions(p: ParsedProps): ResolvedIngressOptions {
   const traits = podNetworkTraits(p.podNetworkMode);
   return {
+    releaseName: p.chart.releaseName,
+    apiServerCidrs: p.namespaceSecurity.apiServerCidrs,
+    loadBalancerSourceRanges: p.exposure.type === "nlb" ? (p.exposure.sourceRanges ?? []) : [],
     replicas: p.replicas,
     podDisruptionBudget: p.replicas >= 2,
     className: p.className,

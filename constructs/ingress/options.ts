@@ -1,4 +1,5 @@
 import { HelmValues } from "../shared/kubernetes";
+import type { ComponentPolicy } from "../shared/network-policy";
 import type { ChartName } from "../versions";
 
 /** Every `NginxController`. */
@@ -21,6 +22,12 @@ export interface ResolvedIngressOptions {
    * plane is outside the overlay, so an admission webhook served from a pod times out.
    */
   readonly podsReachableFromControlPlane: boolean;
+  /** Client ranges the load balancer admits (`spec.loadBalancerSourceRanges`); empty for any. */
+  readonly loadBalancerSourceRanges: readonly string[];
+  /** Release name, which the chart puts in its pods' `app.kubernetes.io/instance` label. */
+  readonly releaseName: string;
+  /** Where the API server's endpoints are, the caller of an admission webhook. */
+  readonly apiServerCidrs: readonly string[];
 }
 
 /** Where a controller's chart lives and how the resolved options map onto its values. */
@@ -37,4 +44,6 @@ export interface ControllerChart {
    */
   readonly crdsInChart: boolean;
   readonly values: (options: ResolvedIngressOptions) => HelmValues;
+  /** The controller pods' NetworkPolicy: their labels and ports as the chart renders them. */
+  readonly networkPolicy: (options: ResolvedIngressOptions) => ComponentPolicy;
 }

@@ -4,9 +4,15 @@
  */
 import { z } from "zod";
 import { Platform } from "../shared/kubernetes";
-import { helmValuesSchema, platformSchema, podNetworkModeSchema } from "../shared/props";
+import {
+  helmValuesSchema,
+  namespaceSecuritySchema,
+  platformSchema,
+  podNetworkModeSchema,
+} from "../shared/props";
 import {
   chartVersion,
+  cidr,
   dependables,
   ipv4,
   kubernetesName,
@@ -31,6 +37,10 @@ const nlbExposureShape = {
   type: z.literal("nlb"),
   scheme: z.enum(["internet-facing", "internal"]).default("internal"),
   awsLoadBalancerController: z.boolean().default(false),
+  sourceRanges: z
+    .array(cidr("203.0.113.0/24"))
+    .min(1, { message: "is empty; list the client CIDRs, or leave it out to admit any" })
+    .optional(),
 } satisfies PropsShape<NlbExposure>;
 
 export const nlbExposureSchema = z.object(nlbExposureShape).strict();
@@ -89,7 +99,10 @@ const resourcesSchema = z
 
 /** The controller options an environment's `ingress` shares with NginxIngressProps. */
 export const ingressOptionFields = {
-  /** `f5-nginx` (maintained) or `ingress-nginx` (community, retired March 2026). */
+  /**
+   * `f5-nginx`, the F5 NGINX Ingress Controller. `ingress-nginx` (community) is retired since
+   * March 2026, with no releases and no CVE fixes since: only for a cluster still on it (synth warns).
+   */
   controller: z.enum(NGINX_CONTROLLERS).default("f5-nginx"),
   /** @default 1 in dev, 2 elsewhere (with a PodDisruptionBudget) */
   replicas: positiveInteger.optional(),
@@ -108,7 +121,9 @@ const nginxIngressShape = {
   namespace: kubernetesName.optional(),
   version: z.string().optional(),
   valuesOverride: helmValuesSchema.optional(),
+  protectCrds: z.boolean().optional(),
   dependsOn: dependables.optional(),
+  namespaceSecurity: namespaceSecuritySchema,
 } satisfies PropsShape<NginxIngressProps>;
 
 /**
@@ -135,5 +150,6 @@ export const nginxIngressPropsSchema = z
       // One replica is enough to try things in dev; elsewhere two, so a drain keeps one.
       replicas: props.replicas ?? (props.tier === "dev" ? 1 : 2),
       namespace: props.namespace ?? chart.releaseName,
+      protectCrds: props.protectCrds ?? props.tier !== "dev",
     };
   });

@@ -55,7 +55,8 @@ const interruptionQueuePropsSchema = z.object(interruptionQueueShape).strict();
 /**
  * Karpenter's interruption queue: SQS with SSE, fed by EventBridge rules for health events,
  * spot interruptions, rebalance recommendations, state changes and capacity reservation
- * interruptions. Messages older than five minutes are stale for Karpenter and are dropped.
+ * interruptions, and only by them (the queue policy names each rule). Messages older than five
+ * minutes are stale for Karpenter and are dropped.
  */
 export class InterruptionQueue extends Construct {
   public readonly queue: SqsQueue;
@@ -68,15 +69,35 @@ export class InterruptionQueue extends Construct {
       messageRetentionSeconds: 300,
       sqsManagedSseEnabled: true,
     });
+    const ruleArns: string[] = [];
+    for (const key of Object.keys(INTERRUPTION_EVENTS) as (keyof typeof INTERRUPTION_EVENTS)[]) {
+      const event = INTERRUPTION_EVENTS[key];
+      const rule = new CloudwatchEventRule(this, key, {
+        name: interruptionRuleName(p.queueName, key),
+        description: `Karpenter interruption handling: ${event.detailType}`,
+        eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
+      });
+      ruleArns.push(rule.arn);
+      new CloudwatchEventTarget(this, `${key}-target`, {
+        rule: rule.name,
+        targetId: "KarpenterInterruptionQueueTarget",
+        arn: this.queue.arn,
+      });
+    }
+
+    // Only these rules send: EventBridge delivers as events.amazonaws.com, for any rule of any
+    // account unless the policy names the rules (aws:SourceArn). Karpenter's template also lets
+    // sqs.amazonaws.com send; nothing feeds this queue but the rules, so it is left out.
     new SqsQueuePolicy(this, "policy", {
       queueUrl: this.queue.url,
       policy: policyDocument([
         {
           Sid: "AllowInterruptionEvents",
           Effect: "Allow",
-          Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+          Principal: { Service: "events.amazonaws.com" },
           Action: "sqs:SendMessage",
           Resource: this.queue.arn,
+          Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
         },
         {
           Sid: "DenyHTTP",
@@ -88,19 +109,5 @@ export class InterruptionQueue extends Construct {
         },
       ]),
     });
-
-    for (const key of Object.keys(INTERRUPTION_EVENTS) as (keyof typeof INTERRUPTION_EVENTS)[]) {
-      const event = INTERRUPTION_EVENTS[key];
-      const rule = new CloudwatchEventRule(this, key, {
-        name: interruptionRuleName(p.queueName, key),
-        description: `Karpenter interruption handling: ${event.detailType}`,
-        eventPattern: JSON.stringify({ source: [event.source], "detail-type": [event.detailType] }),
-      });
-      new CloudwatchEventTarget(this, `${key}-target`, {
-        rule: rule.name,
-        targetId: "KarpenterInterruptionQueueTarget",
-        arn: this.queue.arn,
-      });
-    }
   }
 }

@@ -9,6 +9,7 @@ import { serviceTrustPolicy } from "../eks/iam";
 import { NodeRole } from "../eks/node-role";
 import { policyDocument } from "../shared/aws-account";
 import { PodNetworkMode } from "../shared/pod-network";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
 import { karpenterControllerStatements } from "./controller-policy";
 import { InterruptionQueue } from "./interruption-queue";
@@ -91,6 +92,7 @@ export class KarpenterAws extends Construct {
   constructor(scope: Construct, id: string, props: KarpenterAwsProps) {
     super(scope, id);
     const p = parseProps(karpenterAwsPropsSchema, props, "KarpenterAwsProps", this);
+    declarePodNetworkMode(this, { modes: [p.podNetworkMode], clusterName: p.clusterName });
     const { partition } = p;
     this.identity = p.identity;
     this.namespace = p.namespace;

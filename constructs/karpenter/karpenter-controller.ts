@@ -1,7 +1,9 @@
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { Requests, SystemWorkload, resourceQuantities } from "../eks/system-capacity";
+import { ANYWHERE, CLUSTER_PODS, componentNetworkPolicy } from "../shared/network-policy";
 import { parseProps } from "../shared/validation/parse-props";
 import {
   DEFAULT_CONTROLLER_REPLICAS,
@@ -67,14 +69,30 @@ export interface KarpenterControllerProps {
    */
   readonly enableZonalShift?: boolean;
   /**
-   * Releases to install first. With Calico as the CNI, pass the Calico release: nodes stay
-   * NotReady, and the controller unschedulable, until the CNI runs.
+   * What to install first. With Calico as the CNI, nodes stay NotReady, and the controller
+   * unschedulable, until Calico runs: pass something that waits for Calico to be ready, not the
+   * Calico release itself (which is done once the operator is installed). The examples and the
+   * shipped stacks pass the CoreDNS add-on, which waits on `Calico.waitForReady`.
    * @default - none
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * A NetworkPolicy isolating the controller pods (only them: their namespace, kube-system by
+   * default, holds EKS's add-ons and gets no default deny): in, metrics from pods (the kubelet's
+   * probes are always admitted); out, HTTPS to AWS APIs and the API server, DNS through the
+   * node's resolver (the chart runs with dnsPolicy Default), and the EKS Pod Identity Agent
+   * (169.254.170.23:80) with Pod Identity. Not the instance metadata service.
+   * @default false
+   */
+  readonly networkPolicy?: boolean;
 }
 
 const CHART_REPOSITORY = "oci://public.ecr.aws/karpenter";
+
+/** The chart's metrics port; its health port (8081) is probed by the kubelet only. */
+const METRICS_PORT = 8080;
+/** Where the EKS Pod Identity Agent serves credentials on every node. */
+const POD_IDENTITY_AGENT = "169.254.170.23/32";
 
 /** The controller's requests (and limits): upstream's getting-started sizing, 1 CPU and 1 GiB. */
 const CONTROLLER_REQUESTS: Requests = { cpuMillis: 1000, memoryMiB: 1024 };
@@ -97,6 +115,8 @@ export class KarpenterController extends Construct {
   readonly release: Release;
   /** Values passed to the controller chart (tokens unresolved). */
   readonly values: Record<string, unknown>;
+  /** The controller's NetworkPolicy (`networkPolicy`), else undefined. */
+  readonly networkPolicy?: NetworkPolicyV1;
 
   constructor(scope: Construct, id: string, props: KarpenterControllerProps) {
     super(scope, id);
@@ -143,8 +163,33 @@ export class KarpenterController extends Construct {
       maxHistory: 5,
       dependsOn: p.dependsOn,
     });
+    const releaseName = "karpenter";
+    if (p.networkPolicy) {
+      this.networkPolicy = componentNetworkPolicy(this, "network-policy", namespace, {
+        name: "karpenter-controller",
+        podLabels: {
+          "app.kubernetes.io/name": "karpenter",
+          "app.kubernetes.io/instance": releaseName,
+        },
+        ingress: [{ peers: [CLUSTER_PODS], ports: [{ port: METRICS_PORT }] }],
+        egress: [
+          // EC2, SQS, SSM, pricing, STS, EKS and the API server, public or by VPC endpoint.
+          { peers: [ANYWHERE], ports: [{ port: 443 }] },
+          {
+            peers: [ANYWHERE],
+            ports: [
+              { port: 53, protocol: "UDP" },
+              { port: 53, protocol: "TCP" },
+            ],
+          },
+          ...(identity === "pod-identity"
+            ? [{ peers: [{ ipBlock: { cidr: POD_IDENTITY_AGENT } }], ports: [{ port: 80 }] }]
+            : []),
+        ],
+      });
+    }
     this.release = new Release(this, "release", {
-      name: "karpenter",
+      name: releaseName,
       repository: CHART_REPOSITORY,
       chart: "karpenter",
       version,
@@ -155,7 +200,7 @@ export class KarpenterController extends Construct {
       wait: true,
       atomic: true,
       maxHistory: 5,
-      dependsOn: [this.crdRelease],
+      dependsOn: [this.crdRelease, ...(this.networkPolicy ? [this.networkPolicy] : [])],
     });
   }
 }

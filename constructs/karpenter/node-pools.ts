@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { ManifestsRelease } from "../shared/manifests-release";
 import { PodNetworkMode, podNetworkTraits } from "../shared/pod-network";
+import { declarePodNetworkMode } from "../shared/pod-network-agreement";
 import { parseProps } from "../shared/validation/parse-props";
 import { KubernetesVersion } from "../versions";
 import type { EC2NodeClassManifest, NodePoolManifest } from "./manifests";
@@ -153,6 +154,11 @@ export class KarpenterNodePools extends Construct {
   constructor(scope: Construct, id: string, props: KarpenterNodePoolsProps) {
     super(scope, id);
     const p = parseProps(karpenterNodePoolsPropsSchema, props, "KarpenterNodePoolsProps", this);
+    declarePodNetworkMode(this, {
+      modes: [p.podNetworkMode],
+      clusterName: p.clusterName,
+      inStackCluster: true,
+    });
     const { amiVersion, maxPods, nodeClassName, namespace } = p;
 
     const models = karpenterModels();

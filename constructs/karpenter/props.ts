@@ -196,6 +196,7 @@ const controllerShape = {
   replicas: positiveInteger.default(DEFAULT_CONTROLLER_REPLICAS),
   enableZonalShift: z.boolean().default(false),
   dependsOn: dependables.optional(),
+  networkPolicy: z.boolean().default(false),
 } satisfies PropsShape<KarpenterControllerProps>;
 
 const controllerFields = z

@@ -2,11 +2,15 @@ import { Annotations, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { Platform } from "../shared/kubernetes";
 import { ManifestsRelease } from "../shared/manifests-release";
+import { NamespaceSecurity, namespaceLevel, platformNamespace } from "../shared/namespace";
+import { CLUSTER_PODS, namespaceNetworkPolicies } from "../shared/network-policy";
 import { NodeSegment } from "../shared/node-network";
 import { parseProps } from "../shared/validation/parse-props";
 import { metallbPropsSchema } from "./props";
+import { metallbChartValues } from "./values";
 
 /** A MetalLB `IPAddressPool`. */
 export interface MetalLbPool {
@@ -106,11 +110,25 @@ export interface MetalLbProps {
   readonly namespace?: string;
   /** Waits for these before installing, e.g. the CNI release. @default none */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The MetalLB namespace: Pod Security level `privileged` while the speaker runs (host network,
+   * NET_RAW; FRR adds NET_ADMIN and SYS_ADMIN), `baseline` when MetalLB only allocates (its
+   * controller sets no seccomp profile, which `restricted` requires). Optionally a default-deny
+   * NetworkPolicy with the controller's allows: its validating webhook from the API server,
+   * metrics from pods; out to DNS and the API server. The speaker runs on the host network,
+   * outside NetworkPolicy.
+   * @default the level above, enforced at the latest version; no NetworkPolicies
+   */
+  readonly namespaceSecurity?: NamespaceSecurity;
 }
 export const METALLB_CHART = {
   repository: "https://metallb.github.io/metallb",
   chart: "metallb",
 } as const;
+
+/** The controller's webhook port, and its metrics port (0.15: 7472, 0.16: 9120 over HTTPS). */
+const WEBHOOK_PORT = 9443;
+const METRICS_PORTS = [7472, 9120];
 
 const API_V1BETA1 = "metallb.io/v1beta1";
 const API_V1BETA2 = "metallb.io/v1beta2";
@@ -128,6 +146,10 @@ export class MetalLb extends Construct {
   readonly poolNames: readonly string[];
   /** Addresses of the pools Calico announces, for `CalicoBgp.serviceLoadBalancerCidrs`. */
   readonly calicoAnnouncedCidrs: readonly string[];
+  /** The namespace resource, with its Pod Security labels. */
+  readonly namespaceResource: NamespaceV1;
+  /** The namespace's NetworkPolicies (`namespaceSecurity.networkPolicies`), else none. */
+  readonly networkPolicies: readonly NetworkPolicyV1[];
 
   constructor(scope: Construct, id: string, props: MetalLbProps) {
     super(scope, id);
@@ -144,19 +166,47 @@ export class MetalLb extends Construct {
     }
 
     this.namespace = p.namespace;
-    const namespace = new NamespaceV1(this, "namespace", {
+    const speaker = p.l2 !== undefined || p.bgp !== undefined;
+    const security = p.namespaceSecurity;
+    const namespace = platformNamespace(this, "namespace", {
+      name: this.namespace,
+      ...namespaceLevel(
+        security,
+        speaker ? "privileged" : "baseline",
+        speaker
+          ? "the speaker answers ARP and speaks BGP on the host network with NET_RAW (FRR adds " +
+              "NET_ADMIN and SYS_ADMIN)"
+          : "the controller sets no seccomp profile, which restricted requires",
+      ),
+      podSecurityVersion: security.podSecurityVersion,
       dependsOn: p.dependsOn,
-      metadata: {
-        name: this.namespace,
-        // The speaker runs with host networking and NET_RAW.
-        labels: Object.fromEntries(
-          ["enforce", "audit", "warn"].map((mode) => [
-            `pod-security.kubernetes.io/${mode}`,
-            "privileged",
-          ]),
-        ),
-      },
     });
+    this.namespaceResource = namespace;
+    this.networkPolicies = security.networkPolicies
+      ? namespaceNetworkPolicies(this, {
+          namespace: this.namespace,
+          components: [
+            {
+              name: "metallb-controller",
+              podLabels: {
+                "app.kubernetes.io/name": "metallb",
+                "app.kubernetes.io/instance": "metallb",
+                "app.kubernetes.io/component": "controller",
+              },
+              ingress: [
+                {
+                  peers: security.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                  ports: [{ port: WEBHOOK_PORT }],
+                },
+                { peers: [CLUSTER_PODS], ports: METRICS_PORTS.map((port) => ({ port })) },
+              ],
+              egress: [],
+            },
+          ],
+          apiServerCidrs: security.apiServerCidrs,
+          dependsOn: [namespace],
+        })
+      : [];
 
     this.release = new Release(this, "chart", {
       name: "metallb",
@@ -168,9 +218,12 @@ export class MetalLb extends Construct {
       // The resources below need the CRDs and the validating webhook up first.
       wait: true,
       // The speaker only announces; when Calico announces every pool it would open BGP
-      // sessions of its own beside Calico's, so MetalLB runs as an allocator only.
-      ...(p.l2 || p.bgp ? {} : { values: [JSON.stringify({ speaker: { enabled: false } })] }),
-      dependsOn: [namespace],
+      // sessions of its own beside Calico's, so MetalLB runs as an allocator only (metallbChartValues:
+      // FRR-K8s only with MetalLB's own BGP).
+      values: [
+        JSON.stringify(metallbChartValues({ l2: p.l2 !== undefined, bgp: p.bgp !== undefined })),
+      ],
+      dependsOn: [namespace, ...this.networkPolicies],
     });
 
     const metadata = (name: string) => ({ name, namespace: this.namespace });

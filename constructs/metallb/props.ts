@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { parseCidr } from "../shared/cidr";
 import { parseNodeSegments } from "../shared/node-network";
-import { nodeSegmentSchema, platformSchema } from "../shared/props";
+import { namespaceSecuritySchema, nodeSegmentSchema, platformSchema } from "../shared/props";
 import {
   addressRange,
   asNumber,
@@ -85,6 +85,7 @@ const metallbShape = {
   version: chartVersion("metallb").default(VERSIONS.metallb),
   namespace: kubernetesName.default("metallb-system"),
   dependsOn: dependables.optional(),
+  namespaceSecurity: namespaceSecuritySchema,
 } satisfies PropsShape<MetalLbProps>;
 
 /**

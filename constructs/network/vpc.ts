@@ -318,6 +318,13 @@ export class Vpc extends Construct {
           Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
           Resource: [logGroup.arn, `${logGroup.arn}:*`],
         },
+        {
+          // What terraform-aws-vpc and AWS's flow log guide grant too. IAM offers it on "*" only.
+          Sid: "FindFlowLogGroup",
+          Effect: "Allow",
+          Action: "logs:DescribeLogGroups",
+          Resource: "*",
+        },
       ]),
     });
     new FlowLog(this, "flow-log", {

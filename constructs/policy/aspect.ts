@@ -5,6 +5,7 @@ import {
   IAspect,
   StringConcat,
   TerraformBackend,
+  TerraformDataSource,
   TerraformResource,
   TerraformStack,
   Tokenization,
@@ -79,6 +80,22 @@ function subjectOf(node: IConstruct): PolicySubject | undefined {
       construct: node,
       path: node.node.path,
       address: `${type}.${node.friendlyUniqueId}`,
+      attributes,
+    };
+  }
+  if (TerraformDataSource.isTerraformDataSource(node)) {
+    // Rules never visit data sources; they read them through references (policy documents).
+    const type = node.terraformResourceType;
+    const json = node.toTerraform() as {
+      data?: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const attributes = json.data?.[type]?.[node.friendlyUniqueId];
+    if (!attributes) return undefined;
+    return {
+      type: `data.${type}`,
+      construct: node,
+      path: node.node.path,
+      address: `data.${type}.${node.friendlyUniqueId}`,
       attributes,
     };
   }

@@ -9,17 +9,18 @@ export type PolicyTier = "dev" | "staging" | "prod";
 
 /**
  * One thing a rule inspects: a Terraform resource (type `aws_kms_key`, ...) or the stack's
- * backend (type `backend:s3`, `backend:local`, ...).
+ * backend (type `backend:s3`, `backend:local`, ...). Data sources are subjects too (type
+ * `data.aws_iam_policy_document`, ...), which rules read through the references to them.
  */
 export interface PolicySubject {
-  /** Terraform resource type, or `backend:<name>` for the stack's backend. */
+  /** Terraform resource type, `data.<type>` for a data source, or `backend:<name>` for the backend. */
   readonly type: string;
   readonly construct: IConstruct;
   /** Construct path, e.g. `prod-infra/cluster/cluster`; names the finding. */
   readonly path: string;
   /**
-   * Terraform address (`aws_vpc.vpc_vpc_1A2B3C`) for resources, used to match references
-   * between resources; undefined for backends.
+   * Terraform address (`aws_vpc.vpc_vpc_1A2B3C`, `data.aws_iam_policy_document.doc_1A2B`) for
+   * resources and data sources, used to match references; undefined for backends.
    */
   readonly address?: string;
   /**

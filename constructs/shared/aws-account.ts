@@ -1,5 +1,7 @@
 import { Fn, Token } from "cdktf";
-import { checkedPattern, tokenOrEnum } from "./validation/fields";
+import { z } from "zod";
+import { displayValue } from "./validation/display";
+import { checkedPattern, tokenOrEnum, withJsonSchema } from "./validation/fields";
 
 /**
  * Schemas of the account coordinates constructs take as props (instead of data sources, so stacks
@@ -86,6 +88,33 @@ export const kmsKeyArn = checkedPattern(
   (value) =>
     `must be a KMS key ARN such as arn:aws:kms:ap-northeast-2:123456789012:key/<id>; got "${value}"`,
 );
+
+/**
+ * What every AWS service accepts in a tag value: letters, digits, spaces and `_.:/=+-@`
+ * (`^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` in the tagging APIs), not starting with `aws:`. EC2 takes
+ * more, but a default tag reaches IAM, KMS, EKS and S3 too, which refuse the rest at apply.
+ */
+export const AWS_TAG_VALUE = /^(?![aA][wW][sS]:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** A tag value of at most `max` characters (AWS allows 256), written as every service takes it. */
+export function awsTagValue(max: number) {
+  return withJsonSchema(
+    z.string().refine(
+      (value) => value.length >= 1 && value.length <= max && AWS_TAG_VALUE.test(value),
+      (value) => ({
+        message:
+          `must be 1 to ${max} letters, digits, spaces and _ . : / = + - @, not starting with aws: ` +
+          `(what AWS accepts in a tag value); got ${displayValue(value)}`,
+      }),
+    ),
+    { type: "string", pattern: AWS_TAG_VALUE.source, maxLength: max },
+  );
+}
+
+/** The account an ARN names (`arn:aws:iam::123456789012:role/x`), when it names one. */
+export function accountOfArn(arn: string): string | undefined {
+  return /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
+}
 
 /** An IAM policy statement as rendered into policy JSON. */
 export interface PolicyStatement {

@@ -30,6 +30,18 @@ export interface ManifestsReleaseProps {
    */
   readonly takeOwnership?: boolean;
   /**
+   * Keep the objects when the release is uninstalled or stops rendering them
+   * (`helm.sh/resource-policy: keep` on each): for CRDs whose custom resources others create,
+   * which Helm would otherwise delete with them.
+   * @default false
+   */
+  readonly keep?: boolean;
+  /**
+   * Refuse to destroy or replace the release (Terraform `prevent_destroy`).
+   * @default false
+   */
+  readonly protect?: boolean;
+  /**
    * Usually the release that installs the CRDs and webhooks these objects need.
    * @default none
    */
@@ -64,12 +76,14 @@ export class ManifestsRelease extends Construct {
       values: [
         ...(this.manifests.length > 0 ? [JSON.stringify({ manifests: this.manifests })] : []),
         ...(p.documents !== undefined ? [Fn.jsonencode({ documents: p.documents })] : []),
+        ...(p.keep ? [JSON.stringify({ resourcePolicy: "keep" })] : []),
       ],
       wait: true,
       atomic: true,
       maxHistory: 5,
       ...(p.createNamespace ? { createNamespace: true } : {}),
       ...(p.takeOwnership ? { takeOwnership: true } : {}),
+      ...(p.protect ? { lifecycle: { preventDestroy: true } } : {}),
       dependsOn: p.dependsOn,
     });
   }

@@ -164,6 +164,27 @@ export function podNetworkTraits(mode: PodNetworkMode): PodNetworkTraits {
 }
 
 /**
+ * Why nodes cannot move from pod network mode `from` to `to` with both modes' node ports open
+ * for the switch (see `podNetwork.migratingFrom`), or undefined when they can.
+ */
+export function podNetworkMigrationProblem(
+  to: PodNetworkMode,
+  from: PodNetworkMode,
+): string | undefined {
+  if (from === to) {
+    return `is "${to}", the mode itself; remove it once the switch to "${to}" is deployed`;
+  }
+  if (TRAITS[from].cni !== TRAITS[to].cni) {
+    return (
+      `"${from}" and "${to}" use different CNIs, and moving between the AWS VPC CNI and a Calico ` +
+      "CNI replaces the EKS cluster (bootstrap_self_managed_addons), which open ports cannot " +
+      "bridge; build a new environment instead"
+    );
+  }
+  return undefined;
+}
+
+/**
  * Node interface MTU when the environment does not state one: EC2 instances use jumbo frames inside
  * a VPC; on-prem networks are assumed to keep the Ethernet default.
  */

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { EksClusterAccess, KubeconfigAccess } from "./cluster-access";
 import { PLATFORMS, isDnsLabel } from "./kubernetes";
 import type { ManifestsReleaseProps } from "./manifests-release";
+import { POD_SECURITY_LEVELS, type NamespaceSecurity } from "./namespace";
 import type { NodeSegment } from "./node-network";
 import { POD_NETWORK_MODES } from "./pod-network";
 import {
@@ -19,7 +20,7 @@ import {
   withRules,
 } from "./validation/fields";
 import { PropsShape } from "./validation/parse-props";
-import type { WaitForConditionProps } from "./wait-for-condition";
+import type { DeleteOnDestroyProps, FieldValue, WaitForConditionProps } from "./wait-for-condition";
 import { awsRegion, iamRoleArn } from "./aws-account";
 
 export const platformSchema = z.enum(PLATFORMS);
@@ -59,6 +60,8 @@ const manifestsReleaseShape = {
   documents: z.array(z.string()).optional(),
   createNamespace: z.boolean().default(false),
   takeOwnership: z.boolean().default(false),
+  keep: z.boolean().default(false),
+  protect: z.boolean().default(false),
   dependsOn: dependables.optional(),
 } satisfies PropsShape<ManifestsReleaseProps>;
 
@@ -90,15 +93,29 @@ const kubeconfigAccessShape = {
   context: z.string().min(1),
 } satisfies PropsShape<KubeconfigAccess>;
 
-const waitForConditionShape = {
-  access: z.discriminatedUnion("kind", [
-    z.object(eksAccessShape).strict(),
-    z.object(kubeconfigAccessShape).strict(),
-  ]),
-  resource: checkedString(
-    (resource) => /^[a-z0-9.]+\/[a-z0-9][a-z0-9.-]*$/.test(resource),
-    (resource) => `must be kind/name such as tigerastatus/calico; got "${resource}"`,
+/** A Kubernetes object as `kind/name` (`resource/name` for kubectl). */
+const objectReference = checkedString(
+  (resource) => /^[a-z0-9.]+\/[a-z0-9][a-z0-9.-]*$/.test(resource),
+  (resource) => `must be kind/name such as tigerastatus/calico; got "${resource}"`,
+);
+
+const clusterAccessSchema = z.discriminatedUnion("kind", [
+  z.object(eksAccessShape).strict(),
+  z.object(kubeconfigAccessShape).strict(),
+]);
+
+const fieldValueShape = {
+  resource: objectReference,
+  jsonPath: checkedString(
+    (path) => /^\{[^{}\n]+\}$/.test(path),
+    (path) => `must be a kubectl JSONPath template such as {.status.calicoVersion}; got "${path}"`,
   ),
+  value: z.string(),
+} satisfies PropsShape<FieldValue>;
+
+const waitForConditionShape = {
+  access: clusterAccessSchema,
+  resource: objectReference,
   namespace: kubernetesName.optional(),
   condition: z.string().refine(
     (condition) => /^[A-Za-z][A-Za-z0-9]*$/.test(condition),
@@ -106,6 +123,8 @@ const waitForConditionShape = {
       message: `must be a condition type such as Available; got "${condition}"`,
     }),
   ),
+  observedGenerationOf: objectReference.optional(),
+  fieldEquals: z.object(fieldValueShape).strict().optional(),
   // Written into the provisioner's environment at synth.
   timeoutSeconds: wholeNumber(30, 7200, " of seconds").default(900),
   triggers: z.record(z.string()).optional(),
@@ -113,3 +132,41 @@ const waitForConditionShape = {
 } satisfies PropsShape<WaitForConditionProps>;
 
 export const waitForConditionPropsSchema = z.object(waitForConditionShape).strict();
+
+const namespaceSecurityShape = {
+  podSecurityVersion: checkedString(
+    (version) => version === "latest" || /^v1\.\d+$/.test(version),
+    (version) => `must be a Kubernetes minor version such as v1.34, or latest; got "${version}"`,
+  ).default("latest"),
+  podSecurityLevel: z.enum(POD_SECURITY_LEVELS).optional(),
+  networkPolicies: z.boolean().default(false),
+  apiServerCidrs: z
+    .array(cidr("10.10.0.0/16"))
+    .min(1, { message: "is empty; list where the API server's endpoints are, or leave it out" })
+    .default(["0.0.0.0/0"]),
+} satisfies PropsShape<NamespaceSecurity>;
+
+/** A component's `namespaceSecurity`, every default filled. */
+export const namespaceSecuritySchema = z.object(namespaceSecurityShape).strict().default({});
+
+const deleteOnDestroyShape = {
+  access: clusterAccessSchema,
+  objects: z.array(objectReference).min(1, { message: "is empty; list the objects to delete" }),
+  waitFor: z.array(objectReference).optional(),
+  timeoutSeconds: wholeNumber(30, 7200, " of seconds").default(600),
+  dependsOn: dependables.optional(),
+} satisfies PropsShape<DeleteOnDestroyProps>;
+
+export const deleteOnDestroyPropsSchema = withRules(
+  z.object(deleteOnDestroyShape).strict(),
+  ({ objects, waitFor }, ctx) => {
+    (waitFor ?? []).forEach((object, i) => {
+      if (objects.includes(object)) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["waitFor", i],
+        message: `"${object}" is not among objects, so nothing deletes it; add it to objects or drop it here`,
+      });
+    });
+  },
+).transform((props) => ({ ...props, waitFor: props.waitFor ?? props.objects }));

@@ -61,7 +61,7 @@ class ExistingVpcClusterStack extends TerraformStack {
     const cluster = new EksCluster(this, "cluster", {
       ...TARGET,
       name: CLUSTER_NAME,
-      kubernetesVersion: "1.34",
+      kubernetesVersion: "1.35",
       vpcId: vpcId.stringValue,
       vpcCidr: vpcCidr.stringValue,
       controlPlaneSubnetIds: controlPlaneSubnetIds.listValue,
@@ -86,7 +86,7 @@ class ExistingVpcClusterStack extends TerraformStack {
       clusterName: CLUSTER_NAME,
       cluster: cluster.cluster,
       clusterArn: cluster.clusterArn,
-      podNetworkMode: "policy-only",
+      podNetworkMode: cluster.podNetworkMode,
       kmsKeyArn: key.keyArn,
     });
 

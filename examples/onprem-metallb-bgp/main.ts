@@ -20,6 +20,7 @@ import {
 } from "@platform/cdktf-toolkit";
 import { configureBackend, kubernetesProviders } from "@platform/cdktf-toolkit/stacks";
 
+// One constant for every construct of the cluster: synth refuses two modes in one cluster.
 const MODE = "vxlan";
 const POD_CIDR = "10.244.0.0/16";
 const SERVICE_CIDR = "10.96.0.0/12";

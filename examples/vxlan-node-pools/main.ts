@@ -30,7 +30,8 @@ import {
 import { awsProvider, configureBackend, kubernetesProviders } from "@platform/cdktf-toolkit/stacks";
 
 const CLUSTER_NAME = "vxlan";
-const KUBERNETES_VERSION = "1.34";
+const KUBERNETES_VERSION = "1.35";
+// Chosen once, for the cluster; every other construct takes the cluster's podNetworkMode.
 const MODE = "vxlan";
 const TARGET = { accountId: "111111111111", region: "eu-west-1" };
 const ADMIN = "arn:aws:iam::111111111111:role/platform-admin";
@@ -121,7 +122,7 @@ class InfraStack extends TerraformStack {
       clusterName: CLUSTER_NAME,
       cluster: this.cluster.cluster,
       clusterArn: this.cluster.clusterArn,
-      podNetworkMode: MODE,
+      podNetworkMode: this.cluster.podNetworkMode,
       kmsKeyArn: this.key.keyArn,
     });
     applyPolicyPack(this, { tier: "prod" });
@@ -155,7 +156,7 @@ class PlatformStack extends TerraformStack {
 
     const calico = new Calico(this, "calico", {
       platform: "eks",
-      mode: MODE,
+      mode: infra.cluster.podNetworkMode,
       podCidr: "10.244.0.0/16",
       vpcCidr: VPC_CIDR,
     });
@@ -166,6 +167,8 @@ class PlatformStack extends TerraformStack {
     const podNetwork = calico.waitForReady({ access, dependsOn: [systemNodes.nodeGroup] });
     const coredns = new CorednsAddon(this, "coredns", {
       clusterName: CLUSTER_NAME,
+      // CoreDNS runs its default version for this Kubernetes version and moves with upgrades.
+      kubernetesVersion: KUBERNETES_VERSION,
       dependsOn: [podNetwork.resource],
     });
 
@@ -180,14 +183,14 @@ class PlatformStack extends TerraformStack {
       nodeRoleName: infra.karpenter.nodeRoleName,
       kmsKeyArn: infra.key.keyArn,
       kubernetesVersion: KUBERNETES_VERSION,
-      podNetworkMode: MODE,
+      podNetworkMode: infra.cluster.podNetworkMode,
       nodePools: NODE_POOLS,
       dependsOn: [controller.release],
     });
     new NginxIngress(this, "ingress", {
       tier: "prod",
       platform: "eks",
-      podNetworkMode: MODE,
+      podNetworkMode: infra.cluster.podNetworkMode,
       exposure: { type: "nlb", scheme: "internal" },
       dependsOn: [nodePools.release],
     });

@@ -6,6 +6,7 @@ import {
   type SecurityGroup,
 } from "@aws-sdk/client-ec2";
 import type { EksEnvironment } from "../../stacks/environment/schema";
+import { awsCall } from "../lib/cluster/aws-call";
 import type { V1Node } from "../lib/cluster/kubernetes-client";
 
 /** What the EKS checks read from EC2. */
@@ -24,21 +25,39 @@ export function instanceId(node: V1Node): string | undefined {
   return /^aws:\/\/\/[^/]+\/(i-[0-9a-f]+)$/.exec(node.spec?.providerID ?? "")?.[1];
 }
 
+/** At most this many instances are described (one page of DescribeInstances by ID). */
+const MAX_INSTANCES = 1000;
+
 export async function collectAws(
   env: EksEnvironment,
   nodes: readonly V1Node[],
   ec2: EC2Client,
+  signal?: AbortSignal,
 ): Promise<AwsSnapshot> {
-  const instanceIds = nodes.map(instanceId).filter((id): id is string => id !== undefined);
+  const instanceIds = nodes
+    .map(instanceId)
+    .filter((id): id is string => id !== undefined)
+    .slice(0, MAX_INSTANCES);
   const [groups, reservations] = await Promise.all([
-    ec2.send(
-      new DescribeSecurityGroupsCommand({
-        Filters: [{ Name: "tag:karpenter.sh/discovery", Values: [env.cluster.name] }],
-      }),
+    awsCall(
+      "ec2:DescribeSecurityGroups",
+      (abortSignal) =>
+        ec2.send(
+          new DescribeSecurityGroupsCommand({
+            Filters: [{ Name: "tag:karpenter.sh/discovery", Values: [env.cluster.name] }],
+          }),
+          { abortSignal },
+        ),
+      { signal },
     ),
     instanceIds.length === 0
       ? Promise.resolve({ Reservations: [] })
-      : ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds })),
+      : awsCall(
+          "ec2:DescribeInstances",
+          (abortSignal) =>
+            ec2.send(new DescribeInstancesCommand({ InstanceIds: instanceIds }), { abortSignal }),
+          { signal },
+        ),
   ]);
   return {
     nodeSecurityGroups: groups.SecurityGroups ?? [],

@@ -5,6 +5,7 @@ import {
   podNetworkTraits,
 } from "../../constructs/shared/pod-network";
 import type { Environment } from "../../stacks/environment/schema";
+import { KubeReader, type ReadLimits } from "../lib/cluster/kube-reader";
 import type { KubeConfig } from "../lib/cluster/kubernetes-client";
 import { collectAws } from "./aws";
 import type { DoctorCheck, DoctorContext, Finding, Verdict } from "./check";
@@ -36,16 +37,21 @@ export interface DoctorClients {
   readonly kubeConfig: KubeConfig;
   /** Required on EKS. */
   readonly ec2?: EC2Client;
+  /** Stops every request: the overall deadline, Ctrl-C. */
+  readonly signal?: AbortSignal;
+  /** Per-request deadline, response and list size caps. */
+  readonly limits?: ReadLimits;
 }
 
 /** Reads the cluster (and AWS) once, then checks it against the environment. */
 export async function runDoctor(env: Environment, clients: DoctorClients): Promise<DoctorReport> {
-  const cluster = await collectSnapshot(env, clients.kubeConfig);
+  const reader = new KubeReader(clients.kubeConfig, clients.signal, clients.limits);
+  const cluster = await collectSnapshot(env, reader);
   let aws;
   if (env.platform === "eks") {
     if (!clients.ec2)
       throw new Error(`environment ${env.name} is on EKS: the doctor needs an EC2 client`);
-    aws = await collectAws(env, cluster.nodes, clients.ec2);
+    aws = await collectAws(env, cluster.nodes, clients.ec2, clients.signal);
   }
   const traits = podNetworkTraits(env.podNetwork.mode);
   const findings = diagnose({ env, traits, cluster, aws });

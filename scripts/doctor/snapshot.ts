@@ -1,19 +1,15 @@
 import { F5_NGINX_CHART } from "../../constructs/ingress/f5-nginx";
 import { INGRESS_NGINX_CHART } from "../../constructs/ingress/ingress-nginx";
 import type { Environment } from "../../stacks/environment/schema";
-import {
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  isNotFound,
-  type CoreV1Event,
-  type KubeConfig,
-  type V1ConfigMap,
-  type V1DaemonSet,
-  type V1Deployment,
-  type V1Node,
-  type V1Pod,
-  type V1Service,
+import type { KubeReader } from "../lib/cluster/kube-reader";
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1DaemonSet,
+  V1Deployment,
+  V1Node,
+  V1Pod,
+  V1Service,
 } from "../lib/cluster/kubernetes-client";
 import type {
   Advertisement,
@@ -70,51 +66,23 @@ export interface MetalLbSnapshot {
   readonly kubeProxy?: V1ConfigMap;
 }
 
-/** The value, or undefined when the API server answers 404; any other error stops the doctor. */
-async function unless404<T>(what: string, read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new Error(`cannot read ${what}: ${detail}`, { cause: error });
-  }
-}
+const CALICO = `/api/v1/namespaces/${CALICO_NAMESPACE}`;
+const CALICO_APPS = `/apis/apps/v1/namespaces/${CALICO_NAMESPACE}`;
+const METALLB = `/apis/metallb.io/v1beta1/namespaces/${METALLB_NAMESPACE}`;
 
-interface CustomList<T> {
-  readonly items: readonly T[];
-}
-
-/** Reads what the checks need, in parallel. */
+/**
+ * Reads what the checks need, in parallel, each request bounded (see KubeReader). Objects and
+ * custom resource types that do not exist (404) are `undefined`; any other failure stops the
+ * doctor with the request named.
+ */
 export async function collectSnapshot(
   env: Environment,
-  config: KubeConfig,
+  reader: KubeReader,
 ): Promise<ClusterSnapshot> {
-  const core = config.makeApiClient(CoreV1Api);
-  const apps = config.makeApiClient(AppsV1Api);
-  const custom = config.makeApiClient(CustomObjectsApi);
-  const clusterList = async <T>(group: string, version: string, plural: string) =>
-    (
-      await unless404(
-        `${plural}.${group}`,
-        () => custom.listClusterCustomObject({ group, version, plural }) as Promise<CustomList<T>>,
-      )
-    )?.items;
-  const metallbList = async <T>(plural: string) =>
-    (
-      await unless404(
-        `${plural}.metallb.io`,
-        () =>
-          custom.listNamespacedCustomObject({
-            group: "metallb.io",
-            version: "v1beta1",
-            namespace: METALLB_NAMESPACE,
-            plural,
-          }) as Promise<CustomList<T>>,
-      )
-    )?.items;
+  const all = async <T>(path: string, query?: Record<string, string>) =>
+    (await reader.list<T>(path, query)) ?? [];
   const advertisements = async (kind: Advertisement["kind"], plural: string) =>
-    ((await metallbList<Advertisement>(plural)) ?? []).map((a) => ({ ...a, kind }));
+    (await all<Advertisement>(`${METALLB}/${plural}`)).map((a) => ({ ...a, kind }));
 
   const ingressNamespace = INGRESS_NAMESPACES[env.ingress.controller];
   const [
@@ -133,54 +101,32 @@ export async function collectSnapshot(
     serviceEvents,
     metallb,
   ] = await Promise.all([
-    core.listNode().then((l) => l.items),
-    core.listPodForAllNamespaces({ fieldSelector: "status.phase=Pending" }).then((l) => l.items),
-    core
-      .listEventForAllNamespaces({ fieldSelector: "reason=FailedCreatePodSandBox" })
-      .then((l) => l.items),
-    core.listNamespacedPod({ namespace: CALICO_NAMESPACE }).then((l) => l.items),
-    core
-      .listNamespacedEvent({ namespace: CALICO_NAMESPACE, fieldSelector: "reason=Unhealthy" })
-      .then((l) => l.items),
-    unless404("daemonset calico-system/calico-node", () =>
-      apps.readNamespacedDaemonSet({ namespace: CALICO_NAMESPACE, name: "calico-node" }),
-    ),
-    unless404("deployment calico-system/calico-typha", () =>
-      apps.readNamespacedDeployment({ namespace: CALICO_NAMESPACE, name: "calico-typha" }),
-    ),
-    clusterList<TigeraStatus>("operator.tigera.io", "v1", "tigerastatuses"),
-    unless404(
-      "installation default",
-      () =>
-        custom.getClusterCustomObject({
-          group: "operator.tigera.io",
-          version: "v1",
-          plural: "installations",
-          name: "default",
-        }) as Promise<Installation>,
-    ),
-    clusterList<IpPool>("crd.projectcalico.org", "v1", "ippools"),
+    all<V1Node>("/api/v1/nodes"),
+    all<V1Pod>("/api/v1/pods", { fieldSelector: "status.phase=Pending" }),
+    all<CoreV1Event>("/api/v1/events", { fieldSelector: "reason=FailedCreatePodSandBox" }),
+    all<V1Pod>(`${CALICO}/pods`),
+    all<CoreV1Event>(`${CALICO}/events`, { fieldSelector: "reason=Unhealthy" }),
+    reader.get<V1DaemonSet>(`${CALICO_APPS}/daemonsets/calico-node`),
+    reader.get<V1Deployment>(`${CALICO_APPS}/deployments/calico-typha`),
+    reader.list<TigeraStatus>("/apis/operator.tigera.io/v1/tigerastatuses"),
+    reader.get<Installation>("/apis/operator.tigera.io/v1/installations/default"),
+    reader.list<IpPool>("/apis/crd.projectcalico.org/v1/ippools"),
     env.platform === "eks"
-      ? clusterList<NodeClaim>("karpenter.sh", "v1", "nodeclaims")
+      ? reader.list<NodeClaim>("/apis/karpenter.sh/v1/nodeclaims")
       : Promise.resolve(undefined),
-    core.listServiceForAllNamespaces().then((l) => l.items),
-    core
-      .listEventForAllNamespaces({ fieldSelector: "involvedObject.kind=Service" })
-      .then((l) => l.items),
+    all<V1Service>("/api/v1/services"),
+    all<CoreV1Event>("/api/v1/events", { fieldSelector: "involvedObject.kind=Service" }),
     env.platform === "onprem"
       ? Promise.all([
-          apps.listNamespacedDaemonSet({
-            namespace: METALLB_NAMESPACE,
+          all<V1DaemonSet>(`/apis/apps/v1/namespaces/${METALLB_NAMESPACE}/daemonsets`, {
             labelSelector: "app.kubernetes.io/component=speaker",
           }),
-          metallbList<IpAddressPool>("ipaddresspools"),
+          reader.list<IpAddressPool>(`${METALLB}/ipaddresspools`),
           advertisements("L2Advertisement", "l2advertisements"),
           advertisements("BGPAdvertisement", "bgpadvertisements"),
-          unless404("configmap kube-system/kube-proxy", () =>
-            core.readNamespacedConfigMap({ namespace: "kube-system", name: "kube-proxy" }),
-          ),
+          reader.get<V1ConfigMap>("/api/v1/namespaces/kube-system/configmaps/kube-proxy"),
         ]).then(([speakers, pools, l2, bgp, kubeProxy]) => ({
-          speakers: speakers.items,
+          speakers,
           pools,
           advertisements: [...l2, ...bgp],
           kubeProxy,

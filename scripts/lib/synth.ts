@@ -17,6 +17,11 @@ export interface SynthOptions {
   /** Synthesize in offline mode (see stacks/offline.ts). */
   readonly offline: boolean;
   readonly log: (line: string) => void;
+  /**
+   * Say nothing when it works.
+   * @default false: the app command before and the time it took after
+   */
+  readonly quiet?: boolean;
 }
 
 interface CdktfJson {
@@ -29,7 +34,9 @@ export function synthesize(options: SynthOptions): void {
   const config = JSON.parse(
     fs.readFileSync(path.join(options.cwd, "cdktf.json"), "utf8"),
   ) as CdktfJson;
-  options.log(`synth: ${config.app} → ${path.relative(options.cwd, options.outdir) || "."}…`);
+  if (!options.quiet) {
+    options.log(`synth: ${config.app} → ${path.relative(options.cwd, options.outdir) || "."}…`);
+  }
   const started = Date.now();
   const result = spawnSync(config.app, {
     cwd: options.cwd,
@@ -46,5 +53,7 @@ export function synthesize(options: SynthOptions): void {
   if (result.status !== 0) {
     throw new Error(`synth failed: ${config.app} exited with ${result.status ?? result.signal}`);
   }
-  options.log(`synth: done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  if (!options.quiet) {
+    options.log(`synth: done (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
 }

@@ -6,6 +6,7 @@
  */
 import * as path from "path";
 import { kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
+import { type CommandHelp, renderHelp, wantsHelp } from "../lib/help";
 import { findEnvironment } from "../../stacks/environments";
 import { CoreV1Api } from "../lib/cluster/kubernetes-client";
 import { resolveImage } from "./image";
@@ -20,7 +21,7 @@ import { NetbenchRun } from "./runner";
 export const USAGE =
   "usage: npm run netbench -- <env> [--image <repository>@sha256:<digest>] [--registry <host>] " +
   "[--streams <n>] [--seconds <n>] [--compare <earlier.json>] [--outdir <dir>] " +
-  "[--kubeconfig <file>] [--context <name>] [--cleanup]";
+  "[--kubeconfig <file>] [--context <name>] [--cleanup] (--help: more)";
 
 export interface NetbenchArgs extends AccessOverrides {
   readonly environment: string;
@@ -102,9 +103,44 @@ async function removeLeftovers(core: CoreV1Api, log: (line: string) => void): Pr
   if (items.length === 0) log("nothing to clean up");
 }
 
+export const NETBENCH_HELP: CommandHelp = {
+  usage: "npm run netbench -- <env> [options]",
+  summary:
+    "Measures pod-to-pod TCP throughput, retransmits and round trips on the environment's " +
+    "cluster, per path (same node, across nodes, across zones), with iperf3 pods in a namespace " +
+    "of its own that it deletes afterwards (also on Ctrl-C). Writes " +
+    "<outdir>/netbench/<env>-<time>.{json,md,svg} and prints the Markdown report.",
+  options: [
+    ["--image <repository>@sha256:<digest>", "the iperf3 image (or NETBENCH_IMAGE); required"],
+    ["--registry <host>", "pull the image from this mirror (or NETBENCH_REGISTRY)"],
+    ["--streams <n>", `parallel TCP streams, 1-128 (default ${DEFAULT_SETTINGS.streams})`],
+    ["--seconds <n>", `seconds per measurement, 1-3600 (default ${DEFAULT_SETTINGS.seconds})`],
+    ["--compare <earlier.json>", "report the change against an earlier run's JSON"],
+    ["--outdir <dir>", "where netbench/ is written (default $CDKTF_OUTDIR or cdktf.out)"],
+    ["--kubeconfig <file>", "reach the cluster through this kubeconfig instead"],
+    ["--context <name>", "context in that kubeconfig"],
+    ["--cleanup", "measure nothing; delete namespaces that killed runs left behind"],
+  ],
+  examples: [
+    "npm run netbench -- staging --image registry.example/iperf3@sha256:<digest>",
+    "npm run netbench -- staging --image <ref> --compare cdktf.out/netbench/staging-<time>.json",
+    "npm run netbench -- staging --cleanup",
+  ],
+  exit: [
+    [0, "every path measured"],
+    [1, "a path could not be measured (its error is in the report)"],
+    [2, "netbench could not run: bad arguments, no access, an API request failed"],
+    [130, "interrupted (Ctrl-C; 143 for SIGTERM), after deleting what it created"],
+  ],
+};
+
 /** The whole run; returns the exit status. */
 export async function run(argv: readonly string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (wantsHelp(argv)) {
+    process.stdout.write(renderHelp(NETBENCH_HELP));
+    return 0;
+  }
   const args = parseArgs(argv);
   const env = findEnvironment(args.environment);
   const earlier = args.compare === undefined ? undefined : readBenchResult(args.compare);

@@ -32,6 +32,11 @@ export interface NetbenchOptions {
   /** How long a pod may take to start (image pull included). @default 300000 */
   readonly startTimeoutMs?: number;
   readonly log?: (line: string) => void;
+  /**
+   * How long cleanup waits for an in-flight namespace create to settle, and then for the delete.
+   * @default 30000
+   */
+  readonly cleanupTimeoutMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,8 +60,11 @@ export class NetbenchRun {
   readonly namespace: string;
   private readonly startedAt: Date;
   private cleaned?: Promise<void>;
-  /** Set before the create request: an interrupt during it must still delete the namespace. */
-  private namespaceRequested = false;
+  /**
+   * The namespace create, once sent. Cleanup waits for it to settle: a delete sent while it is in
+   * flight answers 404 and the namespace appears afterwards.
+   */
+  private created?: Promise<unknown>;
 
   constructor(
     private readonly core: CoreV1Api,
@@ -148,8 +156,8 @@ export class NetbenchRun {
     const { env, image, settings } = this.options;
     try {
       const placement = planPlacement(env, (await this.core.listNode()).items);
-      this.namespaceRequested = true;
-      await this.core.createNamespace({ body: benchNamespace(this.runId) });
+      this.created = this.core.createNamespace({ body: benchNamespace(this.runId) });
+      await this.created;
       this.log(`namespace ${this.namespace}: iperf3 server on ${placement.server.name}…`);
       await this.core.createNamespacedPod({
         namespace: this.namespace,
@@ -193,18 +201,56 @@ export class NetbenchRun {
     }
   }
 
-  /** Deletes the run's namespace (and so its pods). Safe to call twice or concurrently. */
+  /**
+   * Deletes the run's namespace (and so its pods), after its create has settled. Safe to call
+   * twice or concurrently; never waits longer than `cleanupTimeoutMs` for either request.
+   */
   cleanup(): Promise<void> {
-    if (!this.namespaceRequested) return Promise.resolve();
-    this.cleaned ??= this.core
-      .deleteNamespace({ name: this.namespace })
-      .then(() => this.log(`namespace ${this.namespace} deleted`))
-      .catch((error: Error) => {
-        // 404: interrupted before the namespace existed.
-        if (!isNotFound(error)) {
-          this.log(`could not delete namespace ${this.namespace}: ${error.message}; run --cleanup`);
-        }
-      });
+    const created = this.created;
+    if (created === undefined) return Promise.resolve();
+    this.cleaned ??= this.removeNamespace(created);
     return this.cleaned;
+  }
+
+  private async removeNamespace(created: Promise<unknown>): Promise<void> {
+    const timeoutMs = this.options.cleanupTimeoutMs ?? 30_000;
+    const hint = `; run --cleanup later`;
+    const createSettled = await within(
+      created.then(
+        () => true,
+        () => true,
+      ),
+      timeoutMs,
+    );
+    try {
+      const deleted = await within(this.core.deleteNamespace({ name: this.namespace }), timeoutMs);
+      if (deleted === undefined) {
+        this.log(
+          `namespace ${this.namespace}: no answer to the delete in ${timeoutMs / 1000} s${hint}`,
+        );
+      } else this.log(`namespace ${this.namespace} deleted`);
+    } catch (error) {
+      if (!isNotFound(error)) {
+        this.log(
+          `could not delete namespace ${this.namespace}: ${(error as Error).message}${hint}`,
+        );
+      } else if (createSettled === undefined) {
+        // 404 while the create is still unanswered: it may yet create the namespace.
+        this.log(`namespace ${this.namespace}: its create is still unanswered${hint}`);
+      }
+    }
+  }
+}
+
+/** The promise's value, or undefined when it has not settled within `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -21,13 +21,27 @@ import { stateKeyAlias } from "../backend";
 import { parseNodeSegments } from "../../constructs/shared/node-network";
 import {
   UNSUPPORTED_PARTITION_REASON,
+  accountOfArn,
   partitionOfRegion,
 } from "../../constructs/shared/aws-account";
-import { podNetworkTraits } from "../../constructs/shared/pod-network";
+import { internetExposure } from "../../constructs/shared/internet-exposure";
+import { podNetworkMigrationProblem, podNetworkTraits } from "../../constructs/shared/pod-network";
 import { eksSystemWorkloads } from "../system-workloads";
 import { al2023AmiProblem } from "../../constructs/karpenter/ami";
+import {
+  componentSupportProblems,
+  eksSupportFindings,
+  supportDate,
+} from "../../constructs/kubernetes-support";
+import type { ChartName } from "../../constructs/versions";
 import type { Path, Problem } from "../../constructs/shared/validation/issues";
-import type { EksEnvironment, Environment, OnpremEnvironment } from "./schema";
+import { pipelineProblems, pipelineSetProblems } from "./pipeline";
+import {
+  createsSpotServiceLinkedRole,
+  type EksEnvironment,
+  type Environment,
+  type OnpremEnvironment,
+} from "./schema";
 
 export type { Problem };
 
@@ -58,23 +72,32 @@ export const ENDPOINTS_REQUIRED_WITHOUT_NAT = [
 /** IAM role names derived from the cluster name (`<cluster>-karpenter-controller`) stay under 64. */
 export const MAX_CLUSTER_NAME_LENGTH = 38;
 
-export function crossFieldProblems(env: Environment): Problem[] {
+/**
+ * Every cross-field problem of one environment. `today` (`YYYY-MM-DD`, UTC) dates the EKS
+ * calendar checks; it defaults to `supportDate()`.
+ */
+export function crossFieldProblems(env: Environment, today: string = supportDate()): Problem[] {
   const problems: Problem[] = [];
   const report: Report = (path, message) => problems.push({ path, message });
   checkPodNetwork(env, report);
   checkIngress(env, report);
+  checkKubernetesVersion(env, today, report);
   if (env.platform === "eks") {
     checkEks(env, report);
   } else {
     checkOnprem(env, report);
   }
+  problems.push(...pipelineProblems(env));
   return problems;
 }
 
 /**
  * Rules across the environments one repository deploys: stack names, the state buckets their
  * bootstrap stacks create, and the IAM role names their clusters derive (unique per account).
- * Each problem is reported on the later of two environments.
+ * Each problem is reported on the later of two environments in `envs`' order (give them in
+ * promotion order: the later one is the one that introduced the clash), with a value to use
+ * instead that no environment of the set holds. Plan runners that another environment's deploy
+ * runner would take (`pipelineSetProblems`) are reported on the planned environment.
  */
 export function environmentSetProblems(envs: readonly Environment[]): SetProblem[] {
   const problems: SetProblem[] = [];
@@ -85,6 +108,8 @@ export function environmentSetProblems(envs: readonly Environment[]): SetProblem
     if (owner) problems.push({ environment: index, ...clash(owner) });
     else owners.set(key, envs[index]);
   };
+  const eks = envs.filter((env): env is EksEnvironment => env.platform === "eks");
+  const buckets = new Set(eks.flatMap((env) => (env.state ? [env.state.bucket] : [])));
   envs.forEach((env, index) => {
     claim(`name ${env.name}`, index, () => ({
       path: ["name"],
@@ -97,18 +122,44 @@ export function environmentSetProblems(envs: readonly Environment[]): SetProblem
         path: ["state", "bucket"],
         message:
           `"${env.state?.bucket}" is also the state bucket of ${owner.name}, and each EKS ` +
-          `environment's <name>-bootstrap stack creates its own; name a bucket of account ` +
-          `${accountId}, such as platform-tfstate-${accountId}`,
+          `environment's <name>-bootstrap stack creates its own; name another, such as ` +
+          freeValue(
+            [`platform-tfstate-${accountId}`, `platform-tfstate-${accountId}-${env.name}`],
+            buckets,
+          ),
       }));
     }
+    if (createsSpotServiceLinkedRole(env)) {
+      claim(`spot role ${accountId}`, index, (owner) => ({
+        path: ["aws", "createSpotServiceLinkedRole"],
+        message:
+          `${owner.name}'s bootstrap stack already creates AWSServiceRoleForEC2Spot in account ` +
+          `${accountId}, and an account has one; set createSpotServiceLinkedRole: false here`,
+      }));
+    }
+    const clusters = new Set(
+      eks.filter((e) => e.aws.accountId === accountId).map((e) => e.cluster.name),
+    );
     claim(`cluster ${accountId} ${env.cluster.name}`, index, (owner) => ({
       path: ["cluster", "name"],
       message:
         `"${env.cluster.name}" is also the cluster name of ${owner.name} in account ${accountId}, ` +
-        `and the IAM role names derived from it must be unique in an account; use another, such as ${env.name}-platform`,
+        `and the IAM role names derived from it must be unique in an account; use another, such as ` +
+        freeValue([`${env.name}-platform`, `${env.name}-cluster`], clusters),
     }));
   });
+  problems.push(...pipelineSetProblems(envs));
   return problems;
+}
+
+/** The first of `candidates` not in `taken`, else the last with the first free number appended. */
+function freeValue(candidates: readonly string[], taken: ReadonlySet<string>): string {
+  const free = candidates.find((candidate) => !taken.has(candidate));
+  if (free !== undefined) return free;
+  const base = candidates[candidates.length - 1];
+  let n = 2;
+  while (taken.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
 }
 
 function checkPodNetwork(env: Environment, report: Report): void {
@@ -126,6 +177,35 @@ function checkPodNetwork(env: Environment, report: Report): void {
       ["podNetwork", "podCidr"],
       `${podCidr} overlaps serviceCidr ${env.serviceCidr}; pick a disjoint range`,
     );
+  }
+}
+
+/** The charts an environment's platform stack installs, as `COMPONENT_SUPPORT` names them. */
+export function environmentComponents(env: Environment): ChartName[] {
+  const ingress: ChartName =
+    env.ingress.controller === "ingress-nginx" ? "ingressNginx" : "f5NginxIngress";
+  return env.platform === "eks" ? ["calico", "karpenter", ingress] : ["calico", "metallb", ingress];
+}
+
+/**
+ * The version must suit every pinned component (on-prem too), and on EKS be in standard support
+ * unless the environment accepts extended support. Calendar warnings are the cluster construct's.
+ */
+function checkKubernetesVersion(env: Environment, today: string, report: Report): void {
+  for (const problem of componentSupportProblems(
+    env.kubernetesVersion,
+    environmentComponents(env),
+  )) {
+    report(["kubernetesVersion"], problem);
+  }
+  if (env.platform !== "eks") return;
+  const findings = eksSupportFindings(env.kubernetesVersion, {
+    supportType: env.cluster.supportType,
+    today,
+    supportTypeField: "cluster.supportType",
+  });
+  for (const finding of findings) {
+    if (finding.level === "error") report(["kubernetesVersion"], finding.message);
   }
 }
 
@@ -156,12 +236,7 @@ function checkEks(env: EksEnvironment, report: Report): void {
       `${aws.region} is not supported (${UNSUPPORTED_PARTITION_REASON}); use a region of one of those partitions`,
     );
   } else {
-    const arns: { path: (string | number)[]; arn: string }[] = [
-      ...(aws.assumeRoleArn ? [{ path: ["aws", "assumeRoleArn"], arn: aws.assumeRoleArn }] : []),
-      ...cluster.admins.map((arn, i) => ({ path: ["cluster", "admins", i], arn })),
-      ...env.kms.administrators.map((arn, i) => ({ path: ["kms", "administrators", i], arn })),
-    ];
-    for (const { path, arn } of arns) {
+    for (const { path, arn } of principalArns(env)) {
       if (!arn.startsWith(`arn:${partition}:`)) {
         report(
           path,
@@ -170,6 +245,7 @@ function checkEks(env: EksEnvironment, report: Report): void {
       }
     }
   }
+  checkAccounts(env, report);
 
   for (const { index, message } of zoneRegionProblems(aws.zones, aws.region)) {
     report(["aws", "zones", index], message);
@@ -195,9 +271,24 @@ function checkEks(env: EksEnvironment, report: Report): void {
     }
   }
   if (env.state) checkStateOfBootstrap(env, env.state, report);
+  if (aws.createSpotServiceLinkedRole && !env.state) {
+    report(
+      ["aws", "createSpotServiceLinkedRole"],
+      `the ${env.name}-bootstrap stack creates it, and an environment without state has none; ` +
+        "add state, or create the role once per account with `aws iam create-service-linked-role " +
+        "--aws-service-name spot.amazonaws.com` and leave this unset",
+    );
+  }
 
   const modeProblem = podNetworkPlatformProblem("eks", env.podNetwork.mode);
   if (modeProblem) report(["podNetwork", "mode"], modeProblem);
+  const { migratingFrom } = env.podNetwork;
+  const migration =
+    migratingFrom === undefined
+      ? undefined
+      : (podNetworkPlatformProblem("eks", migratingFrom) ??
+        podNetworkMigrationProblem(env.podNetwork.mode, migratingFrom));
+  if (migration) report(["podNetwork", "migratingFrom"], migration);
 
   if (aws.nat === "none") {
     const missing = ENDPOINTS_REQUIRED_WITHOUT_NAT.filter((s) => !aws.vpcEndpoints.includes(s));
@@ -211,13 +302,17 @@ function checkEks(env: EksEnvironment, report: Report): void {
   }
 
   const { endpoint } = cluster;
-  if (endpoint.public) {
-    const open =
-      endpoint.publicAccessCidrs.length === 0 || endpoint.publicAccessCidrs.includes("0.0.0.0/0");
-    if (open && env.tier === "prod") {
+  if (endpoint.public && env.tier === "prod") {
+    // An empty list is EKS's default, 0.0.0.0/0.
+    const exposure =
+      endpoint.publicAccessCidrs.length === 0
+        ? { sources: [], reach: "the whole IPv4 internet (no CIDRs is 0.0.0.0/0)" }
+        : internetExposure(endpoint.publicAccessCidrs);
+    if (exposure) {
       report(
         ["cluster", "endpoint", "publicAccessCidrs"],
-        "a prod public endpoint must not be open to 0.0.0.0/0; list the office/VPN CIDRs or turn the public endpoint off",
+        `a prod public endpoint must not be open to the internet, and ${exposure.sources.join(", ") || "this"} ` +
+          `let in ${exposure.reach}; list the office/VPN CIDRs or turn the public endpoint off`,
       );
     }
   }
@@ -226,6 +321,49 @@ function checkEks(env: EksEnvironment, report: Report): void {
   const { amiVersion } = env.karpenter;
   const amiProblem = amiVersion && al2023AmiProblem(amiVersion, env.kubernetesVersion);
   if (amiProblem) report(["karpenter", "amiVersion"], amiProblem);
+}
+
+/** Every ARN the environment names an IAM principal with, and where. */
+function principalArns(env: EksEnvironment): { path: (string | number)[]; arn: string }[] {
+  const { aws, cluster, kms } = env;
+  return [
+    ...(aws.assumeRoleArn ? [{ path: ["aws", "assumeRoleArn"], arn: aws.assumeRoleArn }] : []),
+    ...cluster.admins.map((arn, i) => ({ path: ["cluster", "admins", i], arn })),
+    ...kms.administrators.map((arn, i) => ({ path: ["kms", "administrators", i], arn })),
+  ];
+}
+
+/**
+ * Principals and the state key must be of the environment's account, or of one the file lists in
+ * aws.trustedAccounts: otherwise a changed account ID in an ARN hands cluster admin, the keys or
+ * the state to an account nobody reviewed.
+ */
+function checkAccounts(env: EksEnvironment, report: Report): void {
+  const { accountId, trustedAccounts } = env.aws;
+  const kmsKeyId = env.state?.kmsKeyId;
+  const named = [
+    ...principalArns(env),
+    ...(kmsKeyId ? [{ path: ["state", "kmsKeyId"], arn: kmsKeyId }] : []),
+  ];
+  for (const { path, arn } of named) {
+    const account = accountOfArn(arn);
+    if (account === undefined || account === accountId || trustedAccounts.includes(account)) {
+      continue;
+    }
+    report(
+      path,
+      `is in account ${account}, not the environment's ${accountId}; name a principal of ` +
+        `${accountId}, or list ${account} in aws.trustedAccounts if that account is to have this access`,
+    );
+  }
+  trustedAccounts.forEach((account, i) => {
+    if (account === accountId) {
+      report(
+        ["aws", "trustedAccounts", i],
+        `${account} is the environment's own account (aws.accountId), always trusted; remove it`,
+      );
+    }
+  });
 }
 
 /** What the environment's `<name>-bootstrap` stack creates must be what its state points at. */
@@ -281,6 +419,13 @@ function checkOnprem(env: OnpremEnvironment, report: Report): void {
   }
   const modeProblem = podNetworkPlatformProblem("onprem", mode);
   if (modeProblem) report(["podNetwork", "mode"], modeProblem);
+  if (env.podNetwork.migratingFrom !== undefined) {
+    report(
+      ["podNetwork", "migratingFrom"],
+      "keeps an EKS node security group open during a mode switch; on-prem there is none " +
+        "(node firewalls are not managed here), so switch mode directly and remove it",
+    );
+  }
 
   if (podNetworkTraits(mode).singleSubnetOnly && env.nodeSegments.length > 1) {
     report(

@@ -1,16 +1,17 @@
 /**
  * One environment file, `<name>.yaml`: the environment's fields (schema.ts) and `promotion`, its
  * place in the promotion order. Read untrusted: every problem is reported with the field to
- * change, and YAML syntax errors with their line and column too.
+ * change, and YAML syntax errors with their line and column too (yaml-data.ts).
  */
-import * as fs from "fs";
 import * as path from "path";
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { displayName, displayValue } from "../../constructs/shared/validation/display";
+import { ENVIRONMENT_FILE_EXTENSION } from "./folder";
 import type { Environment, EnvironmentInput } from "./schema";
-import { EnvironmentValidationError, formatPath, parseEnvironment } from "./validate";
+import { checkEnvironment, formatPath } from "./validate";
+import { readYaml } from "./yaml-data";
 
-export const ENVIRONMENT_FILE_EXTENSION = ".yaml";
+export { ENVIRONMENT_FILE_EXTENSION };
 
 /**
  * The JSON Schema of an environment file (`npm run schema` writes it from the zod schema): beside
@@ -51,6 +52,11 @@ export interface FileReading {
   readonly problems: readonly FileProblem[];
   /** The promotion, when it is valid, for the checks across files. */
   readonly promotion?: number;
+  /**
+   * The environment, when every field is valid on its own (rules across fields may still fail):
+   * for the checks across files, so that one run reports every problem.
+   */
+  readonly fields?: Environment;
   readonly loaded?: EnvironmentFile;
 }
 
@@ -59,27 +65,11 @@ export function environmentNameOf(file: string): string {
   return path.parse(file).name;
 }
 
-export function readEnvironmentFile(file: string): FileReading {
-  const lines = new LineCounter();
-  const document = parseDocument(fs.readFileSync(file, "utf8"), {
-    lineCounter: lines,
-    prettyErrors: false,
-  });
-  if (document.errors.length > 0) {
-    return {
-      file,
-      problems: document.errors.map((error) => {
-        const { line, col } = lines.linePos(error.pos[0]);
-        const field = fieldPathAt(document.contents, error.pos[0]);
-        const at = `line ${line}, column ${col}`;
-        return {
-          where: field.length > 0 ? `${formatPath(field)} (${at})` : at,
-          message: `not valid YAML: ${error.message}`,
-        };
-      }),
-    };
-  }
-  const data: unknown = document.toJS();
+/** Checks the text of the environment file `file` (read by the caller, folder.ts). */
+export function parseEnvironmentFile(file: string, text: string): FileReading {
+  const yaml = readYaml(text);
+  if (yaml.problems.length > 0) return { file, problems: yaml.problems };
+  const data = yaml.data;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return {
       file,
@@ -98,68 +88,34 @@ export function readEnvironmentFile(file: string): FileReading {
       message:
         rawPromotion === undefined
           ? "is required: a whole number giving the environment's place in the promotion order (lowest deploys first)"
-          : `must be a whole number above 0, such as 10 (lowest deploys first); got ${JSON.stringify(rawPromotion)}`,
+          : `must be a whole number above 0, such as 10 (lowest deploys first); got ${displayValue(rawPromotion)}`,
     });
   }
   const name = environmentNameOf(file);
   if (typeof fields.name === "string" && fields.name !== name) {
     problems.push({
       where: "name",
-      message: `"${fields.name}" does not match the file name ${path.basename(file)}; an environment's file is <name>${ENVIRONMENT_FILE_EXTENSION}: rename one of them`,
+      message: `${displayValue(fields.name)} does not match the file name ${displayName(path.basename(file))}; an environment's file is <name>${ENVIRONMENT_FILE_EXTENSION}: rename one of them`,
     });
   }
-  let environment: Environment | undefined;
-  try {
-    environment = parseEnvironment(fields);
-  } catch (error) {
-    if (!(error instanceof EnvironmentValidationError)) throw error;
-    problems.push(
-      ...error.problems.map((p) => ({ where: formatPath(p.path), message: p.message })),
-    );
-  }
+  const checked = checkEnvironment(fields, { sourceAt: yaml.sourceAt });
+  problems.push(
+    ...checked.problems.map((p) => ({ where: formatPath(p.path), message: p.message })),
+  );
   return {
     file,
     problems,
     promotion: promotion.data,
+    fields: checked.fields,
     loaded:
-      problems.length === 0 && environment && promotion.success
+      problems.length === 0 && checked.fields && promotion.success
         ? {
             file,
             promotion: promotion.data,
-            // parseEnvironment accepted these fields, so they are an environment's input.
+            // checkEnvironment accepted these fields, so they are an environment's input.
             input: fields as EnvironmentInput,
-            environment,
+            environment: checked.fields,
           }
         : undefined,
   };
-}
-
-/** The field path of the YAML node at `offset`, such as `aws.zones[1]`. */
-function fieldPathAt(node: unknown, offset: number): (string | number)[] {
-  /**
-   * Whether `offset` lies from the start of `first` up to, not including, the end of `last`'s
-   * value: a block map's value ends where the next key starts, and `range[2]` runs on over
-   * trailing comments, so an inclusive end named the key before the one at fault.
-   */
-  const spans = (first: unknown, last: unknown): boolean =>
-    isNode(first) &&
-    isNode(last) &&
-    first.range !== null &&
-    first.range !== undefined &&
-    last.range !== null &&
-    last.range !== undefined &&
-    offset >= first.range[0] &&
-    offset < last.range[1];
-  if (isMap(node)) {
-    const pair = node.items.find((p) => spans(p.key, p.value ?? p.key));
-    if (pair) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      return [key, ...fieldPathAt(pair.value, offset)];
-    }
-  }
-  if (isSeq(node)) {
-    const index = node.items.findIndex((item) => spans(item, item));
-    if (index >= 0) return [index, ...fieldPathAt(node.items[index], offset)];
-  }
-  return [];
 }

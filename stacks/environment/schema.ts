@@ -14,6 +14,7 @@ import {
   podNetworkFields,
 } from "../../constructs/calico/props";
 import {
+  EKS_SUPPORT_TYPES,
   clusterAdminsSchema,
   endpointSchema,
   maxPodsSchema,
@@ -44,10 +45,21 @@ import {
   vpcEndpointsSchema,
   zonesSchema,
 } from "../../constructs/network/props";
-import { awsAccountId, awsRegion, iamPrincipalArn } from "../../constructs/shared/aws-account";
+import {
+  awsAccountId,
+  awsRegion,
+  awsTagValue,
+  iamPrincipalArn,
+} from "../../constructs/shared/aws-account";
 import { logRetentionDays } from "../../constructs/shared/log-retention";
-import { nodeSegmentSchema } from "../../constructs/shared/props";
-import { asNumber, cidr, kubernetesVersion } from "../../constructs/shared/validation/fields";
+import { nodeSegmentSchema, podNetworkModeSchema } from "../../constructs/shared/props";
+import {
+  asNumber,
+  cidr,
+  kubernetesVersion,
+  unique,
+} from "../../constructs/shared/validation/fields";
+import { pipelineSchema } from "./pipeline";
 
 const dnsLabel = (max: number) =>
   z
@@ -63,6 +75,12 @@ export const podNetworkSchema = z
     ...podNetworkFields,
     /** Calico IP pool. Ignored in policy-only mode, where pods take VPC addresses. */
     podCidr: cidr("10.244.0.0/16").default("10.244.0.0/16"),
+    /**
+     * EKS: the mode the cluster runs now, in the change that switches `mode` away from it. The
+     * node security group keeps that mode's node-to-node ports open as well while calico-node
+     * moves over; remove it in a later change, once the switch is deployed.
+     */
+    migratingFrom: podNetworkModeSchema.optional(),
   })
   .strict();
 
@@ -81,6 +99,10 @@ const ingressSchema = z
   })
   .strict();
 
+/** A key ID, `alias/<name>`, or the ARN of a key or alias. */
+const STATE_KEY =
+  /^(arn:(aws|aws-us-gov):kms:[a-z0-9-]+:\d{12}:(key\/[\w-]+|alias\/[\w/-]+)|alias\/[\w/-]+|[0-9a-f-]{36})$/;
+
 const stateSchema = z
   .object({
     /** S3 bucket holding the Terraform state (created by the bootstrap stack). */
@@ -90,12 +112,23 @@ const stateSchema = z
     }),
     region: awsRegion,
     /** Legacy DynamoDB lock table; S3-native locking (`use_lockfile`) is always on. */
-    dynamodbTable: z.string().min(3).max(255).optional(),
+    dynamodbTable: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, {
+        message: "must be a DynamoDB table name: 3 to 255 letters, digits and _ . -",
+      })
+      .optional(),
     /**
      * KMS key (ARN or `alias/<env>/tfstate`) for state objects. Without it Terraform writes
      * state with SSE-S3, overriding the bucket's default KMS encryption.
      */
-    kmsKeyId: z.string().min(1).optional(),
+    kmsKeyId: z
+      .string()
+      .regex(STATE_KEY, {
+        message:
+          "must be a KMS key ARN, alias ARN, key ID or alias/<name>, such as alias/qa/tfstate",
+      })
+      .optional(),
     /**
      * Whether `<name>-bootstrap` keeps its own state in this bucket (EKS environments only). The
      * bucket cannot hold the state of the stack that creates it, so set this after that stack's
@@ -110,8 +143,8 @@ const commonFields = {
   name: dnsLabel(16),
   /** Drives safety defaults: prod gets protection, replicas and stricter checks. */
   tier: tierSchema,
-  /** Team that owns the environment; becomes the `owner` tag. */
-  owner: z.string().min(1).max(64),
+  /** Team that owns the environment; becomes the `owner` tag of every AWS resource. */
+  owner: awsTagValue(64),
   kubernetesVersion,
   podNetwork: podNetworkSchema,
   /** Kubernetes service range. */
@@ -119,6 +152,14 @@ const commonFields = {
   ingress: ingressSchema,
   /** Remote state; omit for a local backend. */
   state: stateSchema.optional(),
+  /**
+   * Default-deny NetworkPolicies in the platform's namespaces (tigera-operator, the ingress
+   * controller's, metallb-system) and around Karpenter's controller, with the allows each
+   * component needs. Off by default: try it in dev first.
+   */
+  networkPolicies: z.boolean().default(false),
+  /** Where the workflows plan and deploy the environment, and the roles they assume. */
+  pipeline: pipelineSchema.default({}),
 };
 
 const awsSchema = z
@@ -127,6 +168,12 @@ const awsSchema = z
     region: awsRegion,
     /** Role the provider assumes (for example from a CI role in another account). */
     assumeRoleArn: iamPrincipalArn.optional(),
+    /**
+     * Accounts besides accountId whose principals the environment may name (cluster.admins,
+     * kms.administrators, assumeRoleArn, the state key); principals of any other account are
+     * refused, so a changed ARN cannot hand the cluster or its keys to an outside account.
+     */
+    trustedAccounts: z.array(awsAccountId).superRefine(unique("account")).default([]),
     /** Availability zone names (2 or 3), such as ap-northeast-2a. */
     zones: zonesSchema,
     vpcCidr: vpcCidrSchema,
@@ -137,6 +184,14 @@ const awsSchema = z
     /** Gateway (s3, dynamodb) and interface (ecr.api, sts, ...) endpoints by service name. */
     vpcEndpoints: vpcEndpointsSchema.default([]),
     flowLogRetentionDays: logRetentionDays.default(90),
+    /**
+     * Create the account's EC2 Spot service-linked role (AWSServiceRoleForEC2Spot) in
+     * `<name>-bootstrap`. EC2 needs it to launch Spot instances and Karpenter may not create it.
+     * An account has one: set false where the role exists (another environment of the account
+     * creates it, or it was made before). Default: true when the environment has `state` (and so
+     * a bootstrap stack), false otherwise.
+     */
+    createSpotServiceLinkedRole: z.boolean().optional(),
   })
   .strict();
 
@@ -150,6 +205,12 @@ const clusterSchema = z
     systemNodeGroup: systemNodeGroupSchema.default({}),
     /** kubelet maxPods when Calico is the CNI (ENI limits no longer apply). */
     maxPods: maxPodsSchema.default(110),
+    /**
+     * EKS upgrade policy. `STANDARD`: past the end of standard support EKS upgrades the control
+     * plane itself, so synth refuses a version past it. `EXTENDED`: the environment accepts
+     * extended support, billed per cluster hour, for up to 12 more months (synth warns).
+     */
+    supportType: z.enum(EKS_SUPPORT_TYPES).default("STANDARD"),
   })
   .strict();
 
@@ -187,6 +248,9 @@ export const eksEnvironmentSchema = z
   })
   .strict();
 
+/** A file path without `..`, outside the kernel's pseudo-filesystems. */
+const KUBECONFIG_PATH = /^(?!\/(proc|sys|dev)(\/|$))(?!.*(^|\/)\.\.(\/|$))[\w~./-]{1,1024}$/;
+
 const metallbSchema = z
   .object({
     pools: metallbPoolsSchema,
@@ -216,8 +280,16 @@ export const onpremEnvironmentSchema = z
     ...commonFields,
     kubeconfig: z
       .object({
-        path: z.string().min(1),
-        context: z.string().min(1),
+        /** The runner reads this file while planning: a kubeconfig's path, nothing else. */
+        path: z.string().regex(KUBECONFIG_PATH, {
+          message:
+            "must be the path of a kubeconfig file, such as ~/.kube/config: letters, digits and " +
+            "~ . _ - /, no .. and not under /proc, /sys or /dev",
+        }),
+        context: z.string().regex(/^[\w.@:/-]{1,253}$/, {
+          message:
+            "must be a kubeconfig context name: 1 to 253 letters, digits and _ . @ : / -, such as onprem-admin",
+        }),
       })
       .strict(),
     /**
@@ -254,3 +326,8 @@ export type EksEnvironment = z.infer<typeof eksEnvironmentSchema>;
 export type OnpremEnvironment = z.infer<typeof onpremEnvironmentSchema>;
 /** The unvalidated, defaults-optional shape environments are written in. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+
+/** Whether `<name>-bootstrap` creates the account's EC2 Spot service-linked role. */
+export function createsSpotServiceLinkedRole(env: EksEnvironment): boolean {
+  return env.aws.createSpotServiceLinkedRole ?? env.state !== undefined;
+}

@@ -7,6 +7,8 @@ import {
 } from "../../constructs/shared/validation/issues";
 import { crossFieldProblems, environmentSetProblems } from "./checks";
 import { Environment, environmentSchema } from "./schema";
+import { isAtOrBelow, untrustedDataProblems } from "./untrusted-data";
+import { displayValue } from "../../constructs/shared/validation/display";
 
 /** One invalid environment: every problem found, each with the field path to change. */
 export class EnvironmentValidationError extends Error {
@@ -16,7 +18,7 @@ export class EnvironmentValidationError extends Error {
   ) {
     super(
       describeProblems(
-        `environment "${environment}"`,
+        `environment ${displayValue(environment)}`,
         problems.map((p) => ({ where: formatPath(p.path), message: p.message })),
       ),
     );
@@ -29,33 +31,66 @@ export function formatPath(path: Path): string {
   return formatFieldPath(path) || "(environment)";
 }
 
+/** What one environment's input says on its own. */
+export interface EnvironmentCheck {
+  /** Every problem, each with the field path to change. */
+  readonly problems: readonly Problem[];
+  /**
+   * The input with every default filled in, when every field is valid on its own, even if rules
+   * across fields fail: enough for the checks across environments (unique names, buckets).
+   */
+  readonly fields?: Environment;
+}
+
+export interface CheckOptions {
+  /** The text a value was written as in its file, for examples in messages (`"1.30"`, not 1.3). */
+  readonly sourceAt?: (path: Path) => string | undefined;
+}
+
+/**
+ * Checks untrusted input (a parsed JSON or YAML object): first what no value may be anywhere
+ * (expressions, tokens, control characters: untrusted-data.ts), then the schema, then the rules
+ * across fields, which only run when the others found nothing.
+ */
+export function checkEnvironment(input: unknown, options: CheckOptions = {}): EnvironmentCheck {
+  const unusable = untrustedDataProblems(input);
+  const parsed = environmentSchema.safeParse(input);
+  const schemaProblems = parsed.success
+    ? []
+    : problemsOf(parsed.error, {
+        schema: environmentSchema,
+        input,
+        noun: "field",
+        // YAML reads unquoted 1.30 or 111111111111 as numbers (and 1.30 as 1.3).
+        numberHint: (example) => `in YAML put the value in quotes: ${example}`,
+        sourceAt: options.sourceAt,
+      });
+  // A value already refused for what it holds needs no second message about its format.
+  const problems = [
+    ...unusable,
+    ...schemaProblems.filter((p) => !unusable.some((u) => isAtOrBelow(p.path, u.path))),
+  ];
+  if (!parsed.success || unusable.length > 0) return { problems };
+  return { problems: crossFieldProblems(parsed.data), fields: parsed.data };
+}
+
+/** The name an input declares, for messages. */
+function declaredName(input: unknown): string {
+  const name =
+    typeof input === "object" && input !== null ? (input as { name?: unknown }).name : undefined;
+  return typeof name === "string" ? name : "(unnamed)";
+}
+
 /**
  * Validates untrusted input (a parsed JSON or YAML object) and returns the environment with every
  * default filled in, or throws one EnvironmentValidationError listing every problem.
  */
 export function parseEnvironment(input: unknown): Environment {
-  const name =
-    typeof input === "object" &&
-    input !== null &&
-    typeof (input as { name?: unknown }).name === "string"
-      ? (input as { name: string }).name
-      : "(unnamed)";
-  const parsed = environmentSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new EnvironmentValidationError(
-      name,
-      problemsOf(parsed.error, {
-        schema: environmentSchema,
-        input,
-        noun: "field",
-        // YAML reads unquoted 1.34 or 111111111111 as numbers (and 1.30 as 1.3).
-        numberHint: 'in YAML put the value in quotes, such as "1.34"',
-      }),
-    );
+  const { problems, fields } = checkEnvironment(input);
+  if (problems.length > 0 || !fields) {
+    throw new EnvironmentValidationError(declaredName(input), problems);
   }
-  const problems = crossFieldProblems(parsed.data);
-  if (problems.length > 0) throw new EnvironmentValidationError(name, problems);
-  return parsed.data;
+  return fields;
 }
 
 /**

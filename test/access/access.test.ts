@@ -2,7 +2,7 @@ import { INTERRUPTION_EVENTS } from "../../constructs/karpenter/interruption-que
 import { shippedEnvironments } from "../../stacks/environments";
 import { EnvironmentWiring, Key, Role } from "./environment";
 import { Call, Decision, simulate } from "./simulate";
-import { synthesizeShipped } from "./synthesized";
+import { coordinatesOf, synthesizeShipped } from "./synthesized";
 
 /**
  * The calls AWS makes on the stacks' behalf at deploy and run time, evaluated by an IAM policy
@@ -33,6 +33,12 @@ const ADMIN_POLICY = {
   Version: "2012-10-17",
   Statement: [{ Effect: "Allow" as const, Action: "*", Resource: "*" }],
 };
+
+test("a shipped environment asks for Spot capacity, so the Spot role check below has a case", () => {
+  expect(environments.filter((env) => env.karpenter().capacityTypes.includes("spot"))).not.toEqual(
+    [],
+  );
+});
 
 describe.each(environments)("$name: access paths, simulated", (env) => {
   const { accountId, region, partition } = env.at;
@@ -207,6 +213,8 @@ describe.each(environments)("$name: access paths, simulated", (env) => {
           ["logs:CreateLogStream", stream],
           ["logs:PutLogEvents", stream],
           ["logs:DescribeLogStreams", flowLog.destination],
+          // Takes no resource: the service authorization reference lists it on * only.
+          ["logs:DescribeLogGroups", "*"],
         ]) {
           calls[`flow logs ${action}`] = {
             ...asRole(flowLog.role),
@@ -401,6 +409,38 @@ describe.each(environments)("$name: access paths, simulated", (env) => {
       await expectDecisions(calls, "Allowed");
     });
 
+    test("managed node group roles carry the ECR policy EKS checks for at CreateNodegroup", () => {
+      const groups = env.nodeGroups();
+      expect(groups.length).toBeGreaterThan(0);
+      for (const group of groups) {
+        expect([group.name, group.role.managedPolicies]).toEqual([
+          group.name,
+          expect.arrayContaining([
+            "AmazonEC2ContainerRegistryPullOnly",
+            "AmazonEC2ContainerRegistryReadOnly",
+          ]),
+        ]);
+      }
+    });
+
+    test("EC2 finds the Spot service-linked role in the account when Karpenter may ask for Spot", () => {
+      // Karpenter's controller may not create it; without it every Spot launch fails.
+      const spotRoleStacks = [...stacks]
+        .filter(([name, json]) => {
+          const roles = Object.values(json.resource?.aws_iam_service_linked_role ?? {});
+          return (
+            roles.some((role) => role.aws_service_name === "spot.amazonaws.com") &&
+            coordinatesOf(name, json).accountId === accountId
+          );
+        })
+        .map(([name]) => name);
+      const asksForSpot = env.karpenter().capacityTypes.includes("spot");
+      expect({ asksForSpot, spotRoleStacks }).toEqual({
+        asksForSpot,
+        spotRoleStacks: asksForSpot ? [expect.stringMatching(/-bootstrap$/)] : expect.any(Array),
+      });
+    });
+
     test("each role trusts the service that assumes it", async () => {
       const cluster = env.cluster();
       const karpenter = env.karpenter();
@@ -534,6 +574,37 @@ describe.each(environments)("$name: access paths, simulated", (env) => {
           },
         },
         "ExplicitlyDenied",
+      );
+    });
+
+    test("the interruption queue takes events only from its own rules", async () => {
+      const karpenter = env.karpenter();
+      const [{ rule }] = env.eventTargets();
+      const send = (service: string, context: Record<string, string>): Call => ({
+        caller: { service },
+        action: "sqs:SendMessage",
+        resource: karpenter.queue.arn,
+        resourceAccount: accountId,
+        resourcePolicy: karpenter.queue.policy,
+        context,
+      });
+      const elsewhere = rule.replace(accountId, "999999999999");
+      await expectDecisions(
+        {
+          "a rule of another account": send("events.amazonaws.com", {
+            "aws:SourceArn": elsewhere,
+            "aws:SourceAccount": "999999999999",
+          }),
+          "another rule of this account": send("events.amazonaws.com", {
+            "aws:SourceArn": rule.replace(/rule\/.*$/, "rule/someone-elses-rule"),
+            "aws:SourceAccount": accountId,
+          }),
+          "SQS acting for another account": send("sqs.amazonaws.com", {
+            "aws:SourceArn": `arn:${partition}:sqs:${region}:999999999999:queue`,
+            "aws:SourceAccount": "999999999999",
+          }),
+        },
+        "ImplicitlyDenied",
       );
     });
 

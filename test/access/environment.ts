@@ -20,6 +20,8 @@ export interface Role {
    * modelled: no call simulated here depends on them.
    */
   readonly policies: { readonly name: string; readonly document: PolicyDocument }[];
+  /** Names of the AWS managed policies attached to it (not simulated, see `policies`). */
+  readonly managedPolicies: string[];
 }
 
 export interface Key {
@@ -44,10 +46,13 @@ export interface KarpenterWiring {
     readonly volumeKeys: Key[];
   }[];
   readonly nodePools: string[];
+  /** `karpenter.sh/capacity-type` values the node pools allow (spot, on-demand, reserved). */
+  readonly capacityTypes: string[];
 }
 
 type Values = Record<string, unknown>;
 type Manifest = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+type Requirement = { key: string; operator: string; values?: string[] };
 
 function first<T>(value: T | T[] | undefined): T | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -116,9 +121,11 @@ export class EnvironmentWiring {
     const r = this.only("aws_iam_role", (c) => this.arnOf(c) === arn, `role ${arn}`);
     const name = this.value(r, "name");
     const ofRole = (c: Found) => this.value(c, "role") === name;
-    const customerManaged = this.all("aws_iam_role_policy_attachment", ofRole)
-      .map((a) => this.value(a, "policy_arn"))
-      .filter((policyArn) => !policyArn.includes(":iam::aws:policy/"));
+    const attached = this.all("aws_iam_role_policy_attachment", ofRole).map((a) =>
+      this.value(a, "policy_arn"),
+    );
+    const awsManaged = (policyArn: string) => policyArn.includes(":iam::aws:policy/");
+    const customerManaged = attached.filter((policyArn) => !awsManaged(policyArn));
     if (r.attributes.inline_policy !== undefined || customerManaged.length > 0) {
       // Read only aws_iam_role_policy: fail rather than simulate with a policy missing.
       throw new Error(
@@ -134,6 +141,9 @@ export class EnvironmentWiring {
         name: this.value(p, "name"),
         document: this.policy(p, "policy"),
       })),
+      managedPolicies: attached
+        .filter(awsManaged)
+        .map((policyArn) => policyArn.replace(/^.*\//, "")),
     };
   }
 
@@ -287,6 +297,16 @@ export class EnvironmentWiring {
         ),
       })),
       nodePools: ofKind("NodePool").map(({ manifest }) => manifest.metadata.name),
+      capacityTypes: [
+        ...new Set(
+          ofKind("NodePool").flatMap(({ manifest }) => {
+            const template = manifest.spec.template as { spec?: { requirements?: Requirement[] } };
+            return (template.spec?.requirements ?? [])
+              .filter((r) => r.key === "karpenter.sh/capacity-type" && r.operator === "In")
+              .flatMap((r) => r.values ?? []);
+          }),
+        ),
+      ],
     };
   }
 }

@@ -4,8 +4,14 @@ import type { PolicyDocument } from "./policies";
 
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
-/** Who makes a call: a session of an IAM role, or an AWS service principal acting on its own. */
-export type Caller = { readonly role: string } | { readonly service: string };
+/**
+ * Who makes a call: a session of an IAM role, an AWS service principal acting on its own, or the
+ * holder of a token from an OIDC provider (the provider's ARN) asking to assume a role.
+ */
+export type Caller =
+  | { readonly role: string }
+  | { readonly service: string }
+  | { readonly federated: string };
 
 /** One request to an AWS API, with everything IAM evaluates it against. */
 export interface Call {
@@ -30,8 +36,12 @@ export interface Call {
 }
 
 const ROLE_ARN = /^arn:([\w-]+):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
-/** Keys iam-simulate drops before evaluating (see simulate()). */
-const ENCRYPTION_CONTEXT_KEY = /^kms:EncryptionContext:/i;
+/**
+ * Keys iam-simulate drops before evaluating (see simulate()): KMS encryption context keys, and an
+ * OIDC provider's `sub` and `aud`, which IAM takes from every web identity token but its
+ * reference data lists under no action.
+ */
+const DROPPED_KEY = /^kms:EncryptionContext:|^[\w.-]+(\/[\w.-]+)*:(sub|aud)$/i;
 
 /** The request as IAM sees it: the role session, and the context keys AWS always sets for it. */
 function request(call: Call): Simulation["request"] {
@@ -45,8 +55,10 @@ function request(call: Call): Simulation["request"] {
     context["aws:PrincipalArn"] = call.caller.role;
     context["aws:PrincipalAccount"] = account;
     if (call.action.startsWith("kms:")) context["kms:CallerAccount"] = account;
-  } else {
+  } else if ("service" in call.caller) {
     principal = call.caller.service;
+  } else {
+    principal = call.caller.federated;
   }
   return {
     principal,
@@ -57,7 +69,12 @@ function request(call: Call): Simulation["request"] {
 }
 
 export function describeCall(call: Call): string {
-  const caller = "role" in call.caller ? call.caller.role : call.caller.service;
+  const caller =
+    "role" in call.caller
+      ? call.caller.role
+      : "service" in call.caller
+        ? call.caller.service
+        : call.caller.federated;
   return `${caller} ${call.action} on ${call.resource}`;
 }
 
@@ -87,7 +104,7 @@ export async function simulate(call: Call): Promise<Decision> {
     throw new Error(`${describeCall(call)}: simulate one resource, not a pattern`);
   }
   const ignored = response.result.ignoredContextKeys ?? [];
-  const unexpected = ignored.filter((key) => !ENCRYPTION_CONTEXT_KEY.test(key));
+  const unexpected = ignored.filter((key) => !DROPPED_KEY.test(key));
   if (unexpected.length > 0) {
     throw new Error(
       `${describeCall(call)}: context keys ${unexpected.join(", ")} do not apply to the action; ` +
@@ -96,9 +113,9 @@ export async function simulate(call: Call): Promise<Decision> {
   }
   if (ignored.length === 0) return response.overallResult;
   // iam-simulate 0.1.173 keeps a variable context key only when its variable follows a "/"
-  // (aws:RequestTag/<key>), so it drops kms:EncryptionContext:<key> before evaluating. Its engine
-  // evaluates those keys correctly: the request has passed validation above, so evaluate it again
-  // without that step. (The unchecked entry point reads the resource policy's name from a
+  // (aws:RequestTag/<key>), so it drops kms:EncryptionContext:<key> before evaluating, and an OIDC
+  // provider's sub and aud, which no action lists. Its engine evaluates those keys correctly: the
+  // request has passed validation above, so evaluate it again without that step. (The unchecked entry point reads the resource policy's name from a
   // validated policy.)
   return runUnsafeSimulation(
     {

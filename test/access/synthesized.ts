@@ -85,6 +85,9 @@ const FAKE_ATTRIBUTES: Record<string, Record<string, (r: ResourceView) => string
     version: (r) => r.get("version"),
     arn: (r) =>
       `arn:${r.at.partition}:eks:${r.at.region}:${r.at.accountId}:cluster/${r.get("name")}`,
+    // As EKS reports it: https://<32 hex, upper case>.<shard>.<region>.eks.amazonaws.com
+    endpoint: (r) =>
+      `https://${r.hex(32).toUpperCase()}.gr7.${r.at.region}.eks.amazonaws.com${r.at.partition === "aws-cn" ? ".cn" : ""}`,
   },
   aws_cloudwatch_log_group: {
     name: (r) => r.get("name"),

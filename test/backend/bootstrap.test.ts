@@ -68,6 +68,29 @@ describe("BootstrapStack", () => {
     });
   });
 
+  it("creates the EC2 Spot service-linked role only when asked, protected from destroy", () => {
+    expect(resourcesOf(json, "aws_iam_service_linked_role")).toEqual({});
+    const withRole = synth({ spotServiceLinkedRole: true });
+    expect(onlyResource(withRole, "aws_iam_service_linked_role")).toEqual({
+      aws_service_name: "spot.amazonaws.com",
+      description: expect.stringContaining("Karpenter"),
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  it("creates the Spot role for an environment by default, and not when it opts out", () => {
+    const roles = (input: unknown) => {
+      const environment = parseEnvironment(input);
+      const bootstrap = buildApp(Testing.app(), [environment], { offline: true }).get(
+        environment.name,
+      )?.bootstrap;
+      return Object.keys(resourcesOf(synthStack(bootstrap!), "aws_iam_service_linked_role"));
+    };
+    const dev = findEnvironmentFile("dev").input;
+    expect(roles(dev)).toHaveLength(1);
+    expect(roles(variant(dev, { aws: { createSpotServiceLinkedRole: false } }))).toHaveLength(0);
+  });
+
   it("creates a protected, rotating state key whose policy names the account root and the admins only", () => {
     const key = onlyResource(json, "aws_kms_key");
     expect(key).toMatchObject({
@@ -160,7 +183,7 @@ describeWithTerraform("BootstrapStack offline plan", () => {
   it("plans every resource for creation, with nothing destructive", async () => {
     const outdir = tempOutdir("bootstrap-");
     const app = new App({ outdir });
-    new BootstrapStack(app, "dev-bootstrap", props);
+    new BootstrapStack(app, "dev-bootstrap", { ...props, spotServiceLinkedRole: true });
     app.synth();
     const cwd = path.join(outdir, "stacks", "dev-bootstrap");
     const result = await planStack(
@@ -174,9 +197,10 @@ describeWithTerraform("BootstrapStack offline plan", () => {
     );
     expect(result.reason).toBeUndefined();
     const [stack] = buildSummary([result], { offline: true }).stacks;
-    expect(stack.counts).toEqual({ create: 9, update: 0, delete: 0, replace: 0 });
+    expect(stack.counts).toEqual({ create: 10, update: 0, delete: 0, replace: 0 });
     expect([...result.config.preventDestroy].sort()).toEqual([
       "aws_dynamodb_table.lock-table",
+      "aws_iam_service_linked_role.spot-service-linked-role",
       "aws_kms_key.state-key_753BFC90",
       "aws_s3_bucket.state-bucket",
     ]);

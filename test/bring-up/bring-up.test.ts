@@ -1,24 +1,13 @@
 import { deploySequence } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
 import type { Environment } from "../../stacks/environment/schema";
-import { podNetworkTraits } from "../../constructs/shared/pod-network";
 import { stackJson, synthEnvironments } from "../support/app";
-import { BringUpTraits, DeployStep, walkBringUp, walkTeardown } from "../support/bring-up";
+import { DeployStep, bringUpTraits, walkBringUp, walkTeardown } from "../support/bring-up";
 import { variant } from "../support/variant";
 import { findEnvironmentFile, shippedEnvironmentFiles } from "../../stacks/environments";
 
 const dev = findEnvironmentFile("dev").input;
 const onprem = findEnvironmentFile("onprem").input;
-
-function traitsOf(env: Environment): BringUpTraits {
-  return {
-    calicoCni: podNetworkTraits(env.podNetwork.mode).cni === "calico",
-    // On-prem the API server, kube-proxy and the (NotReady) nodes exist before any stack. On EKS
-    // the cloud provider built into the control plane gives LoadBalancer Services an NLB.
-    preexisting:
-      env.platform === "onprem" ? ["cluster", "kube-proxy", "nodes"] : ["load-balancer-addresses"],
-  };
-}
 
 /** Every pod network mode each platform accepts, as variants of a shipped environment. */
 const MODE_VARIANTS: unknown[] = [
@@ -48,10 +37,10 @@ const cases = environments.map((env) => [`${env.name} (${env.podNetwork.mode})`,
 
 describe("a fresh bring-up in the documented deploy order", () => {
   it.each(cases)("%s: every step has what it needs before it starts", (_, env) => {
-    expect(walkBringUp(steps(env), traitsOf(env)).map((v) => v.message)).toEqual([]);
+    expect(walkBringUp(steps(env), bringUpTraits(env)).map((v) => v.message)).toEqual([]);
   });
 
   it.each(cases)("%s: teardown in reverse order keeps what each step needs", (_, env) => {
-    expect(walkTeardown(steps(env), traitsOf(env)).map((v) => v.message)).toEqual([]);
+    expect(walkTeardown(steps(env), bringUpTraits(env)).map((v) => v.message)).toEqual([]);
   });
 });

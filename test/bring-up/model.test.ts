@@ -24,6 +24,29 @@ const nodes = (dependsOn: string[]) => ({
 });
 
 describe("the bring-up model", () => {
+  it("refuses a Kubernetes resource type it has not been taught", () => {
+    expect(() =>
+      walkBringUp(
+        [
+          stack("infra", cluster),
+          stack("platform", { kubernetes_job_v1: { migrate: { metadata: { name: "m" } } } }),
+        ],
+        CALICO_CNI,
+      ),
+    ).toThrow(
+      /platform: kubernetes_job_v1\.migrate: the bring-up model does not know kubernetes_job_v1/,
+    );
+  });
+
+  it("creates NetworkPolicies once the API server answers", () => {
+    const policy = { metadata: { name: "default-deny", namespace: "x" } };
+    const platform = stack("platform", { kubernetes_network_policy_v1: { deny: policy } });
+    expect(walkBringUp([stack("infra", cluster), platform], CALICO_CNI)).toEqual([]);
+    expect(walkBringUp([platform], CALICO_CNI).map((v) => v.message)).toEqual([
+      "platform: kubernetes_network_policy_v1.deny needs cluster, which nothing before it provides (nothing in the deploy provides it)",
+    ]);
+  });
+
   it("catches system nodes created before the CNI (the stack split this project had)", () => {
     const violations = walkBringUp(
       [
@@ -67,6 +90,40 @@ describe("the bring-up model", () => {
     expect(violations.map((v) => `${v.address} ${v.capability}`)).toEqual([
       "aws_eks_node_group.system cni",
     ]);
+  });
+
+  describe("Calico v3.32, whose operator chart ships no CRDs", () => {
+    const operator = (dependsOn: string[]) => ({
+      ...calico(false, dependsOn),
+      version: "v3.32.1",
+    });
+    const crds = { chart: "crd.projectcalico.org.v1", name: "calico-crds", version: "v3.32.1" };
+    const platform = (operatorDependsOn: string[]) =>
+      stack("platform", { helm_release: { crds, calico: operator(operatorDependsOn) } });
+    const infra = stack("infra", { ...cluster, ...kubeProxy });
+
+    it("needs the CRD release applied before the operator's", () => {
+      expect(
+        walkBringUp([infra, platform([])], CALICO_CNI).map((v) => `${v.address} ${v.capability}`),
+      ).toEqual(["helm_release.calico calico-crds"]);
+      expect(walkBringUp([infra, platform(["helm_release.crds"])], CALICO_CNI)).toEqual([]);
+    });
+
+    it("keeps the CRDs until the operator's uninstall hook has deleted the Installation", () => {
+      // Nodes outlive the stack here (as on-prem), so only the CRDs are in question.
+      const traits: BringUpTraits = { calicoCni: true, preexisting: ["nodes"] };
+      expect(
+        walkTeardown([infra, platform([])], traits).map((v) => `${v.address} ${v.capability}`),
+      ).toEqual(["helm_release.calico calico-crds"]);
+      expect(walkTeardown([infra, platform(["helm_release.crds"])], traits)).toEqual([]);
+    });
+
+    it("still counts v3.31's CRDs as part of its operator chart", () => {
+      const old = stack("platform", {
+        helm_release: { calico: { ...calico(false), version: "v3.31.7" } },
+      });
+      expect(walkBringUp([infra, old], CALICO_CNI)).toEqual([]);
+    });
   });
 
   it("refuses to guess about a chart it does not know", () => {

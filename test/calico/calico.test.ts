@@ -1,7 +1,7 @@
 import { Calico, CalicoProps, CalicoValues } from "../../constructs/calico";
 import { POD_NETWORK_MODES, PodNetworkMode } from "../../constructs/shared/pod-network";
 import { VERSIONS } from "../../constructs/versions";
-import { onlyResource, synthConstruct, HelmRelease } from "../support/synth";
+import { HelmRelease, onlyResource, resourcesOf, synthConstruct } from "../support/synth";
 
 const base: CalicoProps = {
   mode: "vxlan",
@@ -11,10 +11,23 @@ const base: CalicoProps = {
   serviceCidr: "172.20.0.0/16",
 };
 
+interface NamespaceBody {
+  metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
+}
+interface PolicyBody {
+  metadata: { name: string; namespace: string };
+}
+
 function render(props: Partial<CalicoProps>): { release: HelmRelease; values: CalicoValues } {
   const json = synthConstruct((scope) => new Calico(scope, "calico", { ...base, ...props }));
-  const release = onlyResource<HelmRelease>(json, "helm_release");
+  const release = operatorRelease(json);
   return { release, values: JSON.parse(release.values[0]) as CalicoValues };
+}
+
+/** The tigera-operator release (beside it: the CRD release from v3.32). */
+function operatorRelease(json: ReturnType<typeof synthConstruct>): HelmRelease {
+  const releases = Object.values(resourcesOf<HelmRelease>(json, "helm_release"));
+  return releases.filter((r) => r.chart === "tigera-operator")[0];
 }
 
 interface Expected {
@@ -144,7 +157,7 @@ describe("Calico", () => {
     }
   });
 
-  it("installs the pinned tigera-operator chart into its own namespace", () => {
+  it("installs the pinned tigera-operator chart into its own namespace, created first", () => {
     const { release } = render({});
     expect(release).toMatchObject({
       name: "calico",
@@ -152,8 +165,79 @@ describe("Calico", () => {
       chart: "tigera-operator",
       version: VERSIONS.calico,
       namespace: "tigera-operator",
-      create_namespace: true,
     });
+    expect(release.create_namespace).toBeUndefined();
+    // The namespace first, then the CRD release (v3.32) and the IP pool guard.
+    expect(release.depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_namespace_v1\./),
+      expect.stringMatching(/^helm_release\.calico_crds_/),
+      expect.stringMatching(/^terraform_data\.calico_ip-pool_/),
+    ]);
+  });
+
+  it("labels the namespace privileged, for the operator's host network and host path, and says so", () => {
+    const json = synthConstruct(
+      (scope) =>
+        new Calico(scope, "calico", {
+          ...base,
+          namespaceSecurity: { podSecurityVersion: "v1.34" },
+        }),
+    );
+    const { metadata } = onlyResource<NamespaceBody>(json, "kubernetes_namespace_v1");
+    expect(metadata).toEqual({
+      name: "tigera-operator",
+      labels: {
+        "pod-security.kubernetes.io/enforce": "privileged",
+        "pod-security.kubernetes.io/enforce-version": "v1.34",
+        "pod-security.kubernetes.io/audit": "privileged",
+        "pod-security.kubernetes.io/audit-version": "latest",
+        "pod-security.kubernetes.io/warn": "privileged",
+        "pod-security.kubernetes.io/warn-version": "latest",
+      },
+      annotations: {
+        "platform.io/pod-security-reason": expect.stringMatching(
+          /host network.*\/var\/lib\/calico/,
+        ),
+      },
+    });
+    expect(resourcesOf(json, "kubernetes_network_policy_v1")).toEqual({});
+  });
+
+  it("adds only a default deny with networkPolicies: every pod of the chart is on the host network", () => {
+    const json = synthConstruct(
+      (scope) =>
+        new Calico(scope, "calico", {
+          ...base,
+          namespaceSecurity: { networkPolicies: true, apiServerCidrs: ["10.0.0.0/16"] },
+        }),
+    );
+    const policies = Object.values(resourcesOf<PolicyBody>(json, "kubernetes_network_policy_v1"));
+    expect(policies.map((p) => p.metadata)).toEqual([
+      { name: "default-deny", namespace: "tigera-operator" },
+    ]);
+    const operator = Object.values(resourcesOf<HelmRelease>(json, "helm_release")).find(
+      (r) => r.chart === "tigera-operator",
+    );
+    expect(operator?.depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_namespace_v1\./),
+      expect.stringMatching(/^kubernetes_network_policy_v1\./),
+      expect.stringMatching(/^helm_release\.calico_crds_/),
+      expect.stringMatching(/^terraform_data\.calico_ip-pool_/),
+    ]);
+  });
+
+  it("rejects a Pod Security version that is not one", () => {
+    expect(() =>
+      synthConstruct(
+        (scope) =>
+          new Calico(scope, "calico", {
+            ...base,
+            namespaceSecurity: { podSecurityVersion: "1.34" },
+          }),
+      ),
+    ).toThrow(
+      /namespaceSecurity\.podSecurityVersion: must be a Kubernetes minor version such as v1\.34, or latest; got "1\.34"/,
+    );
   });
 
   it.each(POD_NETWORK_MODES.filter((m) => m !== "direct"))(
@@ -174,8 +258,18 @@ describe("Calico", () => {
         dependsOn: [new Calico(scope, "stand-in-for-nodes", base).release],
       });
     });
-    const wait = onlyResource<Record<string, unknown>>(json, "terraform_data");
-    expect(wait.input).toEqual({ resource: "tigerastatus/calico", condition: "Available" });
+    // The wait (beside it in Calico CNI modes: the IP pool guard, another terraform_data).
+    const wait = Object.values(resourcesOf<Record<string, unknown>>(json, "terraform_data")).find(
+      (r) => (r.input as { resource?: string }).resource !== undefined,
+    )!;
+    // Proves the new state: the condition must report the Installation's current generation,
+    // and the Installation the chart's Calico version.
+    expect(wait.input).toEqual({
+      resource: "tigerastatus/calico",
+      condition: "Available",
+      generation_of: "installation/default",
+      field: `installation/default {.status.calicoVersion} = ${VERSIONS.calico}`,
+    });
     expect(wait.depends_on).toEqual([
       expect.stringMatching(/^helm_release\.calico_operator_/),
       expect.stringMatching(/^helm_release\.stand-in-for-nodes_operator_/),
@@ -185,6 +279,52 @@ describe("Calico", () => {
       version: VERSIONS.calico,
       values: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+  });
+
+  it("teardownOnDestroy deletes the operator's resources on destroy, and the release skips its hooks", () => {
+    const json = synthConstruct((scope) => {
+      const calico = new Calico(scope, "calico", base);
+      const nodes = new Calico(scope, "stand-in-for-nodes", base).release;
+      calico.teardownOnDestroy({
+        access: { kind: "kubeconfig", path: "~/.kube/config", context: "admin" },
+        dependsOn: [nodes],
+      });
+      calico.waitForReady({
+        access: { kind: "kubeconfig", path: "~/.kube/config", context: "admin" },
+      });
+    });
+    const release = Object.entries(resourcesOf<HelmRelease>(json, "helm_release")).find(([id]) =>
+      id.startsWith("calico_operator_"),
+    )![1];
+    expect(release.disable_webhooks).toBe(true);
+    const steps = Object.entries(resourcesOf<Record<string, never>>(json, "terraform_data"));
+    const [teardownId, teardown] = steps.find(([id]) => id.startsWith("calico_teardown_"))!;
+    const [, wait] = steps.find(([id]) => id.startsWith("calico_ready_"))!;
+    expect(teardown.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.calico_operator_/),
+      expect.stringMatching(/^helm_release\.stand-in-for-nodes_operator_/),
+    ]);
+    // Nothing may replace it: that would run the deletion on a live cluster.
+    expect(teardown.triggers_replace).toBeUndefined();
+    expect(teardown.input).toMatchObject({
+      DELETE_OBJECTS:
+        "whiskers.operator.tigera.io/default goldmanes.operator.tigera.io/default " +
+        "installations.operator.tigera.io/default apiservers.operator.tigera.io/default",
+      DELETE_WAIT_FOR: "installations.operator.tigera.io/default",
+      ACCESS_KIND: "kubeconfig",
+    });
+    const [{ "local-exec": exec }] = teardown.provisioner as {
+      "local-exec": { when: string; environment: Record<string, string> };
+    }[];
+    expect(exec.when).toBe("destroy");
+    expect(exec.environment.KUBECONFIG_CONTEXT).toBe("${self.input.KUBECONFIG_CONTEXT}");
+    // Everything that needs pod networking depends on the wait, which depends on the teardown.
+    expect(wait.depends_on).toContain(`terraform_data.${teardownId}`);
+  });
+
+  it("without teardownOnDestroy, the release keeps the chart's pre-delete hook", () => {
+    const { release } = render({ mode: "ipip" });
+    expect(release.disable_webhooks).toBeUndefined();
   });
 
   it("applies pool options, interface MTU and the version", () => {

@@ -107,7 +107,7 @@ const sections = fs
 
 test("docs/constructs.md has a section per construct area", () => {
   expect(sections.map((s) => s.area).sort()).toEqual(
-    ["calico", "eks", "ingress", "karpenter", "kms", "metallb", "network"].sort(),
+    ["calico", "eks", "ingress", "karpenter", "kms", "metallb", "network", "shared"].sort(),
   );
 });
 

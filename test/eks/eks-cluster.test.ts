@@ -1,9 +1,11 @@
+import { AnnotationMetadataEntryType, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { CorednsAddon, EksCluster, EksClusterProps, SystemNodeGroup } from "../../constructs/eks";
 import {
   POD_NETWORK_MODES,
   PodNetworkMode,
   podNetworkTraits,
 } from "../../constructs/shared/pod-network";
+import { PINNED_DATE } from "../support/pinned-date";
 import { SynthJson, onlyResource, resourcesOf, synthConstruct, policyJson } from "../support/synth";
 
 const KEY = "arn:aws:kms:ap-northeast-2:111111111111:key/00000000-0000-0000-0000-000000000000";
@@ -13,7 +15,7 @@ const BREAKGLASS = "arn:aws:iam::111111111111:user/break-glass";
 function props(overrides: Partial<EksClusterProps> = {}): EksClusterProps {
   return {
     name: "dev-platform",
-    kubernetesVersion: "1.33",
+    kubernetesVersion: "1.35",
     vpcId: "vpc-0123456789abcdef0",
     vpcCidr: "10.10.0.0/16",
     controlPlaneSubnetIds: ["subnet-intra-a", "subnet-intra-c"],
@@ -121,6 +123,9 @@ describe("EksCluster per pod network mode", () => {
       expect.arrayContaining([
         "AmazonEKSWorkerNodePolicy",
         "AmazonEC2ContainerRegistryPullOnly",
+        // terraform-aws-eks v21 attaches it to managed node group roles; EKS has refused
+        // CreateNodegroup for roles without it.
+        "AmazonEC2ContainerRegistryReadOnly",
         "AmazonSSMManagedInstanceCore",
       ]),
     );
@@ -154,10 +159,32 @@ describe("EksCluster per pod network mode", () => {
     ]);
   });
 
-  test("add-ons adopt on create, preserve on update, and are not version-pinned", () => {
-    for (const a of Object.values(resourcesOf(synths.get("policy-only")!, "aws_eks_addon"))) {
+  test("add-ons adopt on create, preserve on update, and run their default version for the cluster's", () => {
+    const json = synths.get("policy-only")!;
+    const versions = (json.data?.aws_eks_addon_version ?? {}) as Record<string, Resource>;
+    for (const a of Object.values(resourcesOf(json, "aws_eks_addon"))) {
       expect(a.resolve_conflicts_on_create).toBe("OVERWRITE");
       expect(a.resolve_conflicts_on_update).toBe("PRESERVE");
+      // EKS never moves an add-on by itself: the version follows the cluster's in the same apply.
+      const ref = /^\$\{data\.aws_eks_addon_version\.([^.]+)\.version\}$/.exec(
+        String(a.addon_version),
+      );
+      expect(ref).not.toBeNull();
+      expect(versions[ref![1]]).toEqual({
+        addon_name: a.addon_name,
+        kubernetes_version: expect.stringMatching(
+          /^\$\{aws_eks_cluster\.eks_cluster_[A-F0-9]+\.version\}$/,
+        ),
+        most_recent: false,
+      });
+    }
+    expect(Object.keys(versions)).toHaveLength(addonNames(json).length);
+  });
+
+  test("unpinned add-ons (offline plans) look nothing up", () => {
+    const json = synth({ podNetworkMode: "policy-only", addonVersions: "unpinned" });
+    expect(json.data?.aws_eks_addon_version).toBeUndefined();
+    for (const a of Object.values(resourcesOf(json, "aws_eks_addon"))) {
       expect(a.addon_version).toBeUndefined();
     }
   });
@@ -187,7 +214,7 @@ describe("EksCluster control plane", () => {
       bootstrap_cluster_creator_admin_permissions: false,
     });
     expect(c.kubernetes_network_config).toEqual({ service_ipv4_cidr: "172.20.0.0/16" });
-    expect(c.version).toBe("1.33");
+    expect(c.version).toBe("1.35");
   });
 
   test("cluster role trusted by EKS with AmazonEKSClusterPolicy", () => {
@@ -375,6 +402,19 @@ describe("EksCluster system node group", () => {
     expect(decodedUserData(synthWithNodes({ maxPods: 200 }))).toContain("maxPods: 200");
   });
 
+  test("CorednsAddon follows the Kubernetes version it is given", () => {
+    const json = synthConstruct(
+      (scope) =>
+        new CorednsAddon(scope, "coredns", { clusterName: "dev", kubernetesVersion: "1.36" }),
+    );
+    expect(onlyResource(json, "aws_eks_addon").addon_version).toMatch(
+      /^\$\{data\.aws_eks_addon_version\.coredns_addon-version_[A-F0-9]+\.version\}$/,
+    );
+    expect(Object.values(json.data?.aws_eks_addon_version ?? {})).toEqual([
+      { addon_name: "coredns", kubernetes_version: "1.36", most_recent: false },
+    ]);
+  });
+
   test("CorednsAddon is a standalone coredns add-on", () => {
     const coredns = onlyResource(
       synthConstruct((scope) => new CorednsAddon(scope, "coredns", { clusterName: "dev" })),
@@ -480,7 +520,56 @@ describe("EksCluster bad input", () => {
       { supportType: "BASIC" as EksClusterProps["supportType"] },
       /EksClusterProps\.supportType: "BASIC" is not one of STANDARD, EXTENDED/,
     ],
+    [
+      "a version past standard support under STANDARD",
+      { kubernetesVersion: "1.34" },
+      /EksClusterProps\.kubernetesVersion: Kubernetes 1\.34's EKS standard support ended on 2026-12-02; .* or set supportType: EXTENDED .* until 2027-12-02\)$/m,
+    ],
+    [
+      "a version past extended support whatever the policy",
+      { kubernetesVersion: "1.32", supportType: "EXTENDED" },
+      /EksClusterProps\.kubernetesVersion: Kubernetes 1\.32 reached the end of EKS extended support on 2027-03-23/,
+    ],
   ])("%s", (_name, overrides, message) => {
-    expect(() => synth(overrides)).toThrow(message);
+    if (overrides.kubernetesVersion === "1.32") {
+      // 1.32's extended support ends after the suite's date: look from a day past it.
+      process.env.PLATFORM_TODAY = "2027-03-23";
+    }
+    try {
+      expect(() => synth(overrides)).toThrow(message);
+    } finally {
+      process.env.PLATFORM_TODAY = PINNED_DATE;
+    }
+  });
+});
+
+describe("EksCluster and the EKS calendar", () => {
+  const warnings = (overrides: Partial<EksClusterProps>) => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const eks = new EksCluster(stack, "eks", props(overrides));
+    return eks.node.metadata
+      .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
+      .map((m) => String(m.data));
+  };
+
+  test("a version in standard support, far from its end, builds without a warning", () => {
+    expect(warnings({ kubernetesVersion: "1.35" })).toEqual([]);
+  });
+
+  test("extended support is accepted with supportType EXTENDED, and synth warns it is billed", () => {
+    expect(warnings({ kubernetesVersion: "1.34", supportType: "EXTENDED" })).toEqual([
+      expect.stringMatching(
+        /^Kubernetes 1\.34 is in EKS extended support since 2026-12-02, billed per cluster hour until 2027-12-02/,
+      ),
+    ]);
+  });
+
+  test("a token version is not checked", () => {
+    expect(() =>
+      synthConstruct((scope) => {
+        const version = new TerraformVariable(scope, "version", { type: "string" });
+        new EksCluster(scope, "eks", props({ kubernetesVersion: version.stringValue }));
+      }),
+    ).not.toThrow();
   });
 });

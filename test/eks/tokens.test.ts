@@ -39,7 +39,7 @@ function cluster(stack: TerraformStack, props: EksClusterProps): void {
 
 const COMMON = {
   name: "dev-platform",
-  kubernetesVersion: "1.34",
+  kubernetesVersion: "1.35",
   vpcCidr: "10.10.0.0/16",
   admins: [`arn:aws:iam::${ACCOUNT}:role/platform-admin`],
   accountId: ACCOUNT,

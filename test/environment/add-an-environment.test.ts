@@ -1,10 +1,10 @@
 /**
  * "Add an environment" (docs/environments.md) as a user follows it: staging's file copied to
- * qa.yaml with its name, place in the promotion order, account, region and ranges changed (and
- * VXLAN, the mode of the issue's example) is the whole change. In a copy of the environments
- * folder (PLATFORM_ENVIRONMENTS_DIR points the app and the scripts at it), `npx cdktf synth` emits
- * qa's stacks, and the workflows' environment list plans qa on pull requests and deploys it from
- * main.
+ * qa.yaml with its name, place in the promotion order, account, region, ranges and runner labels
+ * changed (and VXLAN, the mode of the issue's example) is the whole change. In a copy of the
+ * environments folder (PLATFORM_ENVIRONMENTS_DIR points the app and the scripts at it),
+ * `npx cdktf synth` emits qa's stacks, and the workflows' environment list plans qa on pull
+ * requests and deploys it from main.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -16,13 +16,14 @@ import { ENVIRONMENTS_DIR_VARIABLE, shippedEnvironmentFiles } from "../../stacks
 import { edited, environmentsFolder, shippedEnvironmentTexts } from "../support/environment-files";
 import { stackDir } from "../support/app";
 import type { SynthJson } from "../support/synth";
-import { interpolate } from "../workflows/expressions";
+import { condition, interpolate } from "../workflows/expressions";
 import {
   deployCalls,
   jobRuns,
   listedEnvironments,
   loadWorkflow,
   runContexts,
+  stepUsing,
 } from "../workflows/workflow-runs";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -39,6 +40,9 @@ const QA_EDITS: [string, string][] = [
   ["ap-northeast-2", "us-west-2"],
   ["vpcCidr: 10.20.0.0/16", "vpcCidr: 10.40.0.0/16"],
   ["alias/staging/tfstate", "alias/qa/tfstate"],
+  // Its own runners: a plan runner must carry a label no deploy runner has.
+  ["staging-plan", "qa-plan"],
+  ["staging-deploy", "qa-deploy"],
 ];
 
 let work: string;
@@ -121,50 +125,60 @@ describe("a copy of staging's file as qa.yaml", () => {
     beforeAll(() => {
       outputs = listedEnvironments({ [ENVIRONMENTS_DIR_VARIABLE]: environments });
     });
+    const qaPlan = {
+      runsOn: ["self-hosted", "qa-plan"],
+      roleArn: "arn:aws:iam::444444444444:role/platform-plan",
+    };
+    const qaDeploy = {
+      runsOn: ["self-hosted", "qa-deploy"],
+      roleArn: "arn:aws:iam::444444444444:role/platform-deploy",
+    };
 
-    it("is listed with its stacks, region, plan role variable and GitHub environment", () => {
-      const eks = JSON.parse(String(outputs.eks)) as { name: string }[];
-      expect(eks.find((e) => e.name === "qa")).toEqual({
+    it("is listed with its stacks, region, runners, roles and GitHub environment", () => {
+      const planned = JSON.parse(String(outputs.planned)) as { name: string }[];
+      expect(planned.find((e) => e.name === "qa")).toEqual({
         name: "qa",
         promotion: 25,
+        platform: "eks",
         githubEnvironment: "qa",
         stacks: deploySequence({ name: "qa", platform: "eks" }),
-        runsOn: "ubuntu-latest",
-        aws: true,
         awsRegion: "us-west-2",
-        planRoleVariable: "PLAN_ROLE_ARN_QA",
-        deployRoleVariable: "DEPLOY_ROLE_ARN",
+        plan: qaPlan,
+        mainPlan: { runsOn: qaDeploy.runsOn, roleArn: qaPlan.roleArn },
+        deploy: qaDeploy,
       });
     });
 
-    it("is planned on a pull request with the role in PLAN_ROLE_ARN_QA, in us-west-2", () => {
+    it("is planned on a pull request on its plan runner, with its plan role, in us-west-2", () => {
       const wf = loadWorkflow("plan.yml");
-      const credentials = wf.jobs.plan.steps?.find((s) =>
-        s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
-      )?.with;
-      const runs = jobRuns(wf.jobs.plan, {
-        ...runContexts(wf, { name: "pull_request" }, outputs),
-        vars: { PLAN_ROLE_ARN_QA: "arn:aws:iam::444444444444:role/plan" },
-      });
+      const credentials = stepUsing(wf.jobs.plan, "aws-actions/configure-aws-credentials");
+      const runs = jobRuns(wf.jobs.plan, runContexts(wf, { name: "pull_request" }, outputs));
       expect(eksWithQa()).toContain("qa");
       expect(runs.map((run) => interpolate("${{ matrix.environment.name }}", run))).toEqual(
         eksWithQa(),
       );
       const qa = runs.find((run) => interpolate("${{ matrix.environment.name }}", run) === "qa");
-      expect(qa && interpolate(String(credentials?.["role-to-assume"]), qa)).toBe(
-        "arn:aws:iam::444444444444:role/plan",
+      expect(qa && interpolate(String(wf.jobs.plan["runs-on"]), qa)).toEqual(qaPlan.runsOn);
+      expect(qa && condition(credentials?.if, qa)).toBe(true);
+      expect(qa && interpolate(String(credentials?.with?.["role-to-assume"]), qa)).toBe(
+        qaPlan.roleArn,
       );
-      expect(qa && interpolate(String(credentials?.["aws-region"]), qa)).toBe("us-west-2");
+      expect(qa && interpolate(String(credentials?.with?.["aws-region"]), qa)).toBe("us-west-2");
     });
 
-    it("is deployed from main in its promotion place, in its GitHub environment", () => {
+    it("is deployed from main in its promotion place, stack by stack, in its GitHub environment", () => {
       const calls = deployCalls(outputs, { name: "push" });
-      expect(calls.map((c) => c.environment)).toEqual(eksWithQa());
-      expect(calls.find((c) => c.environment === "qa")).toMatchObject({
-        stacks: "qa-infra qa-platform",
-        "aws-region": "us-west-2",
-        "deploy-role-variable": "DEPLOY_ROLE_ARN",
-      });
+      expect([...new Set(calls.map((c) => c.environment))]).toEqual(eksWithQa());
+      expect(calls.filter((c) => c.environment === "qa")).toEqual(
+        deploySequence({ name: "qa", platform: "eks" }).map((stack) => ({
+          environment: "qa",
+          stack,
+          githubEnvironment: "qa",
+          awsRegion: "us-west-2",
+          mainPlan: { runsOn: qaDeploy.runsOn, roleArn: qaPlan.roleArn },
+          deploy: qaDeploy,
+        })),
+      );
     });
   });
 });

@@ -69,7 +69,7 @@ describe("the JSON Schema editors check the files with", () => {
       expect.objectContaining({ params: { additionalProperty: "ownr" } }),
     );
     expect(
-      flagged(edited(staging, [['kubernetesVersion: "1.34"', "kubernetesVersion: 1.34"]])),
+      flagged(edited(staging, [['kubernetesVersion: "1.35"', "kubernetesVersion: 1.35"]])),
     ).toContainEqual(expect.objectContaining({ instancePath: "/kubernetesVersion" }));
     expect(flagged(edited(staging, [["promotion: 20\n", ""]]))).toContainEqual(
       expect.objectContaining({ params: { missingProperty: "promotion" } }),
@@ -120,8 +120,8 @@ describe("an invalid file", () => {
   });
 
   it("says to quote what YAML reads as a number", () => {
-    expect(loadError({ "staging.yaml": edited(staging, [['"1.34"', "1.34"]]) })).toMatch(
-      /- kubernetesVersion: must be one of .*, not a number; in YAML put the value in quotes, such as "1\.34"/,
+    expect(loadError({ "staging.yaml": edited(staging, [['"1.35"', "1.35"]]) })).toMatch(
+      /- kubernetesVersion: must be one of .*, not a number; in YAML put the value in quotes: "1\.35"/,
     );
   });
 
@@ -151,8 +151,61 @@ describe("an invalid file", () => {
 
   it("ending in .yml is not skipped silently", () => {
     expect(loadError({ "qa.yml": staging })).toBe(
-      'qa.yml: environment "qa" is invalid (1 problem):\n' +
-        "  - (file name): environment files end in .yaml: rename it to qa.yaml",
+      "qa.yml is invalid (1 problem):\n" +
+        "  - (file name): is not read; environment files end in .yaml: rename it to qa.yaml",
+    );
+  });
+});
+
+describe("a number where a string belongs", () => {
+  it.each([
+    [
+      "kubernetesVersion",
+      ['"1.35"', "1.30"],
+      /kubernetesVersion: .*in YAML put the value in quotes: "1\.30"$/m,
+    ],
+    [
+      "an account ID",
+      ['"222222222222"', "012345678901"],
+      /aws\.accountId: .*in YAML put the value in quotes: "012345678901"$/m,
+    ],
+    [
+      "a disruption budget",
+      ["- nodes: 10%", "- nodes: 0"],
+      /karpenter\.nodePools\[0\]\.budgets\[0\]\.nodes: .*in YAML put the value in quotes: "0"$/m,
+    ],
+  ])("is told to quote its own value, for %s", (_field, edit, hint) => {
+    expect(loadError({ "staging.yaml": edited(staging, [edit as [string, string]]) })).toMatch(
+      hint,
+    );
+  });
+});
+
+describe("a YAML syntax error", () => {
+  it("of a list missing its ] is reported once, at the [", () => {
+    const text = edited(staging, [["ap-northeast-2c]", "ap-northeast-2c"]]);
+    const line = text.split("\n").findIndex((l) => l.startsWith("  zones:")) + 1;
+    expect(loadError({ "staging.yaml": text })).toBe(
+      'staging.yaml: environment "staging" is invalid (1 problem):\n' +
+        `  - aws.zones (line ${line}, column 10): not valid YAML: this [ list is not closed; end it with ]`,
+    );
+  });
+});
+
+describe("a copy of staging.yaml as qa.yaml in the same account", () => {
+  // What docs/environments.md says to change, less the account and what derives from it.
+  const qa = edited(staging, [
+    ["name: staging\n", "name: qa\n"],
+    ["promotion: 20", "promotion: 25"],
+  ]);
+
+  it("is blamed for every clash it brings, in one run, with values that are free", () => {
+    expect(loadError({ "qa.yaml": qa })).toBe(
+      'qa.yaml: environment "qa" is invalid (4 problems):\n' +
+        "  - state.kmsKeyId: alias/staging/tfstate is the state key of staging-bootstrap, but this environment's state bucket is qa-bootstrap's, whose key is alias/qa/tfstate; use that\n" +
+        '  - state.bucket: "platform-tfstate-222222222222" is also the state bucket of staging, and each EKS environment\'s <name>-bootstrap stack creates its own; name another, such as platform-tfstate-222222222222-qa\n' +
+        "  - aws.createSpotServiceLinkedRole: staging's bootstrap stack already creates AWSServiceRoleForEC2Spot in account 222222222222, and an account has one; set createSpotServiceLinkedRole: false here\n" +
+        '  - cluster.name: "staging-platform" is also the cluster name of staging in account 222222222222, and the IAM role names derived from it must be unique in an account; use another, such as qa-platform',
     );
   });
 });

@@ -3,9 +3,11 @@ import {
   parseEnvironment,
   parseEnvironments,
 } from "../../stacks/environment/validate";
+import { createsSpotServiceLinkedRole } from "../../stacks/environment/schema";
 import { variant } from "../support/variant";
 import { DEFAULT_TERMINATION_GRACE_PERIOD } from "../../constructs/karpenter/node-pools";
 import { VERSIONS } from "../../constructs/versions";
+import { versionsSupportedBy } from "../../constructs/kubernetes-support";
 import { contains, parseAddressRange, parseCidr, parseIpv4 } from "../../constructs/shared/cidr";
 import {
   findEnvironmentFile,
@@ -66,10 +68,12 @@ describe("shipped environments", () => {
   });
 
   it("accept an explicit AMI release no older than the one pinned for the version", () => {
-    for (const version of VERSIONS.kubernetes) {
+    // Every version the pinned components run on; EXTENDED so that the calendar allows each.
+    for (const version of versionsSupportedBy(["calico", "karpenter", "f5NginxIngress"])) {
       const env = parseEnvironment(
         variant(dev, {
           kubernetesVersion: version,
+          cluster: { supportType: "EXTENDED" },
           karpenter: { amiVersion: VERSIONS.al2023Ami[version] },
         }),
       );
@@ -183,7 +187,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "unsupported Kubernetes version",
     variant(dev, { kubernetesVersion: "1.24" }),
     "kubernetesVersion",
-    /^"1\.24" is not one of 1\.32, 1\.33, 1\.34, 1\.35 \(the versions VERSIONS pins AL2023 AMIs for\)$/,
+    /^"1\.24" is not one of 1\.32, 1\.33, 1\.34, 1\.35, 1\.36 \(the versions VERSIONS pins AL2023 AMIs for\)$/,
   ],
   [
     "account ID of the wrong length",
@@ -195,7 +199,7 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "public endpoint open to the world in prod",
     variant(prod, { cluster: { endpoint: { public: true, publicAccessCidrs: ["0.0.0.0/0"] } } }),
     "cluster.endpoint.publicAccessCidrs",
-    /prod public endpoint must not be open to 0\.0\.0\.0\/0/,
+    /prod public endpoint must not be open to the internet, and 0\.0\.0\.0\/0 let in the whole IPv4 internet/,
   ],
   [
     "public endpoint with no allowlist in prod",
@@ -355,13 +359,13 @@ const badEksInputs: [string, unknown, string, RegExp][] = [
     "an account ID YAML read as a number",
     variant(dev, { aws: { accountId: 111111111111 } }),
     "aws.accountId",
-    /must be a string, not a number; in YAML put the value in quotes/,
+    /must be a string, not a number; in YAML put the value in quotes: "111111111111"$/,
   ],
   [
     "a Kubernetes version YAML read as a number",
     variant(dev, { kubernetesVersion: 1.34 }),
     "kubernetesVersion",
-    /must be one of .*, not a number; in YAML put the value in quotes, such as "1\.34"/,
+    /must be one of .*, not a number; in YAML put the value in quotes: "1\.34"$/,
   ],
   // What the bootstrap stack rejects, or a copied file keeps from its original, caught with the
   // environment's own field path.
@@ -744,10 +748,19 @@ describe("a set of environments", () => {
       variant(staging, {
         name: "staging-copy",
         aws: { accountId: "999999999999" },
-        cluster: { name: "staging-copy" },
+        cluster: {
+          name: "staging-copy",
+          admins: ["arn:aws:iam::999999999999:role/platform-admin"],
+        },
+        kms: { administrators: ["arn:aws:iam::999999999999:role/platform-admin"] },
         state: {
           bucket: "platform-tfstate-999999999999",
           kmsKeyId: "alias/staging-copy/tfstate",
+        },
+        // The pipeline's roles are of the environment's own account.
+        pipeline: {
+          plan: { roleArn: "arn:aws:iam::999999999999:role/platform-plan" },
+          deploy: { roleArn: "arn:aws:iam::999999999999:role/platform-deploy" },
         },
       }),
       patch,
@@ -773,14 +786,34 @@ describe("a set of environments", () => {
     });
   });
 
+  it("rejects two environments of one account that both create the Spot service-linked role", () => {
+    const sameAccount = copy({
+      aws: { accountId: "222222222222", trustedAccounts: ["999999999999"] },
+      state: { bucket: "copy-tfstate-222222222222" },
+      pipeline: staging.pipeline,
+    });
+    expect(problemsOfSet([staging, sameAccount])).toEqual({
+      environment: "staging-copy",
+      message: expect.stringMatching(
+        /aws\.createSpotServiceLinkedRole: staging's bootstrap stack already creates AWSServiceRoleForEC2Spot in account 222222222222, and an account has one; set createSpotServiceLinkedRole: false here/,
+      ),
+    });
+    const optedOut = variant(sameAccount, { aws: { createSpotServiceLinkedRole: false } });
+    expect(parseEnvironments([staging, optedOut]).map((e) => e.name)).toEqual([
+      "staging",
+      "staging-copy",
+    ]);
+  });
+
   it("rejects one cluster name twice in an account, where the IAM roles derived from it collide", () => {
     expect(
       problemsOfSet([
         staging,
         copy({
-          aws: { accountId: "222222222222" },
+          aws: { accountId: "222222222222", trustedAccounts: ["999999999999"] },
           cluster: { name: "staging-platform" },
           state: { bucket: "copy-tfstate-222222222222" },
+          pipeline: staging.pipeline,
         }),
       ]),
     ).toEqual({
@@ -789,6 +822,58 @@ describe("a set of environments", () => {
         /cluster\.name: "staging-platform" is also the cluster name of staging in account 222222222222/,
       ),
     });
+  });
+});
+
+describe("the cluster baseline fields", () => {
+  it("leave NetworkPolicies off unless asked", () => {
+    expect(parseEnvironment(staging).networkPolicies).toBe(false);
+    expect(parseEnvironment(variant(onprem, { networkPolicies: true })).networkPolicies).toBe(true);
+  });
+
+  it("take NLB source ranges, and only for an NLB", () => {
+    const ranges = ["203.0.113.0/24"];
+    expect(
+      parseEnvironment(variant(dev, { ingress: { exposure: { sourceRanges: ranges } } })).ingress
+        .exposure,
+    ).toMatchObject({ type: "nlb", sourceRanges: ranges });
+    expect(
+      problemsOf(variant(dev, { ingress: { exposure: { sourceRanges: ["0.0.0.0"] } } })),
+    ).toEqual([
+      {
+        path: "ingress.exposure.sourceRanges[0]",
+        message: expect.stringMatching(/must be an IPv4 CIDR/),
+      },
+    ]);
+    expect(
+      problemsOf(variant(onprem, { ingress: { exposure: { sourceRanges: ranges } } })),
+    ).toEqual([{ path: "ingress.exposure", message: expect.stringContaining('"sourceRanges"') }]);
+  });
+});
+
+describe("the EC2 Spot service-linked role", () => {
+  it("is created by the bootstrap stack of an environment with state, unless it says not to", () => {
+    const creates = (input: unknown) => {
+      const env = parseEnvironment(input);
+      return env.platform === "eks" && createsSpotServiceLinkedRole(env);
+    };
+    expect(creates(dev)).toBe(true);
+    expect(creates(variant(dev, { aws: { createSpotServiceLinkedRole: false } }))).toBe(false);
+    // No state, no bootstrap stack: the account is prepared by hand (docs/environments.md).
+    expect(creates(variant(dev, { state: undefined }))).toBe(false);
+  });
+
+  it("cannot be asked of an environment without a bootstrap stack", () => {
+    expect(
+      problemsOf(variant(dev, { state: undefined, aws: { createSpotServiceLinkedRole: true } })),
+    ).toEqual([
+      {
+        path: "aws.createSpotServiceLinkedRole",
+        message: expect.stringMatching(
+          /the dev-bootstrap stack creates it, and an environment without state has none; .*aws iam create-service-linked-role --aws-service-name spot\.amazonaws\.com/,
+        ),
+      },
+    ]);
   });
 });
 

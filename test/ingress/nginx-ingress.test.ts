@@ -1,7 +1,11 @@
 import { AnnotationMetadataEntryType, TerraformStack, Testing } from "cdktf";
 import { NginxIngress, NginxIngressProps } from "../../constructs/ingress";
 import { VERSIONS } from "../../constructs/versions";
+import { buildApp } from "../../stacks/app";
+import { parseEnvironment } from "../../stacks/environment/validate";
+import { findEnvironmentFile } from "../../stacks/environments";
 import { resourcesOf, synthConstruct, HelmRelease, SynthJson } from "../support/synth";
+import { variant } from "../support/variant";
 
 // Loose view of both charts' values for assertions.
 interface Values {
@@ -49,13 +53,14 @@ describe("NginxIngress with the F5 controller (default)", () => {
       chart: "nginx-ingress",
       version: VERSIONS.f5NginxIngress,
       namespace: "nginx-ingress",
-      create_namespace: true,
       wait: true,
     });
+    expect(release.create_namespace).toBeUndefined();
   });
 
-  it("pins chart 2.7.0, the version whose values.schema.json the rendered values were checked against", () => {
-    expect(VERSIONS.f5NginxIngress).toBe("2.7.0");
+  it("pins chart 2.6.4, the newest tagged release, whose values.schema.json the rendered values were checked against", () => {
+    // 2.7.0 as read came from the main branch (unreleased); docs/versions.md says what was checked.
+    expect(VERSIONS.f5NginxIngress).toBe("2.6.4");
   });
 
   it("installs the chart's CRDs as a release of their own, read from the same chart version", () => {
@@ -71,16 +76,32 @@ describe("NginxIngress with the F5 controller (default)", () => {
     expect(crdRelease).toMatchObject({
       name: "nginx-ingress-crds",
       namespace: "nginx-ingress",
-      create_namespace: true,
       take_ownership: true,
       wait: true,
-      values: [`\${jsonencode({"documents" = data.helm_template.${sourceId}.crds})}`],
+      values: [
+        `\${jsonencode({"documents" = data.helm_template.${sourceId}.crds})}`,
+        // Teams' VirtualServers, Policies and TransportServers survive an uninstall or rename.
+        JSON.stringify({ resourcePolicy: "keep" }),
+      ],
     });
+    // Outside dev, the release itself cannot be destroyed or replaced without a reviewed change.
+    expect(crdRelease?.lifecycle).toEqual({ prevent_destroy: true });
     // The project's manifests chart, shipped as an asset, renders the documents as templates.
     expect(crdRelease?.chart).toMatch(/^assets\/ingress_crds_chart_/);
     // The controller leaves its crds/ alone and comes after the CRDs.
     expect(release.skip_crds).toBe(true);
-    expect(release.depends_on).toEqual([expect.stringMatching(/^helm_release\.ingress_crds_/)]);
+    expect(release.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.ingress_crds_/),
+      expect.stringMatching(/^kubernetes_namespace_v1\./),
+    ]);
+  });
+
+  it("protects the CRD release outside dev only, unless told otherwise", () => {
+    expect(render({ ...eks, tier: "dev" }).crdRelease?.lifecycle).toBeUndefined();
+    expect(render({ ...eks, tier: "staging" }).crdRelease?.lifecycle).toEqual({
+      prevent_destroy: true,
+    });
+    expect(render({ ...eks, protectCrds: false }).crdRelease?.lifecycle).toBeUndefined();
   });
 
   it("runs two replicas with a PodDisruptionBudget outside dev", () => {
@@ -173,6 +194,86 @@ describe("NginxIngress service exposure", () => {
     const { values } = render({ ...onprem, exposure: { type: "metallb" } });
     expect(values.controller.service.annotations).toEqual({});
   });
+
+  it.each(["f5-nginx", "ingress-nginx"] as const)(
+    "%s: lets the NLB admit only the listed client ranges",
+    (controller) => {
+      const ranges = ["203.0.113.0/24", "198.51.100.0/25"];
+      const { values } = render({
+        ...eks,
+        controller,
+        exposure: { type: "nlb", scheme: "internet-facing", sourceRanges: ranges },
+      });
+      // Both charts take controller.service.loadBalancerSourceRanges into the Service spec.
+      expect(values.controller.service).toMatchObject({ loadBalancerSourceRanges: ranges });
+      expect(render({ ...eks, controller }).values.controller.service).not.toHaveProperty(
+        "loadBalancerSourceRanges",
+      );
+    },
+  );
+
+  it.each([
+    [[], /exposure\.sourceRanges: is empty; list the client CIDRs, or leave it out/],
+    [["203.0.113.1/24"], /exposure\.sourceRanges\[0\]: must be an IPv4 CIDR with no host bits set/],
+  ])("refuses source ranges %j", (sourceRanges, message) => {
+    expect(() => render({ ...eks, exposure: { type: "nlb", sourceRanges } })).toThrow(message);
+  });
+});
+
+describe("NginxIngress namespace", () => {
+  type Namespace = { metadata: { name: string; labels: Record<string, string> } };
+  type Policy = {
+    metadata: { name: string };
+    spec: { pod_selector: unknown; ingress?: unknown[] };
+  };
+
+  it.each(["f5-nginx", "ingress-nginx"] as const)(
+    "%s: restricted, which the controller (and the admission jobs) pass as rendered",
+    (controller) => {
+      const { json } = render({ ...eks, controller });
+      const namespaces = Object.values(resourcesOf<Namespace>(json, "kubernetes_namespace_v1"));
+      expect(namespaces.map((n) => n.metadata.name)).toEqual([
+        controller === "f5-nginx" ? "nginx-ingress" : "ingress-nginx",
+      ]);
+      expect(namespaces[0].metadata.labels["pod-security.kubernetes.io/enforce"]).toBe(
+        "restricted",
+      );
+    },
+  );
+
+  it("takes a weaker level when valuesOverride needs one, and records why", () => {
+    const { json } = render({
+      ...eks,
+      valuesOverride: { controller: { hostNetwork: true } },
+      namespaceSecurity: { podSecurityLevel: "privileged" },
+    });
+    const [namespace] = Object.values(
+      resourcesOf<Namespace & { metadata: { annotations: Record<string, string> } }>(
+        json,
+        "kubernetes_namespace_v1",
+      ),
+    );
+    expect(namespace.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    expect(namespace.metadata.annotations["platform.io/pod-security-reason"]).toMatch(
+      /set by namespaceSecurity\.podSecurityLevel \(the chart as rendered needs restricted\)/,
+    );
+  });
+
+  it("writes the controller's policy and the namespace's default deny when asked", () => {
+    const { json, release } = render({
+      ...eks,
+      namespaceSecurity: { networkPolicies: true, apiServerCidrs: ["10.0.0.0/16"] },
+    });
+    const policies = Object.values(resourcesOf<Policy>(json, "kubernetes_network_policy_v1"));
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual([
+      "default-deny",
+      "nginx-ingress-controller",
+    ]);
+    expect(release.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^kubernetes_network_policy_v1\./)]),
+    );
+    expect(resourcesOf(render(eks).json, "kubernetes_network_policy_v1")).toEqual({});
+  });
 });
 
 describe("NginxIngress with the community controller", () => {
@@ -240,10 +341,26 @@ describe("NginxIngress with the community controller", () => {
         .map((m) => String(m.data));
     };
     expect(warnings(community)).toEqual([
-      expect.stringContaining("ingress-nginx was retired in March 2026"),
+      expect.stringContaining("ingress-nginx is retired since March 2026"),
     ]);
-    expect(warnings(community)[0]).toContain('move to controller: "f5-nginx"');
+    // What it means and what to use instead.
+    expect(warnings(community)[0]).toContain("no releases and no CVE fixes since");
+    expect(warnings(community)[0]).toContain('use controller "f5-nginx"');
     expect(warnings(eks)).toEqual([]);
+  });
+
+  it("an environment that selects it gets the warning at synth", () => {
+    const input = variant(findEnvironmentFile("onprem").input, {
+      ingress: { controller: "ingress-nginx" },
+    });
+    const app = Testing.app();
+    const { platform } = buildApp(app, [parseEnvironment(input)], { offline: true }).get("onprem")!;
+    const warnings = platform.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === AnnotationMetadataEntryType.WARN)
+      .map((m) => String(m.data));
+    expect(warnings).toContainEqual(expect.stringContaining("no releases and no CVE fixes since"));
   });
 });
 

@@ -55,7 +55,7 @@ function manifestsOf(platform: SynthJson) {
 describe("an environment's Karpenter options reach both stacks", () => {
   test("zonal shift turns on the chart setting and grants its permission together", () => {
     for (const enableZonalShift of [false, true]) {
-      const { infra, platform } = devStacks({ enableZonalShift }, "1.34");
+      const { infra, platform } = devStacks({ enableZonalShift }, "1.35");
       const settings = release(platform, "karpenter").settings as Record<string, unknown>;
       expect(settings.enableZonalShift).toBe(enableZonalShift);
       expect(controllerSids(infra).includes("AllowZonalShiftStatusReadOnly")).toBe(
@@ -73,7 +73,7 @@ describe("an environment's Karpenter options reach both stacks", () => {
 
   test("node pools carry their termination grace period", () => {
     const pools = [{ ...eksDev().karpenter.nodePools[0], terminationGracePeriod: "6h" }];
-    const { platform } = devStacks({ nodePools: pools }, "1.34");
+    const { platform } = devStacks({ nodePools: pools }, "1.35");
     expect(manifestsOf(platform).nodePool.spec.template.spec.terminationGracePeriod).toBe("6h");
   });
 });

@@ -227,6 +227,8 @@ describe("Karpenter node role", () => {
       ]),
     );
     expect(policies.includes("AmazonEKS_CNI_Policy")).toBe(mode === "policy-only");
+    // Pulling needs no more; the ReadOnly policy is for managed node groups only.
+    expect(policies).not.toContain("AmazonEC2ContainerRegistryReadOnly");
     const felix = Object.values(resourcesOf(json, "aws_iam_role_policy")).filter(
       (p) => p.name === "calico-felix",
     );
@@ -257,13 +259,18 @@ describe("Karpenter interruption queue", () => {
     });
   });
 
-  test("policy lets EventBridge and SQS send and denies insecure transport", () => {
+  test("policy lets only the five rules send and denies insecure transport", () => {
     const policy = statements(onlyResource(json, "aws_sqs_queue_policy").policy);
+    const ruleArns = Object.keys(resourcesOf(json, "aws_cloudwatch_event_rule")).map(
+      (id) => `\${aws_cloudwatch_event_rule.${id}.arn}`,
+    );
+    expect(ruleArns).toHaveLength(5);
     expect(policy).toEqual([
       expect.objectContaining({
         Effect: "Allow",
-        Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+        Principal: { Service: "events.amazonaws.com" },
         Action: "sqs:SendMessage",
+        Condition: { ArnEquals: { "aws:SourceArn": expect.arrayContaining(ruleArns) } },
       }),
       expect.objectContaining({
         Effect: "Deny",

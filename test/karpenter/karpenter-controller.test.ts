@@ -109,6 +109,56 @@ function values(overrides: Partial<KarpenterControllerProps> = {}): ControllerVa
   return JSON.parse(release.values![0]) as ControllerValues;
 }
 
+describe("KarpenterController network policy", () => {
+  type Policy = {
+    metadata: { name: string; namespace: string };
+    spec: {
+      pod_selector: { match_labels: Record<string, string> };
+      egress: { to: { ip_block?: { cidr: string } }[]; ports: { port: string }[] }[];
+    };
+  };
+  const policyOf = (props: Partial<KarpenterControllerProps>) =>
+    Object.values(
+      resourcesOf<Policy>(
+        synthConstruct(
+          (scope) => new KarpenterController(scope, "karpenter", { ...BASE, ...props }),
+        ),
+        "kubernetes_network_policy_v1",
+      ),
+    );
+
+  test("none by default", () => {
+    expect(policyOf({})).toEqual([]);
+  });
+
+  test("selects only the controller's pods in kube-system, and the release waits for it", () => {
+    const [policy] = policyOf({ networkPolicy: true });
+    expect(policy.metadata).toEqual({ name: "karpenter-controller", namespace: "kube-system" });
+    expect(policy.spec.pod_selector.match_labels).toEqual({
+      "app.kubernetes.io/name": "karpenter",
+      "app.kubernetes.io/instance": "karpenter",
+    });
+    const json = synthConstruct(
+      (scope) => new KarpenterController(scope, "karpenter", { ...BASE, networkPolicy: true }),
+    );
+    expect(releaseNamed(json, "karpenter").depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.karpenter_crds_/),
+      expect.stringMatching(/^kubernetes_network_policy_v1\./),
+    ]);
+  });
+
+  test("reaches the Pod Identity Agent only with Pod Identity", () => {
+    const agent = (props: Partial<KarpenterControllerProps>) =>
+      policyOf({ networkPolicy: true, ...props })[0].spec.egress.some((rule) =>
+        rule.to.some((peer) => peer.ip_block?.cidr === "169.254.170.23/32"),
+      );
+    expect(agent({})).toBe(true);
+    expect(
+      agent({ identity: "irsa", controllerRoleArn: "arn:aws:iam::111111111111:role/karpenter" }),
+    ).toBe(false);
+  });
+});
+
 describe("KarpenterController", () => {
   test("installs the pinned controller chart from the OCI registry after its CRD chart", () => {
     const json = synth();

@@ -414,7 +414,7 @@ describe("KarpenterNodePools", () => {
       [
         "a Kubernetes version without a pinned AMI (from JavaScript)",
         { kubernetesVersion: "1.31" as KubernetesVersion },
-        /kubernetesVersion: "1\.31" is not one of 1\.32, 1\.33, 1\.34, 1\.35 \(the versions VERSIONS pins AL2023 AMIs for\)$/m,
+        /kubernetesVersion: "1\.31" is not one of 1\.32, 1\.33, 1\.34, 1\.35, 1\.36 \(the versions VERSIONS pins AL2023 AMIs for\)$/m,
       ],
       [
         "a role ARN instead of its name",

@@ -45,8 +45,14 @@ describe("MetalLb", () => {
       name: "metallb-system",
       labels: {
         "pod-security.kubernetes.io/enforce": "privileged",
+        "pod-security.kubernetes.io/enforce-version": "latest",
         "pod-security.kubernetes.io/audit": "privileged",
+        "pod-security.kubernetes.io/audit-version": "latest",
         "pod-security.kubernetes.io/warn": "privileged",
+        "pod-security.kubernetes.io/warn-version": "latest",
+      },
+      annotations: {
+        "platform.io/pod-security-reason": expect.stringMatching(/speaker .*host network.*NET_RAW/),
       },
     });
     expect(chart).toMatchObject({
@@ -58,6 +64,25 @@ describe("MetalLb", () => {
       wait: true,
     });
     expect(chart.depends_on).toEqual([expect.stringMatching(/^kubernetes_namespace_v1\./)]);
+  });
+
+  it("chooses the BGP backend: FRR-K8s only where MetalLB itself speaks BGP", () => {
+    const values = (props: Partial<MetalLbProps>) =>
+      render(props).chart.values.map((v) => JSON.parse(v) as unknown);
+    // L2 only: the speaker answers ARP itself; 0.16's default FRR-K8s DaemonSet is not deployed.
+    expect(values({})).toEqual([
+      { speaker: { enabled: true, frr: { enabled: false } }, frrk8s: { enabled: false } },
+    ]);
+    // MetalLB's own BGP: FRR-K8s (upstream's default backend), never the speaker's embedded FRR,
+    // which 0.16 refuses to render beside it.
+    const bgp = values({
+      l2: undefined,
+      pools: [{ name: "public", addresses: ["192.168.20.0/28"] }],
+      bgp: { peers: [{ name: "tor", myASN: 64512, peerASN: 64513, peerAddress: "192.168.10.1" }] },
+    });
+    expect(bgp).toEqual([
+      { speaker: { enabled: true, frr: { enabled: false } }, frrk8s: { enabled: true } },
+    ]);
   });
 
   it("installs the custom resources after the chart, never as kubernetes_manifest", () => {
@@ -289,9 +314,19 @@ describe("MetalLb beside Calico's BGP", () => {
       }
     ).manifests;
     expect(manifests.map((m) => m.kind)).toEqual(["IPAddressPool"]);
+    // No speaker and no FRR-K8s: nothing of MetalLB's speaks BGP or ARP beside Calico.
     expect(chart?.values.map((v) => JSON.parse(v) as unknown)).toEqual([
-      { speaker: { enabled: false } },
+      { speaker: { enabled: false, frr: { enabled: false } }, frrk8s: { enabled: false } },
     ]);
+    // Without the speaker nothing needs the host network: baseline, for the controller's
+    // missing seccomp profile.
+    const namespace = Object.values(
+      resourcesOf<{ metadata: { labels: Record<string, string> } }>(
+        json,
+        "kubernetes_namespace_v1",
+      ),
+    )[0];
+    expect(namespace.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
     expect(metallb.calicoAnnouncedCidrs).toEqual(["192.168.20.0/28"]);
   });
 
@@ -302,7 +337,10 @@ describe("MetalLb beside Calico's BGP", () => {
       calicoAnnounces: { pools: ["public"] },
     });
     expect(byKind(manifests, "L2Advertisement")[0].spec).toEqual({ ipAddressPools: ["ingress"] });
-    expect(chart.values).toBeUndefined();
+    // The speaker announces with ARP; no FRR, since MetalLB speaks no BGP here.
+    expect(chart.values.map((v) => JSON.parse(v) as unknown)).toEqual([
+      { speaker: { enabled: true, frr: { enabled: false } }, frrk8s: { enabled: false } },
+    ]);
   });
 
   const bad: [string, Partial<MetalLbProps>, string | RegExp][] = [

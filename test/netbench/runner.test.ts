@@ -1,4 +1,4 @@
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -214,6 +214,41 @@ describe("netbench command line against a fake cluster", () => {
       expect.stringMatching(/^\/api\/v1\/namespaces\/netbench-\d{8}t\d{6}z-[0-9a-f]{4}$/),
     ]);
     expect(server.objects().filter((o) => o.metadata.labels?.[RUN_LABEL])).toEqual([]);
+  });
+
+  it("deletes its namespace and exits when only npm gets the signal (SIGTERM to npm's pid)", async () => {
+    server = await cluster("onprem-healthy", "stay-pending");
+    const kubeconfig = server.writeKubeconfig(directory);
+    const npm = spawn(
+      "npm",
+      [
+        "run",
+        "--silent",
+        "netbench",
+        "--",
+        "onprem",
+        "--kubeconfig",
+        kubeconfig,
+        "--context",
+        "fake",
+        "--image",
+        IMAGE,
+      ],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    let stderr = "";
+    npm.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => npm.on("close", resolve));
+    while (!server.requests.some((r) => r.method === "POST" && r.path.endsWith("/pods"))) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    process.kill(npm.pid!, "SIGTERM");
+    await exited;
+    expect(stderr).toContain("netbench: SIGTERM, deleting what this run created");
+    expect(server.objects().filter((o) => o.metadata.labels?.[RUN_LABEL])).toEqual([]);
+    // Nothing of the process group is left running.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(() => process.kill(-npm.pid!, 0)).toThrow();
   });
 
   it("--cleanup deletes what killed runs left behind, and only that", async () => {

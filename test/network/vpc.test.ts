@@ -250,7 +250,7 @@ describe("Vpc", () => {
     expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({ retention_in_days: 90 });
   });
 
-  test("flow log role: trusted by vpc-flow-logs for this account, writes only its log group", () => {
+  test("flow log role: trusted by vpc-flow-logs for this account, writes only its log group, lists groups", () => {
     const { json } = synthVpc();
     const role = onlyResource<Res>(json, "aws_iam_role");
     expect(role.name).toBe("dev-platform-vpc-flow-logs");
@@ -281,6 +281,12 @@ describe("Vpc", () => {
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
         Resource: [logGroupArn, `${logGroupArn}:*`],
+      },
+      {
+        Sid: "FindFlowLogGroup",
+        Effect: "Allow",
+        Action: "logs:DescribeLogGroups",
+        Resource: "*",
       },
     ]);
   });

@@ -1,77 +1,153 @@
 /**
- * The package as another team gets it. `npm pack` builds lib/ (prepack) and packs it; the
- * tarball's file list is what `npm pack --dry-run` prints. A fresh project shaped like
- * `cdktf init --template typescript` installs the tarball with only the peer packages beside it,
- * type-checks examples/ with the template's compiler settings (CommonJS, ES2018, strict,
- * skipLibCheck) and runs each example with plain node; the synthesized stacks are then read back.
- * Together the examples compose Vpc, KmsKey, EksCluster, KarpenterAws, Calico, MetalLb and
- * NginxIngress, and one reads a folder of environment files.
+ * The package as another team gets it. `npm run pack` builds lib/ and packs it without the
+ * repository's scripts. A project made like `cdktf init --template=typescript` today (see
+ * consumer-project.ts) follows docs/consuming.md's install steps and tsconfig change exactly as
+ * written, with the tarball for the package name; the template's own `npm run build` (tsc 6)
+ * compiles examples/ and a composition with mismatched pod network modes; each example runs with
+ * plain node on the machine's Node and on Node 22 and 24, and the synthesized stacks are read back.
+ * TypeScript 7 (the native compiler) type-checks the project, also without skipLibCheck; the
+ * same project with `@cdktf/provider-aws` 21.22.1 (hashicorp/aws 6) type-checks with it and
+ * synthesizes the examples; the template's runner, ts-node, runs an example.
+ *
+ * Cost: one pack, one full npm install (shared npm cache, preferring what it holds), a hard-linked
+ * copy for aws 6 that swaps one package, the Node binaries and TypeScript 7 fetched once into a
+ * cache folder (toolchains.ts); installs, compiles and Node lines run side by side.
  */
-import { builtinModules } from "module";
+import { builtinModules, createRequire } from "module";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  ConsumerProject,
   REPOSITORY_PACKAGE,
+  createConsumerProject,
   filesBelow,
-  installConsumerProject,
-  writeConsumerProject,
+  variantOf,
 } from "./consumer-project";
-import { run } from "./run";
+import { MISMATCHED_MODES_FILE, MISMATCHED_MODES_SOURCE } from "./mismatched-modes";
+import { RunResult, run, runAsync, runAsyncStatus } from "./run";
+import { badImports, brokenLinks } from "./shipped-docs";
+import { NODE_VERSIONS, nodeBinary, typescript7 } from "./toolchains";
 import { ENVIRONMENT_SCHEMA_FILE } from "../../stacks/environment/file";
 import { HelmRelease, SynthJson, onlyResource, resourcesOf } from "../support/synth";
 
+// npm's own range rules (the package ships no types; this is the one function used).
+const semver = createRequire(__filename)("semver") as {
+  satisfies(version: string, range: string): boolean;
+};
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLES = fs.readdirSync(path.join(ROOT, "examples"), { withFileTypes: true });
 const EXAMPLE_NAMES = EXAMPLES.filter((e) => e.isDirectory()).map((e) => e.name);
+const AWS_6 = "@cdktf/provider-aws@^21.22.1";
 
 interface PackResult {
   readonly filename: string;
   readonly files: readonly { readonly path: string }[];
 }
 
-let work: string;
-let packed: PackResult;
-let project: string;
-let installOutput: string;
-
-const installed = () => path.join(project, "node_modules", ...REPOSITORY_PACKAGE.name.split("/"));
-const outdir = (example: string) => path.join(work, `out-${example}`);
-
-/** The project's own compiler, with the project's tsconfig (the template's). */
-function tsc(...args: string[]): void {
-  run(process.execPath, [path.join(project, "node_modules", "typescript", "bin", "tsc"), ...args], {
-    cwd: project,
-  });
+interface NodeLine {
+  readonly version: string;
+  readonly binary: string;
 }
 
-beforeAll(() => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
-  const { stdout } = run("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT });
-  // Lifecycle scripts may print before the JSON document.
-  [packed] = JSON.parse(stdout.slice(stdout.search(/^\[/m))) as PackResult[];
-  project = path.join(work, "project");
-  fs.mkdirSync(project);
-  writeConsumerProject(project, path.join(work, packed.filename));
-  installOutput = installConsumerProject(project);
-  tsc();
+let work: string;
+let packed: PackResult;
+let project: ConsumerProject;
+let aws6: ConsumerProject;
+let lines: NodeLine[];
+let tsc7: string;
+const timings: Record<string, number> = {};
+
+const installed = (dir = project.dir) =>
+  path.join(dir, "node_modules", ...REPOSITORY_PACKAGE.name.split("/"));
+const outdir = (example: string, line = process.version, variant = "aws5") =>
+  path.join(work, `out-${variant}-${line}-${example}`);
+
+async function timed<T>(name: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await step();
+  } finally {
+    timings[name] = (Date.now() - started) / 1000;
+  }
+}
+
+/** Runs every example with `node` into its own output folder. */
+async function runExamples(dir: string, node: string, line: string, variant: string) {
   for (const example of EXAMPLE_NAMES) {
-    run(process.execPath, [path.join("examples", example, "main.js")], {
-      cwd: project,
-      env: { CDKTF_OUTDIR: outdir(example) },
+    await runAsync(node, [path.join("examples", example, "main.js")], {
+      cwd: dir,
+      env: { CDKTF_OUTDIR: outdir(example, line, variant) },
     });
   }
+}
+
+let mismatched: RunResult & { status: number | string };
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
+  const { stdout } = await timed("pack", () =>
+    runAsync(process.execPath, [path.join(ROOT, "scripts", "pack.mjs"), work], { cwd: ROOT }),
+  );
+  [packed] = JSON.parse(stdout) as PackResult[];
+  const tarball = path.join(work, packed.filename);
+  let binaries: string[];
+  [project, binaries, tsc7] = await Promise.all([
+    timed("project (template, documented install)", () =>
+      createConsumerProject(path.join(work, "project"), { tarball }),
+    ),
+    timed("node binaries", () => Promise.all(NODE_VERSIONS.map(nodeBinary))),
+    timed("typescript 7", typescript7),
+  ]);
+  lines = [
+    { version: process.version, binary: process.execPath },
+    ...NODE_VERSIONS.map((version, i) => ({ version: `v${version}`, binary: binaries[i] })),
+  ];
+  fs.writeFileSync(path.join(project.dir, MISMATCHED_MODES_FILE), MISMATCHED_MODES_SOURCE);
+  await timed("npm run build", () => runAsync("npm", ["run", "build"], { cwd: project.dir }));
+  await Promise.all([
+    timed("aws 6 variant", async () => {
+      aws6 = await variantOf(project, path.join(work, "aws6"), { tarball, awsProvider: AWS_6 });
+      // The JavaScript is the same for both providers (copied); the types are checked anew.
+      await runAsync(process.execPath, [tsc7, "--noEmit", "--incremental", "false"], {
+        cwd: aws6.dir,
+      });
+      await runExamples(aws6.dir, process.execPath, process.version, "aws6");
+    }),
+    ...lines.map((line) =>
+      timed(`examples on ${line.version}`, () =>
+        runExamples(project.dir, line.binary, line.version, "aws5"),
+      ),
+    ),
+  ]);
+  mismatched = await runAsyncStatus(
+    process.execPath,
+    [MISMATCHED_MODES_FILE.replace(/ts$/, "js")],
+    {
+      cwd: project.dir,
+      env: { CDKTF_OUTDIR: path.join(work, "out-mismatched") },
+    },
+  );
+}, 900_000);
+
+afterAll(() => {
+  process.stderr.write(
+    `consumer test steps (s): ${Object.entries(timings)
+      .map(([step, seconds]) => `${step} ${seconds.toFixed(1)}`)
+      .join(", ")}\n`,
+  );
+  fs.rmSync(work, { recursive: true, force: true });
 });
 
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
-
-describe("npm pack", () => {
-  it("packs the compiled library, its assets and documents, and nothing else", () => {
+describe("npm run pack", () => {
+  it("packs the compiled library, its assets, documents and examples, and nothing else", () => {
     const paths = packed.files.map((f) => f.path);
     const unexpected = paths.filter(
       (p) =>
         !/^lib\/(constructs|stacks)\/.+\.(js|d\.ts|d\.ts\.map)$/.test(p) &&
         !/^docs\/[^/]+\.md$/.test(p) &&
+        !/^docs\/api\/.+\.md$/.test(p) &&
+        !/^examples\/[^/]+\/(main\.ts|environments\/[^/]+\.yaml)$/.test(p) &&
         !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(p),
     );
     // Assets the compiled constructs load from beside themselves, and the environment files'
@@ -79,25 +155,70 @@ describe("npm pack", () => {
     expect(unexpected.sort()).toEqual([
       "lib/constructs/karpenter/models/generated/karpenter-models.cjs",
       "lib/constructs/shared/manifests-chart/Chart.yaml",
+      "lib/constructs/shared/manifests-chart/templates/_helpers.tpl",
       "lib/constructs/shared/manifests-chart/templates/manifests.yaml",
       "lib/constructs/shared/manifests-chart/values.yaml",
-      "lib/constructs/shared/wait-for-condition/wait-for-condition.sh",
+      "lib/constructs/shared/wait-for-condition/scripts/cluster-access.sh",
+      "lib/constructs/shared/wait-for-condition/scripts/delete-on-destroy.sh",
+      "lib/constructs/shared/wait-for-condition/scripts/wait-for-condition.sh",
       "lib/stacks/environment/environment.schema.json",
     ]);
     expect(paths).toEqual(
       expect.arrayContaining(["LICENSE", "CHANGELOG.md", "README.md", "docs/consuming.md"]),
     );
-    expect(paths.filter((p) => /(^|\/)(test|\.github|scripts|examples)\//.test(p))).toEqual([]);
-    expect(paths.filter((p) => /\.ts$/.test(p) && !p.endsWith(".d.ts"))).toEqual([]);
+    // The repository's own folders (an asset folder of a construct may be called scripts/).
+    expect(paths.filter((p) => /^(test|\.github|scripts|stacks|constructs)\//.test(p))).toEqual([]);
+    expect(paths.filter((p) => /\.ts$/.test(p) && !p.endsWith(".d.ts"))).toEqual(
+      EXAMPLE_NAMES.map((example) => `examples/${example}/main.ts`).sort(),
+    );
     expect(paths).not.toContain("main.ts");
     expect(paths).not.toContain("cdktf.json");
   });
+
+  it("ships a package.json without scripts or devDependencies, for Node 20, 22 and 24", () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(installed(), "package.json"), "utf8"),
+    ) as Record<string, unknown> & { engines: { node: string } };
+    expect(manifest.scripts).toBeUndefined();
+    expect(manifest.devDependencies).toBeUndefined();
+    for (const line of lines) {
+      expect(semver.satisfies(line.version, manifest.engines.node)).toBe(true);
+    }
+  });
 });
 
-describe("a cdktf TypeScript project that installs the tarball", () => {
-  it("installs without engine warnings and without the Karpenter model packages", () => {
-    expect(installOutput).not.toContain("EBADENGINE");
-    expect(fs.existsSync(path.join(project, "node_modules", "@kubernetes-models"))).toBe(false);
+describe("the documents in the installed package", () => {
+  it("link only to files of the package", () => {
+    expect(brokenLinks(installed())).toEqual([]);
+  });
+
+  it("import in their examples only what the package and its dependencies provide", () => {
+    expect(badImports(installed(), REPOSITORY_PACKAGE.name)).toEqual([]);
+  });
+});
+
+describe("a project from today's cdktf init that follows docs/consuming.md", () => {
+  it("installs as documented, without engine warnings, script warnings or the model packages", () => {
+    expect(project.installOutput).not.toContain("ERESOLVE");
+    expect(project.installOutput).not.toContain("EBADENGINE");
+    const scripts = project.installOutput
+      .split("\n")
+      .filter((line) => line.includes("install-scripts") && line.includes("cdktf-toolkit"));
+    expect(scripts).toEqual([]);
+    expect(fs.existsSync(path.join(project.dir, "node_modules", "@kubernetes-models"))).toBe(false);
+  });
+
+  it("installs runtime packages that accept every supported Node line", () => {
+    const lock = JSON.parse(
+      fs.readFileSync(path.join(project.dir, "package-lock.json"), "utf8"),
+    ) as { packages: Record<string, { dev?: boolean; engines?: { node?: string } }> };
+    for (const line of lines) {
+      const refused = Object.entries(lock.packages)
+        .filter(([, p]) => !p.dev && p.engines?.node !== undefined)
+        .filter(([, p]) => !semver.satisfies(line.version, p.engines!.node!))
+        .map(([name, p]) => `${name} (${p.engines!.node})`);
+      expect({ line: line.version, refused }).toEqual({ line: line.version, refused: [] });
+    }
   });
 
   it("gets declarations and code that import only its dependencies, peers and Node built-ins", () => {
@@ -123,7 +244,7 @@ describe("a cdktf TypeScript project that installs the tarball", () => {
     expect(imported).toContain("@cdktf/provider-aws");
   });
 
-  it("imports every module without output, and loads the Karpenter models only when used", () => {
+  it("imports every module without output on every Node line, loading the Karpenter models only when used", async () => {
     const script = `
       const fs = require("fs"), path = require("path");
       const lib = path.join(path.dirname(require.resolve(${JSON.stringify(`${REPOSITORY_PACKAGE.name}/package.json`)})), "lib");
@@ -135,17 +256,78 @@ describe("a cdktf TypeScript project that installs the tarball", () => {
       const loaded = Object.keys(require.cache).filter((f) => f.endsWith("karpenter-models.cjs"));
       if (loaded.length > 0) throw new Error("loaded at import: " + loaded.join(", "));
     `;
-    const { stdout, stderr } = run(process.execPath, ["-e", script], { cwd: project });
-    expect(`${stdout}${stderr}`).toBe("");
+    for (const line of lines) {
+      const { stdout, stderr } = await runAsync(line.binary, ["-e", script], { cwd: project.dir });
+      expect(`${line.version}: ${stdout}${stderr}`).toBe(`${line.version}: `);
+    }
   });
 
-  it("type-checks the examples with the template's settings, and without skipLibCheck", () => {
-    // beforeAll compiled them with the template's tsconfig; this checks the declarations too.
+  it("type-checks the examples with the template's settings, and with TypeScript 7 (native), also without skipLibCheck", () => {
+    // beforeAll compiled them with the template's `npm run build` (TypeScript 6).
     for (const example of EXAMPLE_NAMES) {
-      expect(fs.existsSync(path.join(project, "examples", example, "main.js"))).toBe(true);
+      expect(fs.existsSync(path.join(project.dir, "examples", example, "main.js"))).toBe(true);
     }
-    tsc("--noEmit", "--skipLibCheck", "false", "--incremental", "false");
+    const { stdout } = run(process.execPath, [tsc7, "--version"], { cwd: project.dir });
+    expect(stdout).toMatch(/^Version 7\./);
+    run(process.execPath, [tsc7, "--noEmit", "--skipLibCheck", "false", "--incremental", "false"], {
+      cwd: project.dir,
+    });
   });
+
+  it("runs an example with the template's runner, ts-node", () => {
+    const out = path.join(work, "out-ts-node");
+    run("npx", ["ts-node", path.join("examples", "environment-files", "main.ts")], {
+      cwd: project.dir,
+      env: { CDKTF_OUTDIR: out },
+    });
+    expect(fs.readdirSync(path.join(out, "stacks")).sort()).toEqual([
+      "team-dev-bootstrap",
+      "team-dev-infra",
+      "team-dev-platform",
+    ]);
+  });
+
+  it("refuses a composition that gives one cluster two pod network modes, naming both, writing no stack", () => {
+    expect(mismatched.status).not.toBe(0);
+    expect(mismatched.stderr).toContain(
+      'pod network mode "ipip" disagrees with "vxlan" of team-infra/karpenter (KarpenterAws)',
+    );
+    expect(mismatched.stderr).toContain('"vxlan" of team-platform/calico (Calico)');
+    const stacks = path.join(work, "out-mismatched", "stacks");
+    expect(fs.existsSync(stacks) ? fs.readdirSync(stacks) : []).toEqual([]);
+  });
+
+  it.each(NODE_VERSIONS.flatMap((v) => EXAMPLE_NAMES.map((example) => [`v${v}`, example])))(
+    "runs on Node %s examples/%s into the same stacks as on the machine's Node",
+    (line, example) => {
+      const stacks = fs.readdirSync(path.join(outdir(example), "stacks")).sort();
+      expect(fs.readdirSync(path.join(outdir(example, line), "stacks")).sort()).toEqual(stacks);
+      for (const stack of stacks) {
+        expect(stackJson(outdir(example, line), stack)).toEqual(stackJson(outdir(example), stack));
+      }
+    },
+  );
+
+  it.each(EXAMPLE_NAMES)(
+    "compiles and synthesizes examples/%s against @cdktf/provider-aws 21.22.1 (hashicorp/aws 6)",
+    (example) => {
+      const version = JSON.parse(
+        fs.readFileSync(
+          path.join(aws6.dir, "node_modules", "@cdktf", "provider-aws", "package.json"),
+          "utf8",
+        ),
+      ) as { version: string };
+      expect(version.version).toBe("21.22.1");
+      for (const stack of fs.readdirSync(
+        path.join(outdir(example, process.version, "aws6"), "stacks"),
+      )) {
+        const json = stackJson(outdir(example, process.version, "aws6"), stack);
+        const aws = (json.terraform?.required_providers as Record<string, { version: string }>)
+          ?.aws;
+        if (aws) expect(aws.version).toBe("6.25.0");
+      }
+    },
+  );
 
   it.each(EXAMPLE_NAMES)(
     "runs examples/%s with plain node into stacks with S3 state",
@@ -166,7 +348,7 @@ describe("a cdktf TypeScript project that installs the tarball", () => {
       "team-dev-infra",
       "team-dev-platform",
     ]);
-    const environments = path.join(project, "examples", "environment-files", "environments");
+    const environments = path.join(project.dir, "examples", "environment-files", "environments");
     for (const file of fs.readdirSync(environments)) {
       const text = fs.readFileSync(path.join(environments, file), "utf8");
       const [, reference] = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text) ?? [];

@@ -13,8 +13,8 @@ import { edited, environmentsFolder, shippedEnvironmentTexts } from "../support/
 const ROOT = path.resolve(__dirname, "../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-function npmRunSynth(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(TSX, [path.join(ROOT, "scripts", "synth.ts")], {
+function npmRunSynth(cwd: string, env: NodeJS.ProcessEnv = {}, args: string[] = []) {
+  const result = spawnSync(TSX, [path.join(ROOT, "scripts", "synth.ts"), ...args], {
     cwd,
     env: { ...process.env, ...env },
     encoding: "utf8",
@@ -59,16 +59,30 @@ describe("npm run synth", () => {
     }
   });
 
-  it("synthesizes every stack and prints their findings, without calling HashiCorp's version check", () => {
+  it("synthesizes every stack and prints its warnings, each once, without calling HashiCorp's version check", () => {
     const outdir = path.join(dir, "cdktf.out");
     const { status, output } = npmRunSynth(ROOT, { CDKTF_OUTDIR: outdir, PLATFORM_OFFLINE: "1" });
+    expect(status).toBe(0);
+    // Offline, every stack keeps local state: one line names them all.
+    expect(output.match(/PLT-STATE-2: the state is on local disk/g)).toHaveLength(1);
+    expect(output).toMatch(/^WARN \[dev-infra\/backend, dev-platform\/backend, .*\]: PLT-STATE-2/m);
+    // Notes (suppressed findings) only on request.
+    expect(output).not.toContain("INFO");
+    expect(output).toMatch(
+      /synth: \d+ stacks in .*cdktf\.out\/stacks; \d+ notes \(--verbose shows them\)$/m,
+    );
+    expect(output).not.toMatch(/^synth: node /m);
+    expect(output).not.toContain("checkpoint");
+    expect(fs.existsSync(path.join(outdir, "stacks", "dev-infra", "cdk.tf.json"))).toBe(true);
+  });
+
+  it("prints the notes and the app command with --verbose", () => {
+    const outdir = path.join(dir, "verbose.out");
+    const { status, output } = npmRunSynth(ROOT, { CDKTF_OUTDIR: outdir }, ["--verbose"]);
     expect(status).toBe(0);
     expect(output).toContain(
       "INFO [dev-bootstrap/backend]: PLT-STATE-2 suppressed on dev-bootstrap/backend",
     );
-    expect(output).toContain("WARN [dev-infra/backend]: PLT-STATE-2: the state is on local disk");
-    expect(output).toMatch(/synth: \d+ stacks in .*cdktf\.out\/stacks/);
-    expect(output).not.toContain("checkpoint");
-    expect(fs.existsSync(path.join(outdir, "stacks", "dev-infra", "cdk.tf.json"))).toBe(true);
+    expect(output).toMatch(/^synth: node .*main\.ts → /m);
   });
 });

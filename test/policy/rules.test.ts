@@ -1,3 +1,14 @@
+import { CloudwatchEventBusPolicy } from "@cdktf/provider-aws/lib/cloudwatch-event-bus-policy";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketAcl } from "@cdktf/provider-aws/lib/s3-bucket-acl";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
@@ -14,7 +25,7 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { S3Backend } from "cdktf";
+import { S3Backend, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { LOAD_BALANCER_TAG, PolicyLevel, PolicyTier } from "../../constructs/policy";
 import { findingsOf, runPolicy } from "./support";
@@ -118,6 +129,14 @@ function vpcWith(scope: Construct, extras: { flowLog?: boolean; defaultGroup?: b
   return vpc;
 }
 
+/** A policy document data source; policies reference its `json`. */
+function document(scope: Construct, id: string, statement: Record<string, unknown>[]): string {
+  return new DataAwsIamPolicyDocument(scope, id, { statement }).json;
+}
+
+const ACCOUNT_ROOT = { AWS: "arn:aws:iam::111111111111:root" };
+const RULE_ARN = "arn:aws:events:ap-northeast-2:111111111111:rule/interruptions";
+
 const CASES: Record<string, readonly RuleCase[]> = {
   "PLT-KMS-1": [
     { name: "rotation on", build: key, expect: [] },
@@ -148,6 +167,46 @@ const CASES: Record<string, readonly RuleCase[]> = {
       name: "api only",
       build: (s) => cluster(s, { enabledClusterLogTypes: ["api"] }),
       expect: [{ level: "error", path: "test/cluster", detail: /lacks audit, authenticator/ }],
+    },
+    {
+      name: "log types known only at apply, in prod",
+      tier: "prod",
+      build: (s) =>
+        cluster(s, {
+          enabledClusterLogTypes: new TerraformVariable(s, "log_types", { type: "list(string)" })
+            .listValue,
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/cluster",
+          detail: /cannot be read at synth: prod must show api, audit, authenticator/,
+        },
+      ],
+    },
+    {
+      name: "one log type known only at apply, in prod",
+      tier: "prod",
+      build: (s) =>
+        cluster(s, {
+          enabledClusterLogTypes: [
+            "api",
+            "audit",
+            new TerraformVariable(s, "third", { type: "string" }).stringValue,
+          ],
+        }),
+      expect: [{ level: "error", path: "test/cluster", detail: /lacks authenticator/ }],
+    },
+    {
+      name: "log types known only at apply, in dev",
+      tier: "dev",
+      build: (s) =>
+        cluster(s, {
+          enabledClusterLogTypes: Token.asList(
+            new TerraformVariable(s, "log_types", { type: "list(string)" }).value,
+          ),
+        }),
+      expect: [],
     },
   ],
   "PLT-EKS-3": [
@@ -247,6 +306,50 @@ const CASES: Record<string, readonly RuleCase[]> = {
           detail: /EC2NodeClass default: spec\.metadataOptions\.httpTokens is "optional"/,
         },
       ],
+    },
+    {
+      name: "instance requiring tokens",
+      build: (s) =>
+        new Instance(s, "vm", {
+          ami: "ami-1",
+          instanceType: "t3.micro",
+          metadataOptions: { httpTokens: "required" },
+        }),
+      expect: [],
+    },
+    {
+      name: "instance with the metadata endpoint off",
+      build: (s) =>
+        new Instance(s, "vm", {
+          ami: "ami-1",
+          instanceType: "t3.micro",
+          metadataOptions: { httpEndpoint: "disabled" },
+        }),
+      expect: [],
+    },
+    {
+      name: "instance without metadata options",
+      build: (s) => new Instance(s, "vm", { ami: "ami-1", instanceType: "t3.micro" }),
+      expect: [{ level: "error", path: "test/vm", detail: /http_tokens is not set/ }],
+    },
+    {
+      name: "instance with optional tokens",
+      build: (s) =>
+        new Instance(s, "vm", {
+          ami: "ami-1",
+          instanceType: "t3.micro",
+          metadataOptions: { httpTokens: "optional" },
+        }),
+      expect: [{ level: "error", path: "test/vm", detail: /http_tokens is "optional"/ }],
+    },
+    {
+      name: "instance from a launch template of the stack, which is checked itself",
+      build: (s) =>
+        new Instance(s, "vm", {
+          instanceType: "t3.micro",
+          launchTemplate: { id: launchTemplate(s).id },
+        }),
+      expect: [],
     },
   ],
   "PLT-EC2-2": [
@@ -512,6 +615,441 @@ const CASES: Record<string, readonly RuleCase[]> = {
           ],
         }),
       expect: [{ level: "error", path: "test/role", detail: /inline_policy admin statement 0/ }],
+    },
+    {
+      name: "admin statement through a policy document data source",
+      build: (s) =>
+        new IamPolicy(s, "policy", {
+          policy: document(s, "doc", [{ sid: "Admin", actions: ["*"], resources: ["*"] }]),
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/policy",
+          detail: /policy statement Admin allows Action "\*" on Resource "\*"/,
+        },
+      ],
+    },
+    {
+      name: "AdministratorAccess attached to a role",
+      build: (s) =>
+        new IamRolePolicyAttachment(s, "attach", {
+          role: "r",
+          policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/attach",
+          detail:
+            /AWS managed policy AdministratorAccess statement 0 allows Action "\*" on Resource "\*"/,
+        },
+      ],
+    },
+  ],
+  "PLT-IAM-2": [
+    {
+      name: "scoped IAM actions",
+      build: (s) =>
+        new IamPolicy(s, "policy", {
+          policy: policy({
+            Effect: "Allow",
+            Action: ["iam:GetRole", "iam:PassRole"],
+            Resource: "arn:aws:iam::111111111111:role/nodes",
+          }),
+        }),
+      expect: [],
+    },
+    {
+      name: "iam:* on one role",
+      build: (s) =>
+        new IamPolicy(s, "policy", {
+          policy: policy({
+            Effect: "Allow",
+            Action: "iam:*",
+            Resource: "arn:aws:iam::111111111111:role/nodes",
+          }),
+        }),
+      expect: [],
+    },
+    {
+      name: "NotAction in a Deny",
+      build: (s) =>
+        new IamPolicy(s, "policy", {
+          policy: policy({ Effect: "Deny", NotAction: "s3:GetObject", Resource: "*" }),
+        }),
+      expect: [],
+    },
+    {
+      name: "iam:* on every resource in a managed policy",
+      build: (s) =>
+        new IamPolicy(s, "policy", {
+          policy: policy({ Sid: "Iam", Effect: "Allow", Action: ["IAM:*"], Resource: "*" }),
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/policy",
+          detail: /policy statement Iam allows every IAM action \(IAM:\*\) on Resource "\*"/,
+        },
+      ],
+    },
+    {
+      name: "NotAction on every resource in an inline role policy",
+      build: (s) =>
+        new IamRolePolicy(s, "inline", {
+          role: "r",
+          policy: policy({ Effect: "Allow", NotAction: ["iam:*"], Resource: "*" }),
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/inline",
+          detail: /policy statement 0 allows everything but iam:\* \(NotAction\) on Resource "\*"/,
+        },
+      ],
+    },
+    {
+      name: "iam:* through a policy document data source",
+      build: (s) =>
+        new IamRolePolicy(s, "inline", {
+          role: "r",
+          policy: document(s, "doc", [{ sid: "Iam", actions: ["iam:*"], resources: ["*"] }]),
+        }),
+      expect: [
+        { level: "error", path: "test/inline", detail: /statement Iam allows every IAM action/ },
+      ],
+    },
+    {
+      name: "NotAction through a document merged into another",
+      build: (s) => {
+        const source = document(s, "source", [{ notActions: ["s3:*"], resources: ["*"] }]);
+        new IamPolicy(s, "policy", {
+          policy: new DataAwsIamPolicyDocument(s, "merged", {
+            sourcePolicyDocuments: [source],
+            statement: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/*"] }],
+          }).json,
+        });
+      },
+      expect: [
+        {
+          level: "error",
+          path: "test/policy",
+          detail: /allows everything but s3:\* \(NotAction\) on Resource "\*"/,
+        },
+      ],
+    },
+    {
+      name: "IAMFullAccess attached to a role",
+      build: (s) =>
+        new IamRolePolicyAttachment(s, "attach", {
+          role: "r",
+          policyArn: "arn:aws:iam::aws:policy/IAMFullAccess",
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/attach",
+          detail: /AWS managed policy IAMFullAccess statement 0 allows every IAM action/,
+        },
+      ],
+    },
+    {
+      name: "PowerUserAccess in a role's managed_policy_arns",
+      build: (s) =>
+        new IamRole(s, "role", {
+          assumeRolePolicy: "{}",
+          managedPolicyArns: ["arn:aws-us-gov:iam::aws:policy/PowerUserAccess"],
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/role",
+          detail:
+            /AWS managed policy PowerUserAccess statement 0 allows everything but iam:\*, organizations:\*, account:\* \(NotAction\)/,
+        },
+      ],
+    },
+  ],
+  "PLT-IAM-3": [
+    {
+      name: "EventBridge limited to its rule",
+      build: (s) =>
+        new SqsQueuePolicy(s, "queue-policy", {
+          queueUrl: "https://sqs/q",
+          policy: policy({
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: "arn:aws:sqs:ap-northeast-2:111111111111:q",
+            Condition: { ArnEquals: { "aws:SourceArn": RULE_ARN } },
+          }),
+        }),
+      expect: [],
+    },
+    {
+      name: "any EventBridge rule of any account",
+      build: (s) =>
+        new SqsQueuePolicy(s, "queue-policy", {
+          queueUrl: "https://sqs/q",
+          policy: policy({
+            Sid: "Events",
+            Effect: "Allow",
+            Principal: { Service: ["events.amazonaws.com", "sqs.amazonaws.com"] },
+            Action: "sqs:SendMessage",
+            Resource: "arn:aws:sqs:ap-northeast-2:111111111111:q",
+          }),
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/queue-policy",
+          detail:
+            /policy statement Events lets events\.amazonaws\.com, sqs\.amazonaws\.com act with no aws:SourceArn or aws:SourceAccount condition/,
+        },
+      ],
+    },
+    {
+      name: "a condition that only looks like one",
+      build: (s) =>
+        new SnsTopicPolicy(s, "topic-policy", {
+          arn: "arn:aws:sns:ap-northeast-2:111111111111:t",
+          policy: policy({
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: "arn:aws:sns:ap-northeast-2:111111111111:t",
+            Condition: { StringNotEquals: { "aws:SourceAccount": "222222222222" } },
+          }),
+        }),
+      expect: [{ level: "error", path: "test/topic-policy", detail: /s3\.amazonaws\.com act/ }],
+    },
+    {
+      name: "an event bus policy through a document data source",
+      build: (s) =>
+        new CloudwatchEventBusPolicy(s, "bus-policy", {
+          policy: document(s, "doc", [
+            {
+              actions: ["events:PutEvents"],
+              resources: ["*"],
+              principals: [{ type: "Service", identifiers: ["sns.amazonaws.com"] }],
+            },
+          ]),
+        }),
+      expect: [{ level: "error", path: "test/bus-policy", detail: /sns\.amazonaws\.com act/ }],
+    },
+    {
+      name: "a bucket policy limited to the account",
+      build: (s) =>
+        new S3BucketPolicy(s, "bucket-policy", {
+          bucket: "b",
+          policy: policy({
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: "arn:aws:s3:::b/*",
+            Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+          }),
+        }),
+      expect: [],
+    },
+    {
+      name: "a Lambda permission for a service with no source",
+      build: (s) =>
+        new LambdaPermission(s, "invoke", {
+          action: "lambda:InvokeFunction",
+          functionName: "f",
+          principal: "events.amazonaws.com",
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/invoke",
+          detail: /lets events\.amazonaws\.com invoke with neither source_arn nor source_account/,
+        },
+      ],
+    },
+    {
+      name: "a Lambda permission for a rule",
+      build: (s) =>
+        new LambdaPermission(s, "invoke", {
+          action: "lambda:InvokeFunction",
+          functionName: "f",
+          principal: "events.amazonaws.com",
+          sourceArn: RULE_ARN,
+        }),
+      expect: [],
+    },
+  ],
+  "PLT-KMS-2": [
+    {
+      name: "principal * limited to the account (the EBS key pattern)",
+      build: (s) =>
+        new KmsKey(s, "key", {
+          enableKeyRotation: true,
+          policy: policy({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: {
+              StringEquals: {
+                "kms:CallerAccount": "111111111111",
+                "kms:ViaService": "ec2.ap-northeast-2.amazonaws.com",
+              },
+            },
+          }),
+        }),
+      expect: [],
+    },
+    {
+      name: "principal * with no condition",
+      build: (s) =>
+        new KmsKey(s, "key", {
+          enableKeyRotation: true,
+          policy: policy({
+            Sid: "Open",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "kms:*",
+            Resource: "*",
+          }),
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/key",
+          detail:
+            /policy statement Open allows principal \* with no condition naming the caller's account/,
+        },
+      ],
+    },
+    {
+      name: "principal * with a condition that limits nobody",
+      build: (s) =>
+        new KmsKey(s, "key", {
+          enableKeyRotation: true,
+          policy: policy({
+            Effect: "Allow",
+            Principal: { AWS: ["arn:aws:iam::111111111111:root", "*"] },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": "ec2.ap-northeast-2.amazonaws.com" } },
+          }),
+        }),
+      expect: [{ level: "error", path: "test/key", detail: /statement 0 allows principal \*/ }],
+    },
+    {
+      name: "a separate key policy through a document data source",
+      build: (s) =>
+        new KmsKeyPolicy(s, "key-policy", {
+          keyId: "k",
+          policy: document(s, "doc", [
+            {
+              actions: ["kms:*"],
+              resources: ["*"],
+              principals: [{ type: "AWS", identifiers: ["*"] }],
+            },
+          ]),
+        }),
+      expect: [{ level: "error", path: "test/key-policy", detail: /allows principal \*/ }],
+    },
+    {
+      name: "the account root",
+      build: (s) =>
+        new KmsKey(s, "key", {
+          enableKeyRotation: true,
+          policy: policy({
+            Effect: "Allow",
+            Principal: ACCOUNT_ROOT,
+            Action: "kms:*",
+            Resource: "*",
+          }),
+        }),
+      expect: [],
+    },
+  ],
+  "PLT-S3-1": [
+    {
+      name: "a private ACL",
+      build: (s) => new S3BucketAcl(s, "acl", { bucket: "b", acl: "private" }),
+      expect: [],
+    },
+    {
+      name: "a public-read ACL",
+      build: (s) => new S3BucketAcl(s, "acl", { bucket: "b", acl: "public-read" }),
+      expect: [{ level: "error", path: "test/acl", detail: /acl is "public-read"/ }],
+    },
+    {
+      name: "a grant to all users",
+      build: (s) =>
+        new S3BucketAcl(s, "acl", {
+          bucket: "b",
+          accessControlPolicy: {
+            owner: { id: "owner" },
+            grant: [
+              {
+                permission: "READ",
+                grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" },
+              },
+            ],
+          },
+        }),
+      expect: [{ level: "error", path: "test/acl", detail: /grants READ to AllUsers/ }],
+    },
+    {
+      name: "a bucket with a legacy authenticated-read acl",
+      build: (s) => new S3Bucket(s, "bucket", { bucket: "b", acl: "authenticated-read" }),
+      expect: [{ level: "error", path: "test/bucket", detail: /acl is "authenticated-read"/ }],
+    },
+    {
+      name: "a bucket policy for everyone",
+      build: (s) =>
+        new S3BucketPolicy(s, "bucket-policy", {
+          bucket: "b",
+          policy: document(s, "doc", [
+            {
+              sid: "Public",
+              actions: ["s3:GetObject"],
+              resources: ["arn:aws:s3:::b/*"],
+              principals: [{ type: "*", identifiers: ["*"] }],
+            },
+          ]),
+        }),
+      expect: [
+        {
+          level: "error",
+          path: "test/bucket-policy",
+          detail: /policy statement Public allows principal \* with no condition/,
+        },
+      ],
+    },
+    {
+      name: "a bucket policy for everyone in the organization, and a TLS deny",
+      build: (s) =>
+        new S3BucketPolicy(s, "bucket-policy", {
+          bucket: "b",
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: "*",
+                Action: "s3:GetObject",
+                Resource: "arn:aws:s3:::b/*",
+                Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
+              },
+              {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: "arn:aws:s3:::b/*",
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+              },
+            ],
+          }),
+        }),
+      expect: [],
     },
   ],
   "PLT-STATE-1": [

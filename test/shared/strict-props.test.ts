@@ -9,6 +9,7 @@ import { Construct } from "constructs";
 import * as library from "../../constructs";
 import {
   AdminAccessEntries,
+  ViewerAccessEntries,
   Calico,
   CalicoBgp,
   ClusterSecurityGroups,
@@ -28,6 +29,7 @@ import {
   VERSIONS,
   Vpc,
   WaitForCondition,
+  DeleteOnDestroy,
 } from "../../constructs";
 
 const ACCOUNT = "111111111111";
@@ -146,7 +148,7 @@ const CASES: readonly StrictCase[] = [
     props: "EksClusterProps",
     build: builder(EksCluster)(() => ({
       name: "dev-platform",
-      kubernetesVersion: "1.34",
+      kubernetesVersion: "1.35",
       vpcId: "vpc-1",
       vpcCidr: "10.10.0.0/16",
       controlPlaneSubnetIds: ["subnet-a", "subnet-c"],
@@ -172,7 +174,7 @@ const CASES: readonly StrictCase[] = [
     props: "SystemNodeGroupProps",
     build: builder(SystemNodeGroup)(() => ({
       clusterName: "dev-platform",
-      kubernetesVersion: "1.34",
+      kubernetesVersion: "1.35",
       subnetIds: ["subnet-a"],
       securityGroupId: "sg-1",
       nodeRoleArn: `arn:aws:iam::${ACCOUNT}:role/node`,
@@ -213,6 +215,18 @@ const CASES: readonly StrictCase[] = [
       admins: [ADMIN],
     })),
     typo: ["admin", "admins"],
+    enum: partitionTypo,
+  },
+  {
+    name: "ViewerAccessEntries",
+    props: "ViewerAccessEntriesProps",
+    build: builder(ViewerAccessEntries)(() => ({
+      clusterName: "dev-platform",
+      partition: "aws",
+      viewers: [ADMIN],
+      kubernetesGroups: ["platform-plan-readers"],
+    })),
+    typo: ["viewer", "viewers"],
     enum: partitionTypo,
   },
   {
@@ -276,7 +290,7 @@ const CASES: readonly StrictCase[] = [
       clusterName: "dev-platform",
       nodeRoleName: "dev-platform-karpenter-node",
       kmsKeyArn: KEY,
-      kubernetesVersion: "1.34",
+      kubernetesVersion: "1.35",
       podNetworkMode: "vxlan",
       nodePools: [GENERAL_POOL],
     })),
@@ -376,6 +390,22 @@ const CASES: readonly StrictCase[] = [
       value: "kubeconfg",
       valid: ["eks", "kubeconfig"],
       meant: "kubeconfig",
+    },
+  },
+  {
+    name: "DeleteOnDestroy",
+    props: "DeleteOnDestroyProps",
+    build: builder(DeleteOnDestroy)(() => ({
+      access: { kind: "kubeconfig", path: "/kubeconfig", context: "admin" },
+      objects: ["installations.operator.tigera.io/default"],
+    })),
+    typo: ["waitfor", "waitFor"],
+    enum: {
+      patch: { access: { kind: "ekss", clusterName: "c", region: "ap-northeast-2" } },
+      path: "access.kind",
+      value: "ekss",
+      valid: ["eks", "kubeconfig"],
+      meant: "eks",
     },
   },
 ];

@@ -9,10 +9,8 @@ import { runTerraform } from "../../scripts/lib/terraform";
 import { synthConstruct } from "../support/synth";
 import { describeWithTerraform } from "../support/terraform-available";
 
-const SCRIPT = path.join(
-  __dirname,
-  "../../constructs/shared/wait-for-condition/wait-for-condition.sh",
-);
+const SCRIPTS = path.join(__dirname, "../../constructs/shared/wait-for-condition/scripts");
+const SCRIPT = path.join(SCRIPTS, "wait-for-condition.sh");
 const EKS: ClusterAccess = {
   kind: "eks",
   clusterName: "dev-platform",
@@ -26,8 +24,20 @@ const EKS: ClusterAccess = {
  * kubeconfig it was given) and answers from files: `get` fails until its countdown reaches zero,
  * `wait` exits with the status in `wait-status`.
  */
-function stubTools(options: { getFailures: number; waitStatus: number; aws?: boolean }) {
+function stubTools(options: {
+  getFailures: number;
+  waitStatus: number;
+  aws?: boolean;
+  /** Successive answers to `get <object> -o jsonpath=...`, by object. */
+  answers?: Record<string, string[]>;
+}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wait-stubs-"));
+  for (const [object, lines] of Object.entries(options.answers ?? {})) {
+    fs.writeFileSync(
+      path.join(dir, `answers-${object.replace("/", "_")}`),
+      lines.join("\n") + "\n",
+    );
+  }
   fs.writeFileSync(path.join(dir, "get-failures"), String(options.getFailures));
   fs.writeFileSync(path.join(dir, "wait-status"), String(options.waitStatus));
   fs.writeFileSync(
@@ -37,6 +47,9 @@ function stubTools(options: { getFailures: number; waitStatus: number; aws?: boo
       `dir=${JSON.stringify(dir)}`,
       'echo "kubectl $*" >>"$dir/calls"',
       'prev=""; for a in "$@"; do if [ "$prev" = --kubeconfig ]; then cat "$a" >>"$dir/kubeconfigs"; fi; prev="$a"; done',
+      // `get X -o jsonpath=...`: print the next line of the file named after X (then the last).
+      'for a in "$@"; do case "$a" in jsonpath=*) obj=""; for b in "$@"; do case "$b" in */*) obj="$b";; esac; done;',
+      '  f="$dir/answers-${obj//\\//_}"; if [ -f "$f" ]; then head -n1 "$f"; if [ "$(wc -l <"$f")" -gt 1 ]; then sed -i 1d "$f"; fi; fi; exit 0;; esac; done',
       'for a in "$@"; do',
       '  if [ "$a" = get ]; then n=$(cat "$dir/get-failures");',
       '    if [ "$n" -gt 0 ]; then echo $((n-1)) >"$dir/get-failures"; echo "error: the server doesn\'t have a resource type \\"tigerastatus\\"" >&2; exit 1; fi; exit 0; fi',
@@ -54,7 +67,7 @@ function stubTools(options: { getFailures: number; waitStatus: number; aws?: boo
 }
 
 /** The tools the script itself uses, without kubectl or aws (the machine may have real ones). */
-const BASE_TOOLS = ["bash", "cat", "date", "mktemp", "rm", "sleep"];
+const BASE_TOOLS = ["bash", "cat", "date", "head", "mktemp", "rm", "sed", "sleep", "wc"];
 const baseTools = fs.mkdtempSync(path.join(os.tmpdir(), "wait-tools-"));
 for (const tool of BASE_TOOLS) {
   const found = ["/usr/bin", "/bin"].map((d) => path.join(d, tool)).find((p) => fs.existsSync(p));
@@ -156,6 +169,75 @@ describe("wait-for-condition.sh", () => {
   });
 });
 
+describe("wait-for-condition.sh proving the new state", () => {
+  const proving = {
+    WAIT_GENERATION_OF: "installation/default",
+    WAIT_FIELD_RESOURCE: "installation/default",
+    WAIT_FIELD_PATH: "{.status.calicoVersion}",
+    WAIT_FIELD_VALUE: "v3.31.7",
+  };
+
+  it("holds until the condition reports the current generation and the field the new value", () => {
+    const stubs = stubTools({
+      getFailures: 0,
+      waitStatus: 0,
+      answers: {
+        // The Installation is at generation 3 (the change); TigeraStatus still reports 2.
+        "installation/default": ["3", "3", "3", "v3.30.0", "v3.31.7"],
+        "tigerastatus/calico": ["2", "3"],
+      },
+    });
+    const result = runScript(proving, stubs);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      "Available reports generation 2 of installation/default, which is at 3; waiting",
+    );
+    expect(result.stdout).toContain("Available reports generation 3 of installation/default");
+    expect(result.stdout).toContain(
+      'installation/default {.status.calicoVersion} is "v3.30.0"; waiting for "v3.31.7"',
+    );
+    const calls = stubs.calls().trim().split("\n");
+    const waitCall = calls.findIndex((c) => c.includes(" wait --for=condition=Available"));
+    // The condition is waited for only once it describes the current generation.
+    expect(
+      calls.slice(0, waitCall).filter((c) => c.includes("tigerastatus/calico -o jsonpath")),
+    ).toHaveLength(2);
+  });
+
+  it("fails naming the generations when the status never catches up", () => {
+    const stubs = stubTools({
+      getFailures: 0,
+      waitStatus: 0,
+      answers: { "installation/default": ["3"], "tigerastatus/calico": ["2"] },
+    });
+    const result = runScript(
+      { ...proving, WAIT_TIMEOUT_SECONDS: "1", WAIT_POLL_SECONDS: "0.2" },
+      stubs,
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      "tigerastatus/calico's Available still reports generation 2 of installation/default, which is at 3, after 1s",
+    );
+  });
+
+  it("fails naming the field when the new version never shows", () => {
+    const stubs = stubTools({
+      getFailures: 0,
+      waitStatus: 0,
+      answers: { "installation/default": ["1", "v3.30.0"], "tigerastatus/calico": ["1"] },
+    });
+    const result = runScript(
+      { ...proving, WAIT_TIMEOUT_SECONDS: "1", WAIT_POLL_SECONDS: "0.2" },
+      stubs,
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'installation/default {.status.calicoVersion} is "v3.30.0", not "v3.31.7", after 1s',
+    );
+  });
+});
+
 describe("WaitForCondition", () => {
   it("renders a terraform_data that runs the script with the access and condition", () => {
     const json = synthConstruct(
@@ -174,6 +256,7 @@ describe("WaitForCondition", () => {
       (p) => p["local-exec"],
     );
     expect(provisioner.interpreter).toEqual(["bash"]);
+    // The stack's copy of scripts/, which holds cluster-access.sh beside the script.
     expect(provisioner.command).toMatch(/^assets\/.+\/wait-for-condition\.sh$/);
     expect(provisioner.environment).toMatchObject({
       ACCESS_KIND: "eks",

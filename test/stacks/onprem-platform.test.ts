@@ -69,7 +69,13 @@ describe("onprem-platform", () => {
     expect(manifestsOf(releases["metallb-resources"]).map((m) => m.kind)).toEqual([
       "IPAddressPool",
     ]);
-    expect(releases.metallb.values).toEqual([JSON.stringify({ speaker: { enabled: false } })]);
+    // No speaker and no FRR-K8s: Calico alone speaks BGP on the nodes.
+    expect(releases.metallb.values).toEqual([
+      JSON.stringify({
+        speaker: { enabled: false, frr: { enabled: false } },
+        frrk8s: { enabled: false },
+      }),
+    ]);
   });
 
   it("installs no Calico BGP settings when the routers are not named", () => {

@@ -8,6 +8,9 @@
  * resource of an earlier stack or by one the resource (transitively) depends on.
  */
 
+import { podNetworkTraits } from "../../constructs/shared/pod-network";
+import type { Environment } from "../../stacks/environment/schema";
+
 /** Something a step of the bring-up needs in place. */
 export type Capability =
   /** The EKS control plane (or an on-prem API server) answers. */
@@ -27,7 +30,11 @@ export type Capability =
   | "metallb"
   | "load-balancer-addresses"
   | "calico-crds"
-  | "ingress-crds";
+  | "ingress-crds"
+  /** The tigera-operator runs: it finalizes the Installation and removes what it created. */
+  | "calico-operator"
+  /** Calico's custom resources are deleted and the operator has finished cleaning up after them. */
+  | "calico-uninstalled";
 
 /** A Terraform resource (or data source) of a synthesized stack. */
 export interface ModelResource {
@@ -43,6 +50,15 @@ export interface Requirements {
   readonly provides: readonly Capability[];
   /** Capabilities that must still exist while the resource is destroyed. */
   readonly destroyNeeds?: readonly Capability[];
+  /** What needs them while it is destroyed, for messages ("its pre-delete hook Job"). */
+  readonly destroyNeedsWhy?: string;
+  /**
+   * Capabilities something destroyed before this resource must have provided by being destroyed
+   * (a destroy-time step that removes what the resource would otherwise leave stuck).
+   */
+  readonly destroyAfter?: readonly Capability[];
+  /** What destroying this resource achieves, for `destroyAfter` (a destroy-time step). */
+  readonly destroyProvides?: readonly Capability[];
 }
 
 /** How the environment's pod network behaves at bring-up. */
@@ -50,6 +66,17 @@ export interface BringUpTraits {
   readonly calicoCni: boolean;
   /** On-prem the API server and the nodes exist before any stack runs. */
   readonly preexisting: readonly Capability[];
+}
+
+/** The bring-up traits of an environment. */
+export function bringUpTraits(env: Environment): BringUpTraits {
+  return {
+    calicoCni: podNetworkTraits(env.podNetwork.mode).cni === "calico",
+    // On-prem the API server, kube-proxy and the (NotReady) nodes exist before any stack. On EKS
+    // the cloud provider built into the control plane gives LoadBalancer Services an NLB.
+    preexisting:
+      env.platform === "onprem" ? ["cluster", "kube-proxy", "nodes"] : ["load-balancer-addresses"],
+  };
 }
 
 const NONE: Requirements = { needs: [], provides: [] };
@@ -69,14 +96,59 @@ const MANIFEST_RELEASES: Record<string, Requirements> = {
   "nginx-ingress-crds": { needs: ["cluster"], provides: ["ingress-crds"] },
 };
 
+/** How a release is installed and uninstalled: Helm's `wait`, and whether its hooks run. */
+interface ReleaseOptions {
+  readonly wait: boolean;
+  /** False with `disable_webhooks` (the helm provider's "prevent hooks from running"). */
+  readonly hooks: boolean;
+  /** The chart version, when the release pins one. */
+  readonly version?: string;
+}
+
+/**
+ * Charts with delete hooks, and what each hook is. Helm runs them before it deletes anything,
+ * and waits for them: a hook Job that cannot be scheduled holds the uninstall until it times out.
+ */
+export const DELETE_HOOKS: Readonly<Record<string, string>> = {
+  "tigera-operator":
+    "its pre-delete hook Job (tigera-operator-uninstall, which deletes the Installation)",
+};
+
+/** Whether a tigera-operator chart version ships no CRDs (upstream: from v3.32 on). */
+const operatorChartWithoutCrds = (version: string | undefined) => {
+  const minor = /^v3\.(\d+)\./.exec(version ?? "")?.[1];
+  return minor !== undefined && Number(minor) >= 32;
+};
+
 /** Charts that run pods: with `wait`, Helm holds until they are ready. */
-const CHARTS: Record<string, (wait: boolean, traits: BringUpTraits) => Requirements> = {
-  "tigera-operator": (wait, traits) => ({
-    // The operator runs on the host network and tolerates NotReady nodes; with `wait` Helm also
-    // needs a node to run it on, which in Calico CNI modes only comes up after Calico: a deadlock.
-    needs: wait ? ["cluster", "nodes"] : ["cluster"],
-    provides: traits.calicoCni ? ["cni", "calico-crds"] : ["calico-crds"],
-  }),
+const CHARTS: Record<string, (release: ReleaseOptions, traits: BringUpTraits) => Requirements> = {
+  "tigera-operator": ({ wait, hooks, version }, traits) => {
+    // From v3.32 the chart renders the Installation but ships no CRDs: they must be there first,
+    // and still there while the Installation is deleted.
+    const crdsFirst = operatorChartWithoutCrds(version);
+    const calicoCrds: Capability[] = crdsFirst ? ["calico-crds"] : [];
+    return {
+      // The operator runs on the host network and tolerates NotReady nodes; with `wait` Helm also
+      // needs a node to run it on, which in Calico CNI modes only comes up after Calico: a deadlock.
+      needs: [...(wait ? (["cluster", "nodes"] as const) : (["cluster"] as const)), ...calicoCrds],
+      provides: [
+        ...(traits.calicoCni ? (["cni"] as const) : []),
+        ...(crdsFirst ? [] : (["calico-crds"] as const)),
+        "calico-operator",
+      ],
+      // Uninstalling deletes the operator together with the Installation it must finalize: either
+      // the chart's pre-delete hook deletes the Installation first (a Job, which needs a node), or
+      // a destroy-time step has done it (and the hooks are off).
+      ...(hooks
+        ? {
+            destroyNeeds: ["nodes", ...calicoCrds],
+            destroyNeedsWhy: DELETE_HOOKS["tigera-operator"],
+          }
+        : { destroyAfter: ["calico-uninstalled"] }),
+    };
+  },
+  // CRDs only: no pods. Helm's wait holds until every CRD is Established.
+  "crd.projectcalico.org.v1": () => ({ needs: ["cluster"], provides: ["calico-crds"] }),
   "karpenter-crd": () => ({ needs: ["cluster"], provides: ["karpenter-crds"] }),
   karpenter: () => ({
     // The controller resolves AWS endpoints through the node's resolver (dnsPolicy Default), but
@@ -128,19 +200,60 @@ export function requirementsOf(resource: ModelResource, traits: BringUpTraits): 
       return releaseRequirements(resource, traits);
     case "kubernetes_namespace_v1":
       return { needs: ["cluster"], provides: [] };
+    // Stored by the API server at once: RBAC needs nothing running, and Calico enforces
+    // NetworkPolicies once it runs, on pods started before it too.
+    case "kubernetes_network_policy_v1":
+    case "kubernetes_role_v1":
+    case "kubernetes_role_binding_v1":
+      return { needs: ["cluster"], provides: [] };
     default:
+      // Anything the cluster's API has to take must be taught here.
+      if (/^(kubernetes|helm)_/.test(type) && !resource.address.startsWith("data.")) {
+        throw new Error(
+          `${describe(resource)}: the bring-up model does not know ${type}; teach ` +
+            "test/support/bring-up.ts what it needs and provides",
+        );
+      }
       // Cloud resources (IAM, network, queues, keys, access entries) need nothing from the
       // cluster's bring-up beyond what their references order.
       return NONE;
   }
 }
 
+/** The Calico custom resources whose deletion the operator finalizes (upstream's pre-delete hook). */
+const CALICO_INSTALLATION = "installations.operator.tigera.io/default";
+
 function waitRequirements(resource: ModelResource): Requirements {
-  const input = (resource.body.input ?? {}) as { resource?: string; condition?: string };
+  const input = (resource.body.input ?? {}) as {
+    resource?: string;
+    condition?: string;
+    cidr?: string;
+    blockSize?: string;
+    DELETE_OBJECTS?: string;
+  };
   if (input.resource === "tigerastatus/calico" && input.condition === "Available") {
     return { needs: ["cni", "nodes"], provides: ["pod-network"] };
   }
-  throw new Error(`${describe(resource)}: unknown wait ${JSON.stringify(input)}`);
+  // Calico's IP pool guard only keeps values in state; it runs nothing.
+  if (input.cidr !== undefined && input.blockSize !== undefined) return NONE;
+  if (input.DELETE_OBJECTS?.split(" ").includes(CALICO_INSTALLATION)) {
+    // A destroy-time step: the operator must still run to finalize the Installation, on nodes.
+    return {
+      needs: [],
+      provides: [],
+      // The Installation's CRD too: from Calico v3.32 its own release, destroyed after this step.
+      destroyNeeds: ["cluster", "nodes", "calico-operator", "calico-crds"],
+      destroyNeedsWhy: "its destroy-time deletion of the Installation (finalized by the operator)",
+      destroyProvides: ["calico-uninstalled"],
+    };
+  }
+  throw new Error(`${describe(resource)}: unknown terraform_data step ${JSON.stringify(input)}`);
+}
+
+/** Whether a resource runs a provisioner when it is destroyed (`when = destroy`). */
+export function runsOnDestroy(resource: ModelResource): boolean {
+  const provisioners = (resource.body.provisioner ?? []) as Record<string, { when?: string }>[];
+  return provisioners.some((p) => Object.values(p).some((config) => config.when === "destroy"));
 }
 
 function releaseRequirements(resource: ModelResource, traits: BringUpTraits): Requirements {
@@ -154,15 +267,22 @@ function releaseRequirements(resource: ModelResource, traits: BringUpTraits): Re
         `(release "${name}"); teach test/support/bring-up.ts what it needs and provides`,
     );
   }
-  return chart(resource.body.wait !== false, traits);
+  return chart(
+    {
+      wait: resource.body.wait !== false,
+      hooks: resource.body.disable_webhooks !== true,
+      version: typeof resource.body.version === "string" ? resource.body.version : undefined,
+    },
+    traits,
+  );
 }
 
-function describe(resource: ModelResource): string {
+export function describe(resource: ModelResource): string {
   return `${resource.stack}: ${resource.address}`;
 }
 
 /** `type.name` of every resource (and `data.type.name` of every data source) a value refers to. */
-function references(value: unknown, out: Set<string> = new Set()): Set<string> {
+export function references(value: unknown, out: Set<string> = new Set()): Set<string> {
   if (typeof value === "string") {
     for (const match of value.matchAll(/\b(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)/g)) {
       out.add(`${match[1] ?? ""}${match[2]}.${match[3]}`);
@@ -195,7 +315,7 @@ export function stackResources(stack: string, json: Record<string, unknown>): Mo
 }
 
 /** Every address `resource` waits for in its stack: references and depends_on, transitively. */
-function dependencyClosure(resources: readonly ModelResource[]): Map<string, Set<string>> {
+export function dependencyClosure(resources: readonly ModelResource[]): Map<string, Set<string>> {
   const known = new Set(resources.map((r) => r.address));
   const direct = new Map(
     resources.map((r) => [r.address, [...references(r.body)].filter((a) => known.has(a))]),
@@ -279,36 +399,79 @@ export function walkBringUp(steps: readonly DeployStep[], traits: BringUpTraits)
 }
 
 /**
+ * What destroying `resource` needs that may already be gone, or that nothing has done before it.
+ * `available` holds what is certain to exist while it is destroyed; `destroyedBefore`, what is
+ * certain to have been destroyed before it (in one stack: whatever depends on it).
+ */
+export function destroyViolations(
+  resource: ModelResource,
+  traits: BringUpTraits,
+  available: ReadonlySet<Capability>,
+  destroyedBefore: readonly ModelResource[],
+): Violation[] {
+  const requirements = requirementsOf(resource, traits);
+  const violations: Violation[] = [];
+  const why = requirements.destroyNeedsWhy ? ` for ${requirements.destroyNeedsWhy}` : "";
+  for (const need of requirements.destroyNeeds ?? []) {
+    if (available.has(need)) continue;
+    violations.push({
+      stack: resource.stack,
+      address: resource.address,
+      capability: need,
+      message: `${describe(resource)} needs ${need} while it is destroyed${why}, but that may already be gone`,
+    });
+  }
+  for (const after of requirements.destroyAfter ?? []) {
+    const done = destroyedBefore.some((d) =>
+      (requirementsOf(d, traits).destroyProvides ?? []).includes(after),
+    );
+    if (done) continue;
+    violations.push({
+      stack: resource.stack,
+      address: resource.address,
+      capability: after,
+      message: `${describe(resource)} is destroyed before anything has made it ${after}`,
+    });
+  }
+  return violations;
+}
+
+/** What the resources provide, together. */
+export function providedBy(
+  resources: Iterable<ModelResource>,
+  traits: BringUpTraits,
+): Set<Capability> {
+  const out = new Set<Capability>();
+  for (const r of resources) for (const c of requirementsOf(r, traits).provides) out.add(c);
+  return out;
+}
+
+/**
  * Walks the teardown: stacks in reverse deploy order, and inside a stack Terraform destroys a
  * resource before everything it depends on. Returns destroy-time needs that would already be gone.
  */
 export function walkTeardown(steps: readonly DeployStep[], traits: BringUpTraits): Violation[] {
-  const violations: Violation[] = [];
   const all = steps.map((s) => stackResources(s.stack, s.json));
-  all.forEach((resources, index) => {
+  return all.flatMap((resources, index) => {
     // Stacks deployed earlier are destroyed later: everything they provide is still there.
     const stillThere = new Set<Capability>(traits.preexisting);
-    for (const earlier of all.slice(0, index)) {
-      for (const r of earlier)
-        for (const c of requirementsOf(r, traits).provides) stillThere.add(c);
-    }
-    const closure = dependencyClosure(resources);
-    const byAddress = new Map(resources.map((r) => [r.address, r]));
-    for (const r of resources) {
-      const available = new Set(stillThere);
-      for (const dep of closure.get(r.address) ?? []) {
-        for (const c of requirementsOf(byAddress.get(dep)!, traits).provides) available.add(c);
-      }
-      for (const need of requirementsOf(r, traits).destroyNeeds ?? []) {
-        if (available.has(need)) continue;
-        violations.push({
-          stack: r.stack,
-          address: r.address,
-          capability: need,
-          message: `${describe(r)} needs ${need} while it is destroyed, but that may already be gone`,
-        });
-      }
-    }
+    for (const c of providedBy(all.slice(0, index).flat(), traits)) stillThere.add(c);
+    return stackTeardownViolations(resources, traits, stillThere);
   });
-  return violations;
+}
+
+/** Destroy-time needs of one stack destroyed whole, with `stillThere` outliving it. */
+export function stackTeardownViolations(
+  resources: readonly ModelResource[],
+  traits: BringUpTraits,
+  stillThere: ReadonlySet<Capability>,
+): Violation[] {
+  const closure = dependencyClosure(resources);
+  const byAddress = new Map(resources.map((r) => [r.address, r]));
+  return resources.flatMap((r) => {
+    const deps = [...(closure.get(r.address) ?? [])].map((a) => byAddress.get(a)!);
+    const available = new Set([...stillThere, ...providedBy(deps, traits)]);
+    const dependents = resources.filter((d) => closure.get(d.address)?.has(r.address));
+    return destroyViolations(r, traits, available, dependents);
+  });
 }

@@ -66,7 +66,8 @@ export function policyJson<T = { Version: string; Statement: Record<string, unkn
       json += ":";
       i++;
     } else if (/[A-Za-z_]/.test(c)) {
-      const ref = /^[\w.\-[\]*]+/.exec(body.slice(i))![0];
+      // A reference, indexes included (`x[0].id`), but not the bracket closing a list of them.
+      const ref = /^(?:[\w.\-*]|\[\d+\])+/.exec(body.slice(i))![0];
       json += ["true", "false", "null"].includes(ref) ? ref : JSON.stringify(`\${${ref}}`);
       i += ref.length;
     } else {

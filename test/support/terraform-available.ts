@@ -1,4 +1,5 @@
 import { terraformEnvironment } from "../../scripts/lib/terraform";
+import { reportNotRun } from "./not-run";
 
 /**
  * Terraform checks run wherever the CLI and an aws provider mirror exist (they do on the project's
@@ -14,7 +15,7 @@ export function describeWithTerraform(name: string, body: () => void): void {
       : undefined;
   if (missing) {
     if (process.env.CI) throw new Error(`Terraform checks cannot run in CI: ${missing}`);
-    console.warn(`\n*** NOT RUN "${name}": ${missing}. These checks run in CI. ***\n`);
+    reportNotRun(name, missing);
     describe(name, () => it.todo(`needs Terraform: ${missing}`));
   } else {
     describe(name, body);

@@ -95,7 +95,7 @@ function environmentInput(c: Case, i: number): EnvironmentInput {
     name,
     tier: c.tier,
     owner: "platform-team",
-    kubernetesVersion: "1.34",
+    kubernetesVersion: "1.35",
     podNetwork: { mode: c.mode },
     aws: {
       accountId: "111111111111",
@@ -112,6 +112,15 @@ function environmentInput(c: Case, i: number): EnvironmentInput {
       nodePools: [{ name: "general", limits: { cpu: 16, memoryGi: 64 } }],
     },
     ingress: { exposure: { type: "nlb" } },
+    // Runners inside the cluster's network where GitHub's cannot reach its endpoint.
+    ...(c.endpoint === "public-open"
+      ? {}
+      : {
+          pipeline: {
+            plan: { runsOn: ["self-hosted", `${name}-plan`] },
+            deploy: { runsOn: ["self-hosted", `${name}-deploy`] },
+          },
+        }),
   };
 }
 

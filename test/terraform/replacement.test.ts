@@ -38,7 +38,7 @@ const TAGS = defaultTags(STACK);
 function props(overrides: Partial<EksClusterProps> = {}): EksClusterProps {
   return {
     name: CLUSTER,
-    kubernetesVersion: "1.34",
+    kubernetesVersion: "1.35",
     vpcId: VPC,
     vpcCidr: "10.10.0.0/16",
     controlPlaneSubnetIds: INTRA,
@@ -48,6 +48,8 @@ function props(overrides: Partial<EksClusterProps> = {}): EksClusterProps {
     // With a Calico CNI the group is built from its props in the platform stack instead.
     podNetworkMode: "policy-only",
     admins: [`arn:aws:iam::${ACCOUNT}:role/platform-admin`],
+    // Offline plans may call no AWS API, and looking up add-on versions would.
+    addonVersions: "unpinned",
     accountId: ACCOUNT,
     region: REGION,
     ...overrides,
@@ -185,7 +187,7 @@ function priorState(base: Record<string, unknown>, options: StateOptions = {}) {
         name: CLUSTER,
         arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`,
         cluster_id: "",
-        version: "1.34",
+        version: "1.35",
         platform_version: "eks.5",
         status: "ACTIVE",
         created_at: "2025-11-01T00:00:00Z",
@@ -284,7 +286,7 @@ function priorState(base: Record<string, unknown>, options: StateOptions = {}) {
         cluster_name: CLUSTER,
         node_group_name: nodeGroupName,
         node_group_name_prefix: "system-",
-        version: "1.34",
+        version: "1.35",
         release_version: "1.34.1-20251108",
         ami_type: "AL2023_x86_64_STANDARD",
         capacity_type: "ON_DEMAND",
@@ -317,6 +319,11 @@ interface Scenario {
   readonly name: string;
   readonly props?: Partial<EksClusterProps>;
   readonly state?: StateOptions;
+  /**
+   * Planned after the others in this scenario's initialized directory, to save an init: its
+   * configuration replaces that one's.
+   */
+  readonly reuses?: string;
 }
 
 const SCENARIOS: readonly Scenario[] = [
@@ -324,6 +331,8 @@ const SCENARIOS: readonly Scenario[] = [
   // kubernetes_network_config forces a new cluster.
   { name: "cluster-replaced", props: { serviceCidr: "172.21.0.0/16" } },
   { name: "instance-types", props: { systemNodeGroup: { instanceTypes: ["m6i.xlarge"] } } },
+  // One Kubernetes minor version up (docs/upgrades.md).
+  { name: "kubernetes-minor", props: { kubernetesVersion: "1.36" }, reuses: "unchanged" },
   {
     name: "security-groups",
     state: { clusterSgDescription: "EKS control plane (before)", fixedNodeSgName: true },
@@ -343,12 +352,27 @@ describeWithTerraform("what a change replaces (offline plans against a prior sta
       });
     const base = synth(SCENARIOS[0]).json;
     s = subjects(base);
-    await mapLimit(SCENARIOS, CONCURRENCY, async (scenario) => {
-      const { dir } = synth(scenario);
+    const dirs = new Map<string, string>();
+    const plan = async (scenario: Scenario, dir: string) => {
       const state = priorState(base, scenario.state);
       fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state));
       plans.set(scenario.name, await initAndPlan(dir));
-    });
+    };
+    await mapLimit(
+      SCENARIOS.filter((scenario) => !scenario.reuses),
+      CONCURRENCY,
+      async (scenario) => {
+        const { dir } = synth(scenario);
+        dirs.set(scenario.name, dir);
+        await plan(scenario, dir);
+      },
+    );
+    for (const scenario of SCENARIOS.filter((x) => x.reuses)) {
+      const dir = dirs.get(scenario.reuses!)!;
+      const { dir: own } = synth(scenario);
+      fs.copyFileSync(path.join(own, "cdk.tf.json"), path.join(dir, "cdk.tf.json"));
+      await plan(scenario, dir);
+    }
   }, 600_000);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -390,6 +414,26 @@ describeWithTerraform("what a change replaces (offline plans against a prior sta
     expect(change("instance-types", s.nodeGroup).change.replace_paths).toContainEqual([
       "instance_types",
     ]);
+  });
+
+  it("a Kubernetes minor upgrade updates the control plane, then the system nodes, in place", () => {
+    expect(actions("kubernetes-minor")).toEqual({
+      clusterRole: "no-op",
+      nodeRole: "no-op",
+      // UpdateClusterVersion, then UpdateNodegroupVersion: a rolling update of the same group.
+      cluster: "update",
+      clusterSg: "no-op",
+      nodeSg: "no-op",
+      launchTemplate: "no-op",
+      nodeGroup: "update",
+    });
+    const before = (addr: string) =>
+      change("kubernetes-minor", addr).change.before as { version: string };
+    const after = (addr: string) =>
+      change("kubernetes-minor", addr).change.after as { version: string };
+    expect([before(s.cluster).version, after(s.cluster).version]).toEqual(["1.35", "1.36"]);
+    // The node group's version follows the cluster's, so it is known only once the cluster is.
+    expect(before(s.nodeGroup).version).toBe("1.35");
   });
 
   it("replaced security groups are created first and the cluster takes them in place", () => {

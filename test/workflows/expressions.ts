@@ -1,6 +1,7 @@
 /**
  * The part of GitHub Actions' expression language the workflows use (`${{ ... }}`: contexts,
- * property and index access, literals, `!`, `==`, `!=`, `&&`, `||`, `fromJSON`, `toJSON`, `join`, `always`),
+ * property and index access, literals, `!`, `==`, `!=`, `&&`, `||`, `fromJSON`, `toJSON`, `join`,
+ * `format`, `always`),
  * evaluated as GitHub does, so tests can run a workflow's conditions and matrices against real
  * inputs. Anything else throws, so a workflow that starts using it fails the tests instead of
  * being evaluated wrongly.
@@ -51,6 +52,11 @@ const FUNCTIONS: Record<string, (...args: Value[]) => Value> = {
   toJSON: (value) => JSON.stringify(value, null, 2),
   join: (array, separator = ",") =>
     Array.isArray(array) ? array.map(String).join(String(separator)) : String(array),
+  // `{N}` replaced by argument N; `{{` and `}}` are literal braces.
+  format: (template, ...args) =>
+    String(template).replace(/\{\{|\}\}|\{(\d+)\}/g, (token, index?: string) =>
+      index === undefined ? token[0] : String(args[Number(index)] ?? ""),
+    ),
 };
 
 export function evaluate(source: string, contexts: Contexts): Value {

@@ -1,7 +1,8 @@
 /**
  * What the workflows would run, worked out from the workflow files themselves: environments.yml's
- * outputs from what its list step prints, then the conditions and matrices of plan.yml and
- * deploy.yml evaluated with them (see ./expressions).
+ * outputs from what its list step prints, then the conditions and matrices of plan.yml, deploy.yml
+ * and drift.yml evaluated with them (see ./expressions); steps' shell run by bash, github-script
+ * steps run with a stand-in client.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -13,6 +14,7 @@ import { condition, interpolate, type Contexts, type Value } from "./expressions
 export interface Step {
   id?: string;
   name?: string;
+  if?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -27,6 +29,8 @@ export interface Job {
   with?: Record<string, unknown>;
   environment?: string;
   "runs-on"?: unknown;
+  "timeout-minutes"?: number;
+  permissions?: Record<string, string>;
   env?: Record<string, string>;
   outputs?: Record<string, string>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -38,22 +42,110 @@ export interface Workflow {
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
+  env?: Record<string, string>;
   jobs: Record<string, Job>;
 }
 
 export const WORKFLOWS_DIR = path.join(__dirname, "../../.github/workflows");
 
-export const loadWorkflow = (name: string) =>
-  parse(fs.readFileSync(path.join(WORKFLOWS_DIR, name), "utf8")) as Workflow;
+export const workflowText = (name: string) =>
+  fs.readFileSync(path.join(WORKFLOWS_DIR, name), "utf8");
 
-/** `name=value` lines as a step appends them to $GITHUB_OUTPUT. */
+export const loadWorkflow = (name: string) => parse(workflowText(name)) as Workflow;
+
+/** Every workflow file, by name. */
+export const allWorkflows = (): [string, Workflow][] =>
+  fs
+    .readdirSync(WORKFLOWS_DIR)
+    .filter((f) => f.endsWith(".yml"))
+    .map((f) => [f, loadWorkflow(f)]);
+
+/** The step that uses `action` (`owner/name`, any version). */
+export const stepUsing = (job: Job, action: string) =>
+  job.steps?.find((s) => s.uses?.startsWith(`${action}@`));
+
+/** A step by its `id`. */
+export const stepWithId = (job: Job, id: string) => job.steps?.find((s) => s.id === id);
+
+/**
+ * A step's shell run by bash as GitHub runs it (`bash -e -o pipefail`), in `cwd`, with `env`
+ * added; GITHUB_OUTPUT and GITHUB_STEP_SUMMARY are files of a fresh folder, returned parsed.
+ */
+export function runShell(
+  script: string,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+} {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "step-"));
+  try {
+    const output = path.join(dir, "output");
+    const summary = path.join(dir, "summary");
+    fs.writeFileSync(output, "");
+    fs.writeFileSync(summary, "");
+    const result = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script], {
+      cwd: options.cwd,
+      env: {
+        ...process.env,
+        RUNNER_TEMP: dir,
+        ...options.env,
+        GITHUB_OUTPUT: output,
+        GITHUB_STEP_SUMMARY: summary,
+      },
+      encoding: "utf8",
+    });
+    return {
+      status: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      outputs: parseGithubOutput(fs.readFileSync(output, "utf8")),
+      summary: fs.readFileSync(summary, "utf8"),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A github-script step's script, run as the action runs it, in `cwd`, with `env`. */
+export async function runGithubScript(
+  script: string,
+  options: { github: unknown; context: unknown; env: Record<string, string>; cwd?: string },
+): Promise<void> {
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+  const cwd = process.cwd();
+  if (options.cwd) process.chdir(options.cwd);
+  try {
+    await new AsyncFunction("require", "github", "context", "process", script)(
+      require,
+      options.github,
+      options.context,
+      { env: options.env },
+    );
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+/** `name=value` lines, and `name<<DELIMITER` blocks, as steps append them to $GITHUB_OUTPUT. */
 function parseGithubOutput(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .split("\n")
-      .filter((line) => line.includes("="))
-      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-  );
+  const outputs: Record<string, string> = {};
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([\w-]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2], i + 1);
+      if (end < 0) throw new Error(`output ${heredoc[1]}: no closing ${heredoc[2]}`);
+      outputs[heredoc[1]] = lines.slice(i + 1, end).join("\n");
+      i = end;
+    } else if (lines[i].includes("=")) {
+      outputs[lines[i].slice(0, lines[i].indexOf("="))] = lines[i].slice(lines[i].indexOf("=") + 1);
+    }
+  }
+  return outputs;
 }
 
 /**
@@ -104,7 +196,8 @@ function environmentsOutputs(stepOutputs: Record<string, string>): Record<string
 export type Event =
   | { name: "pull_request" }
   | { name: "push" }
-  | { name: "workflow_dispatch"; target: string };
+  | { name: "schedule" }
+  | { name: "workflow_dispatch"; target?: string; ref?: string };
 
 /** The contexts of a run of `workflow` for `event`, with environments.yml's outputs as its job's. */
 export function runContexts(
@@ -120,9 +213,19 @@ export function runContexts(
     Object.keys(workflow.jobs).map((name) => [name, { result: "success", outputs: {} }]),
   );
   needs[listJob] = { result: "success", outputs };
+  const ref =
+    event.name === "pull_request"
+      ? "refs/pull/7/merge"
+      : event.name === "workflow_dispatch" && event.ref
+        ? event.ref
+        : "refs/heads/main";
   return {
-    github: { event_name: event.name },
-    inputs: event.name === "workflow_dispatch" ? { target: event.target } : {},
+    github: {
+      event_name: event.name,
+      ref,
+      event: { pull_request: { number: 7, base: { sha: "b4se" } } },
+    },
+    inputs: event.name === "workflow_dispatch" && event.target ? { target: event.target } : {},
     needs,
     vars: {},
   };
@@ -165,9 +268,11 @@ export function plannedOnPullRequest(outputs: Record<string, Value>): string[] {
   );
 }
 
-/** What deploy.yml hands deploy-stacks.yml for each environment it deploys, in order. */
+/** What deploy.yml hands deploy-stacks.yml for each stack it deploys, in order (parsed). */
 export function deployCalls(outputs: Record<string, Value>, event: Event): Record<string, Value>[] {
   const workflow = loadWorkflow("deploy.yml");
   const job = workflow.jobs.deploy;
-  return jobRuns(job, runContexts(workflow, event, outputs)).map((run) => callInputs(job, run));
+  return jobRuns(job, runContexts(workflow, event, outputs)).map(
+    (run) => JSON.parse(String(callInputs(job, run).deploy)) as Record<string, Value>,
+  );
 }

@@ -7,7 +7,7 @@ export const LOCAL_STATE: PolicyRule = {
   level: "warning",
   explanation:
     "the state is on local disk: unencrypted, unlocked and not shared, fine for offline checks but not for applying",
-  fix: "give the environment a state bucket (state.bucket, state.region) so the stack uses an encrypted S3 backend",
+  fix: "configure an encrypted S3 backend: in an environment file, state.bucket and state.region; in a stack of your own, configureBackend() from @platform/cdktf-toolkit/stacks with a state bucket",
   appliesTo: ["backend:local"],
   check: () => [violation("local backend")],
 };

@@ -7,6 +7,7 @@ import {
   tagValue,
   violation,
 } from "../attributes";
+import { internetExposure } from "../../shared/internet-exposure";
 import { PolicyContext, PolicyRule, PolicySubject, PolicyViolation } from "../types";
 
 /**
@@ -15,8 +16,6 @@ import { PolicyContext, PolicyRule, PolicySubject, PolicyViolation } from "../ty
  */
 export const LOAD_BALANCER_TAG = "platform.io/load-balancer";
 
-const WORLD_IPV4 = "0.0.0.0/0";
-const WORLD_IPV6 = "::/0";
 const PUBLIC_WEB_PORTS = [80, 443];
 
 interface IngressSpec {
@@ -37,15 +36,17 @@ function isWebPort(spec: IngressSpec): boolean {
 }
 
 function check(spec: IngressSpec, loadBalancer: boolean, where: string): PolicyViolation[] {
-  const open = spec.sources.filter((source) => source === WORLD_IPV4 || source === WORLD_IPV6);
-  if (open.length === 0) return [];
+  const exposure = internetExposure(spec.sources);
+  if (!exposure) return [];
   if (isToken(spec.fromPort) || isToken(spec.toPort) || isToken(spec.protocol)) return [];
   if (loadBalancer && isWebPort(spec)) return [];
   const ports =
     spec.protocol === "-1" || spec.protocol === -1
       ? "all traffic"
       : `${String(spec.protocol)} ${String(spec.fromPort)}-${String(spec.toPort)}`;
-  return [violation(`${where} allows ${ports} from ${open.join(", ")}`)];
+  return [
+    violation(`${where} allows ${ports} from ${exposure.sources.join(", ")} (${exposure.reach})`),
+  ];
 }
 
 function sources(...lists: unknown[]): string[] {
@@ -104,7 +105,7 @@ function vpcRule({ attributes }: PolicySubject, context: PolicyContext): PolicyV
 export const NO_WORLD_INGRESS: PolicyRule = {
   id: "PLT-SG-1",
   level: "error",
-  explanation: `security groups must not accept traffic from ${WORLD_IPV4} or ${WORLD_IPV6}, except TCP 80 and 443 on load balancer groups (tagged ${LOAD_BALANCER_TAG}=true)`,
+  explanation: `security groups must not accept traffic from the internet (0.0.0.0/0, ::/0, or ranges that together let in a large part of it, such as 0.0.0.0/1 and 128.0.0.0/1), except TCP 80 and 443 on load balancer groups (tagged ${LOAD_BALANCER_TAG}=true)`,
   fix: `narrow the source to known CIDRs or a security group; for a load balancer's group, open only 80/443 and tag the aws_security_group ${LOAD_BALANCER_TAG}=true`,
   appliesTo: [
     "aws_security_group",

@@ -216,13 +216,21 @@ export const duration = withJsonSchema(
   { type: "string", pattern: DURATION.source },
 );
 
-/** A whole number of at least 1 (replicas, limits); literal, as it goes into chart values. */
+/**
+ * A whole number of at least 1 (replicas, limits); literal, as it goes into chart values. At most
+ * 2^53 - 1: a larger one (1e308) would be written as `1e+308`, which Kubernetes refuses at apply.
+ */
 export const positiveInteger = withJsonSchema(
   z.number().refine(
-    (value) => Number.isInteger(value) && value >= 1,
-    (value) => ({ message: `must be a positive integer; got ${value}` }),
+    (value) => Number.isSafeInteger(value) && value >= 1,
+    (value) => ({
+      message:
+        value > Number.MAX_SAFE_INTEGER
+          ? `must be at most ${Number.MAX_SAFE_INTEGER}; got ${value}`
+          : `must be a positive integer; got ${value}`,
+    }),
   ),
-  { type: "integer", minimum: 1 },
+  { type: "integer", minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
 );
 
 const kubernetesVersionMessage = (value: unknown) => {

@@ -6,6 +6,7 @@
  */
 import { ZodError, ZodIssue, ZodIssueCode, ZodTypeAny, defaultErrorMap, z } from "zod";
 import { closestMatch } from "./did-you-mean";
+import { displayLine, displayValue } from "./display";
 
 export type Path = readonly (string | number)[];
 
@@ -22,19 +23,37 @@ export interface IssueContext {
   readonly input: unknown;
   /** What fields are called in messages: "prop" for constructs, "field" for environments. */
   readonly noun: string;
-  /** What to do when a number came where a string was expected, where the input's format says. */
-  readonly numberHint?: string;
+  /**
+   * What to do when a number came where a string was expected, where the input's format says,
+   * given the value as it should be written (`"1.30"`).
+   */
+  readonly numberHint?: (example: string) => string;
+  /** The text a value was written as, when the input was parsed from a file (`1.30`, not 1.3). */
+  readonly sourceAt?: (path: Path) => string | undefined;
 }
 
-/** `<subject> is invalid (n problems):` and a line per problem: where to change what. */
+/** Problems listed in one message at most; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 50;
+
+/**
+ * `<subject> is invalid (n problems):` and a line per problem: where to change what. Every line
+ * is escaped and cut (displayLine), since subjects, paths and messages echo untrusted input; past
+ * `max` problems the rest are counted, not listed.
+ */
 export function describeProblems(
   subject: string,
   problems: readonly { readonly where: string; readonly message: string }[],
+  max = MAX_LISTED_PROBLEMS,
 ): string {
-  return (
-    `${subject} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-    problems.map((p) => `  - ${p.where}: ${p.message}`).join("\n")
-  );
+  const listed = problems.slice(0, max);
+  const more = problems.length - listed.length;
+  return [
+    displayLine(
+      `${subject} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
+    ),
+    ...listed.map((p) => `  - ${displayLine(`${p.where}: ${p.message}`)}`),
+    ...(more > 0 ? [`  … and ${more} more (fix these first)`] : []),
+  ].join("\n");
 }
 
 /** A path as messages show it: `pools[0].addresses[1]`; empty for the root. */
@@ -67,7 +86,7 @@ function describe(issue: ZodIssue, context: IssueContext): string {
     (issue.expected === "string" || issue.expected.startsWith("'"))
   ) {
     // Before the schema's own message, which would show the number as if it were the value meant.
-    return numberForString(issue.expected, context.numberHint);
+    return numberForString(issue.expected, value, issue.path, context);
   }
   const isEnum =
     issue.code === ZodIssueCode.invalid_enum_value ||
@@ -96,16 +115,26 @@ function describe(issue: ZodIssue, context: IssueContext): string {
   }
 }
 
-/** `must be one of 1.32, 1.33, not a number`; zod writes an enum's type as `'1.32' | '1.33'`. */
-function numberForString(expected: string, hint: string | undefined): string {
-  const what =
+/**
+ * `must be one of 1.32, 1.33, not a number`, with the hint given the value as it should be
+ * written: the option the number stands for (1.3 for "1.30"), else the text it was written as,
+ * else the number. zod writes an enum's type as `'1.32' | '1.33'`.
+ */
+function numberForString(
+  expected: string,
+  value: unknown,
+  path: Path,
+  context: IssueContext,
+): string {
+  const options =
     expected === "string"
-      ? "a string"
-      : `one of ${expected
-          .split(" | ")
-          .map((option) => option.replace(/^'|'$/g, ""))
-          .join(", ")}`;
-  return `must be ${what}, not a number${hint ? `; ${hint}` : ""}`;
+      ? []
+      : expected.split(" | ").map((option) => option.replace(/^'|'$/g, ""));
+  const what = expected === "string" ? "a string" : `one of ${options.join(", ")}`;
+  if (!context.numberHint) return `must be ${what}, not a number`;
+  const example =
+    options.find((option) => Number(option) === value) ?? context.sourceAt?.(path) ?? String(value);
+  return `must be ${what}, not a number; ${context.numberHint(displayValue(example))}`;
 }
 
 function bound(
@@ -138,9 +167,9 @@ function bound(
  */
 function unknownField(key: string, known: readonly string[], c: IssueContext): string {
   const guess = closestMatch(key, known);
-  if (guess !== undefined) return `unknown ${c.noun} "${key}"; did you mean "${guess}"?`;
+  if (guess !== undefined) return `unknown ${c.noun} ${show(key)}; did you mean "${guess}"?`;
   return (
-    `unknown ${c.noun} "${key}"` +
+    `unknown ${c.noun} ${show(key)}` +
     (known.length > 0 ? `; valid ${c.noun}s: ${known.join(", ")}` : "")
   );
 }
@@ -153,7 +182,7 @@ function didYouMean(value: unknown, options: readonly unknown[]): string {
 }
 
 function show(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : String(JSON.stringify(value));
+  return displayValue(value);
 }
 
 function valueAt(input: unknown, path: Path): unknown {

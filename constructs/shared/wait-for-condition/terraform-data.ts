@@ -15,7 +15,8 @@ export interface TerraformDataStepProps {
   /** Values whose change replaces the resource, running its provisioners again. */
   readonly triggersReplace?: Readonly<Record<string, string>>;
   readonly dependsOn?: ITerraformDependable[];
-  readonly provisioners: (FileProvisioner | LocalExecProvisioner | RemoteExecProvisioner)[];
+  /** What the step runs; none for a resource that only keeps values in state. */
+  readonly provisioners?: (FileProvisioner | LocalExecProvisioner | RemoteExecProvisioner)[];
 }
 
 /**

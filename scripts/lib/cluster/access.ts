@@ -3,6 +3,7 @@ import * as path from "path";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import type { Environment } from "../../../stacks/environment/schema";
 import { eksTokenExec } from "../../../constructs/shared/cluster-access";
+import { awsCall } from "./aws-call";
 import { KubeConfig } from "./kubernetes-client";
 
 /** Command-line overrides of how an environment's cluster is reached. */
@@ -42,6 +43,7 @@ export async function kubeConfigFor(
   env: Environment,
   overrides: AccessOverrides = {},
   eks?: EKSClient,
+  signal?: AbortSignal,
 ): Promise<KubeConfig> {
   if (overrides.kubeconfig !== undefined) {
     const context =
@@ -52,7 +54,15 @@ export async function kubeConfigFor(
     return fromFile(env.kubeconfig.path, overrides.context ?? env.kubeconfig.context);
   }
   const client = eks ?? new EKSClient({ region: env.aws.region });
-  const { cluster } = await client.send(new DescribeClusterCommand({ name: env.cluster.name }));
+  const { cluster } = await awsCall(
+    "eks:DescribeCluster",
+    (abortSignal) =>
+      client.send(new DescribeClusterCommand({ name: env.cluster.name }), { abortSignal }),
+    {
+      signal,
+      credentialsHint: "or reach the cluster with --kubeconfig <file> [--context <name>]",
+    },
+  );
   if (!cluster?.endpoint || !cluster.certificateAuthority?.data) {
     throw new Error(
       `EKS cluster ${env.cluster.name} in ${env.aws.region} has no endpoint yet (status ${cluster?.status ?? "unknown"})`,

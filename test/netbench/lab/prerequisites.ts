@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import { reportNotRun } from "../../support/not-run";
 
 /** Debian packages that provide what the namespace lab runs (installed by .ci/run). */
 export const LAB_PACKAGES = "iproute2 iperf3 iputils-ping gcc libc6-dev";
@@ -26,7 +27,7 @@ export function describeWithLab(name: string, body: () => void): void {
   const missing = labMissing();
   if (missing) {
     if (process.env.CI) throw new Error(`the namespace lab cannot run in CI: it needs ${missing}`);
-    console.warn(`\n*** NOT RUN "${name}": needs ${missing}. These checks run in CI. ***\n`);
+    reportNotRun(name, `needs ${missing}`);
     describe(name, () => it.todo(`needs ${missing}`));
   } else {
     describe(name, body);

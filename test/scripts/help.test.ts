@@ -1,0 +1,52 @@
+/**
+ * Every operator command answers --help with usage, options, examples and exit statuses, on
+ * stdout, with exit status 0 (`plan` and `diff` are covered with their own command lines).
+ */
+import { execFile } from "child_process";
+import * as path from "path";
+import { run as netbench } from "../../scripts/netbench/cli";
+
+const ROOT = path.join(__dirname, "..", "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function tsx(script: string, args: string[]) {
+  return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+    execFile(TSX, [script, ...args], { cwd: ROOT }, (error, stdout, stderr) =>
+      resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+function expectHelp(stdout: string, usage: string): void {
+  expect(stdout.startsWith(`usage: ${usage}`)).toBe(true);
+  for (const section of ["options:", "-h, --help", "examples:", "exit status:"]) {
+    expect(stdout).toContain(section);
+  }
+}
+
+describe("--help", () => {
+  it("netbench", async () => {
+    const written: string[] = [];
+    const spy = jest
+      .spyOn(process.stdout, "write")
+      .mockImplementation((chunk) => !!written.push(String(chunk)));
+    try {
+      expect(await netbench(["staging", "--help"])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expectHelp(written.join(""), "npm run netbench -- <env> [options]");
+    expect(written.join("")).toContain("--cleanup");
+  });
+
+  it("bench and environments", async () => {
+    const [bench, environments] = await Promise.all([
+      tsx("scripts/bench.ts", ["--help"]),
+      tsx("scripts/environments.ts", ["-h"]),
+    ]);
+    expect([bench.status, bench.stderr]).toEqual([0, ""]);
+    expectHelp(bench.stdout, "npm run bench");
+    expect([environments.status, environments.stderr]).toEqual([0, ""]);
+    expectHelp(environments.stdout, "npm run environments [-- --github | --trust-policies");
+  });
+});
