@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       "node_modules/",
       "cdktf.out/",
+      "cdktf.out.offline/",
       "coverage/",
       "lib/",
       ".chart-cache/",

@@ -15,6 +15,7 @@ import * as path from "path";
 import type { EnvironmentInput } from "../stacks/environment/schema";
 import { stateKeyAlias } from "../stacks/backend";
 import { shippedEnvironmentFiles } from "../stacks/environments";
+import { planBench } from "./bench/plan-bench";
 import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -285,15 +286,28 @@ function main(): void {
 }
 
 export const BENCH_HELP: CommandHelp = {
-  usage: "npm run bench",
+  usage: "npm run bench [-- plan [--baseline <checkout>] [--jobs <n>]]",
   summary:
     "Measures synth time and peak memory: the shipped environments through cdktf.json's app " +
     "command (warm and empty compile cache) and through tsx, generated sets of 1, 4, 16 and 64 " +
     "EKS environments, and loading @cdktf/provider-aws from its package root. Prints a Markdown " +
     "table headed by the date, CPU and Node version, and writes it to cdktf.out/bench.md. Takes " +
-    "a few minutes; quote its numbers with that heading or not at all.",
-  options: [],
-  examples: ["npm run bench", "BENCH_RUNS=5 npm run bench  # median of 5 runs per row"],
+    "a few minutes; quote its numbers with that heading or not at all. `plan` measures " +
+    "`npm run plan -- --offline` instead (one stack at a time, side by side, and another " +
+    "checkout with --baseline), wall time, CPU time and peak memory, into cdktf.out/bench-plan.md.",
+  options: [
+    ["plan", "measure offline plans of the shipped stacks instead of synth"],
+    [
+      "--baseline <checkout>",
+      "with plan: also the same command in another checkout (before a change)",
+    ],
+    ["--jobs <n>", "with plan: the side-by-side variant's --jobs (default: npm run plan's)"],
+  ],
+  examples: [
+    "npm run bench",
+    "BENCH_RUNS=5 npm run bench  # median of 5 runs per row",
+    "BENCH_RUNS=3 npm run bench -- plan --baseline ../main  # against a checkout of main",
+  ],
   exit: [
     [0, "measured"],
     [1, "a measurement failed"],
@@ -304,7 +318,12 @@ export const BENCH_HELP: CommandHelp = {
 if (require.main === module) {
   const args = process.argv.slice(2);
   if (wantsHelp(args)) process.stdout.write(renderHelp(BENCH_HELP));
-  else if (args.length > 0) {
+  else if (args[0] === "plan") {
+    planBench(args.slice(1)).catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    });
+  } else if (args.length > 0) {
     process.stderr.write(
       `unknown argument ${args[0]}\nusage: ${BENCH_HELP.usage} (--help: more)\n`,
     );

@@ -44,7 +44,7 @@ function marked(mask: ValueMask | undefined, path: Path): boolean {
   return current === true;
 }
 
-function formatValue(value: unknown): string {
+export function formatValue(value: unknown): string {
   // Multi-line strings (scripts, heredocs) stay on one line, escaped, so a list item stays whole.
   const plain = typeof value === "string" && !value.includes("\n");
   const text = plain ? value : JSON.stringify(value ?? null);
@@ -61,7 +61,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** One attribute's values, masked: sensitive values are never shown, unknown ones are named. */
-function describe(change: ResourceChangeJson["change"], path: Path): AttributeChange {
+export function describe(change: ResourceChangeJson["change"], path: Path): AttributeChange {
   const unknown = marked(change.after_unknown, path);
   return {
     path: formatPath(path),

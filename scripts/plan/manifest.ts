@@ -106,3 +106,27 @@ export function selectStacks<T extends Pick<ManifestStack, "name">>(
   }
   return ordered.filter((s) => names.includes(s.name));
 }
+
+/** Where a stack of an environment deploys within it: bootstrap, then infra, then platform. */
+const STACK_KINDS = ["bootstrap", "infra", "platform"] as const;
+
+/**
+ * The stacks in promotion order: by environment (`environments`, in promotion order), within one
+ * by kind, stacks of no listed environment last in their given order; then dependencies first.
+ * cdktf writes the manifest's stacks sorted by name, which is not an order anything deploys in.
+ */
+export function promotionOrder<T extends Pick<ManifestStack, "name" | "dependencies">>(
+  stacks: readonly T[],
+  environments: readonly string[],
+): T[] {
+  const rank = (stack: T): [number, number] => {
+    for (const [e, environment] of environments.entries()) {
+      const kind = STACK_KINDS.findIndex((k) => stack.name === `${environment}-${k}`);
+      if (kind >= 0) return [e, kind];
+    }
+    return [environments.length, 0];
+  };
+  const ranked = stacks.map((stack, index) => ({ stack, index, rank: rank(stack) }));
+  ranked.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.index - b.index);
+  return orderStacks(ranked.map((r) => r.stack));
+}

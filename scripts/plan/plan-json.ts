@@ -35,10 +35,28 @@ interface ModuleJson {
   readonly child_modules?: readonly ModuleJson[];
 }
 
+/** An output's change; values are given in full, sensitive or not, like a resource's. */
+export interface OutputChangeJson {
+  readonly actions: readonly string[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly after_unknown?: ValueMask;
+  readonly before_sensitive?: ValueMask;
+  readonly after_sensitive?: ValueMask;
+}
+
 export interface TerraformPlanJson {
   readonly resource_changes?: readonly ResourceChangeJson[];
-  readonly output_changes?: Readonly<Record<string, { readonly actions: readonly string[] }>>;
+  readonly output_changes?: Readonly<Record<string, OutputChangeJson>>;
   readonly prior_state?: { readonly values?: { readonly root_module?: ModuleJson } };
+  /**
+   * The configuration, with every expression's `references` (`data.terraform_remote_state.x.outputs.y`);
+   * read for cross-stack effects.
+   */
+  readonly configuration?: {
+    readonly provider_config?: Readonly<Record<string, unknown>>;
+    readonly root_module?: unknown;
+  };
 }
 
 const hasResources = (module: ModuleJson | undefined): boolean =>

@@ -1,10 +1,12 @@
 /** What the plan summary reads from a stack's synthesized `cdk.tf.json`. */
 import * as fs from "fs";
 import * as path from "path";
+import { NO_REFERENCES, referencesFromSynth, type StackReferences } from "./cross-stack";
 
 interface ResourceJson {
   readonly "//"?: { readonly metadata?: { readonly path?: string } };
   readonly lifecycle?: { readonly prevent_destroy?: unknown };
+  readonly provisioner?: readonly Readonly<Record<string, { readonly when?: unknown }>>[];
 }
 
 interface TerraformJson {
@@ -17,9 +19,20 @@ export interface StackConfig {
   readonly preventDestroy: readonly string[];
   /** Construct path of each resource address: `aws_vpc.vpc_6776A399` → `dev-infra/vpc/vpc`. */
   readonly constructPaths: Readonly<Record<string, string>>;
+  /** Other stacks' outputs each resource reads, and the resources it reads (cross-stack effects). */
+  readonly references?: StackReferences;
+  /**
+   * Addresses of resources with a destroy-time provisioner: replacing one runs that step. Unknown
+   * (undefined) without the synthesized configuration.
+   */
+  readonly destroyTimeSteps?: readonly string[];
 }
 
-export const EMPTY_STACK_CONFIG: StackConfig = { preventDestroy: [], constructPaths: {} };
+export const EMPTY_STACK_CONFIG: StackConfig = {
+  preventDestroy: [],
+  constructPaths: {},
+  references: NO_REFERENCES,
+};
 
 function resources(config: unknown): [address: string, body: ResourceJson][] {
   return Object.entries((config as TerraformJson).resource ?? {}).flatMap(([type, byName]) =>
@@ -39,6 +52,12 @@ export function stackConfig(config: unknown): StackConfig {
         return constructPath ? [[address, constructPath]] : [];
       }),
     ),
+    references: referencesFromSynth(config),
+    destroyTimeSteps: all
+      .filter(([, body]) =>
+        (body.provisioner ?? []).some((p) => Object.values(p).some((v) => v.when === "destroy")),
+      )
+      .map(([address]) => address),
   };
 }
 
@@ -55,6 +74,8 @@ export function withBaseline(current: StackConfig, baseline: StackConfig): Stack
   return {
     preventDestroy: [...new Set([...current.preventDestroy, ...baseline.preventDestroy])],
     constructPaths: { ...baseline.constructPaths, ...current.constructPaths },
+    references: current.references,
+    destroyTimeSteps: current.destroyTimeSteps,
   };
 }
 

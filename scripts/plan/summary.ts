@@ -9,7 +9,15 @@ import {
   KNOWN_AFTER_APPLY,
   type AttributeChange,
 } from "./attributes";
+import {
+  crossStackEffect,
+  outputDeltas,
+  referencesFromPlan,
+  type CrossStackEffect,
+  type StackReferences,
+} from "./cross-stack";
 import { replacementExplanation } from "./explanations";
+import { releaseEffects, type KubernetesEffect } from "./kubernetes/effects";
 import {
   countOutputChanges,
   isPlannedAgainstEmptyState,
@@ -26,8 +34,15 @@ export interface StackPlanInput {
   readonly status: StackStatus;
   /** Why the stack failed or was not planned. */
   readonly reason?: string;
+  /**
+   * Not planned because it reads outputs that `afterApplyOf` does not have yet (a new environment,
+   * a new cross-stack reference): it is planned once that stack applies, and does not fail the run.
+   */
+  readonly afterApplyOf?: string;
   /** Stacks this one reads outputs from. */
   readonly dependencies: readonly string[];
+  /** Something the reader should know about how the plan was made. */
+  readonly note?: string;
   /** Present when status is "planned". */
   readonly planJson?: TerraformPlanJson;
   /** What Terraform printed: the plan as text (`terraform show`), or the output of the failed step. */
@@ -57,6 +72,8 @@ export interface ChangeEntry {
   readonly reason?: string;
   /** What else a replacement takes with it. */
   readonly consequence?: string;
+  /** A step (`terraform_data`) that runs again: Terraform replaces it, but nothing is destroyed. */
+  readonly rerun?: boolean;
 }
 
 export type ChangeCounts = Record<ChangeKind, number>;
@@ -65,6 +82,8 @@ export interface StackSummary {
   readonly name: string;
   readonly status: StackStatus;
   readonly reason?: string;
+  readonly afterApplyOf?: string;
+  readonly note?: string;
   readonly dependencies: readonly string[];
   readonly counts: ChangeCounts;
   readonly outputChanges: number;
@@ -75,6 +94,10 @@ export interface StackSummary {
   readonly updates: readonly ChangeEntry[];
   /** Creates per resource type, most first. */
   readonly creates: readonly { readonly type: string; readonly count: number }[];
+  /** What its `helm_release` changes do inside the cluster, most serious first. */
+  readonly kubernetes: readonly KubernetesEffect[];
+  /** Changes it will see once the stacks it reads outputs from apply (not in its own plan). */
+  readonly upstream: readonly CrossStackEffect[];
 }
 
 export interface ProtectedDestroy {
@@ -95,6 +118,8 @@ export interface PlanSummary {
   readonly failed: readonly string[];
   readonly notPlanned: readonly string[];
   readonly protectedDestroys: readonly ProtectedDestroy[];
+  /** Kubernetes objects deleted and disruptive changes inside the cluster, across stacks. */
+  readonly kubernetes: { readonly destructive: number; readonly disruptive: number };
 }
 
 export const KINDS: readonly ChangeKind[] = ["create", "update", "replace", "delete"];
@@ -142,6 +167,20 @@ export function hasChanges(stack: Pick<StackSummary, "counts" | "outputChanges">
   return KINDS.some((k) => stack.counts[k] > 0) || stack.outputChanges > 0;
 }
 
+/**
+ * Resources that only run a step (a readiness wait): replacing one runs it again and destroys
+ * nothing, so it counts as an update, unless it has a destroy-time step.
+ */
+const STEP_TYPES = new Set(["terraform_data", "null_resource"]);
+
+export const RERUN_REASON = "runs again (a step: nothing is destroyed)";
+
+/**
+ * A release's values and rendered objects, and the metadata Helm recomputes on every upgrade: the
+ * Kubernetes effects say what they change, key by key and object by object.
+ */
+const RELEASE_CONTENT = /^(values|manifest|resources|metadata)(\b|\[|\.)/;
+
 /** A replacement every forcing value of which is known: a cause, not a knock-on of another replacement. */
 export function isRootCause(entry: ChangeEntry): boolean {
   return (
@@ -161,14 +200,39 @@ function entryFor(
   config: StackConfig,
   stateBuckets: readonly string[],
 ): ChangeEntry {
-  const attributes =
+  // Only a step known to have no destroy-time provisioner: replacing one with it runs that too.
+  const steps = config.destroyTimeSteps;
+  if (
+    kind === "replace" &&
+    STEP_TYPES.has(change.type) &&
+    steps !== undefined &&
+    !steps.includes(configAddress(change))
+  ) {
+    return {
+      address: change.address,
+      name: constructName(change, config),
+      type: change.type,
+      kind: "update",
+      protection: [],
+      attributes: forcingAttributes(change.change),
+      reason: RERUN_REASON,
+      rerun: true,
+    };
+  }
+  const attributes = (
     kind === "replace"
       ? forcingAttributes(change.change)
       : kind === "update"
         ? changedAttributes(change.change)
-        : [];
+        : []
+  ).filter((a) => change.type !== "helm_release" || !RELEASE_CONTENT.test(a.path));
   const reason = change.action_reason ? ACTION_REASONS[change.action_reason] : undefined;
-  const consequence = kind === "replace" ? replacementExplanation(change) : undefined;
+  const consequence =
+    kind === "replace"
+      ? STEP_TYPES.has(change.type) && steps?.includes(configAddress(change))
+        ? "Runs its destroy-time step before it runs again."
+        : replacementExplanation(change)
+      : undefined;
   return {
     address: change.address,
     name: constructName(change, config),
@@ -190,20 +254,28 @@ export function summarizeStack(
 ): StackSummary {
   const counts = zeroCounts();
   const entries: ChangeEntry[] = [];
+  const kubernetes: KubernetesEffect[] = [];
   for (const change of input.planJson?.resource_changes ?? []) {
     const kind = classifyActions(change.change.actions);
     if (!kind) continue;
-    counts[kind] += 1;
-    entries.push(entryFor(change, kind, input.config, stateBuckets));
+    const entry = entryFor(change, kind, input.config, stateBuckets);
+    counts[entry.kind] += 1;
+    entries.push(entry);
+    if (change.type === "helm_release") {
+      kubernetes.push(...releaseEffects(change, constructName(change, input.config)));
+    }
   }
   const createsByType = new Map<string, number>();
   for (const entry of entries.filter((e) => e.kind === "create")) {
     createsByType.set(entry.type, (createsByType.get(entry.type) ?? 0) + 1);
   }
+  const rank = { destructive: 0, disruptive: 1, change: 2 };
   return {
     name: input.name,
     status: input.status,
     ...(input.reason ? { reason: input.reason } : {}),
+    ...(input.afterApplyOf ? { afterApplyOf: input.afterApplyOf } : {}),
+    ...(input.note ? { note: input.note } : {}),
     dependencies: input.dependencies,
     counts,
     outputChanges: input.planJson ? countOutputChanges(input.planJson) : 0,
@@ -215,7 +287,36 @@ export function summarizeStack(
     creates: [...createsByType]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),
+    kubernetes: kubernetes.sort((a, b) => rank[a.severity] - rank[b.severity]),
+    upstream: [],
   };
+}
+
+/** The references of a stack's configuration: synthesized when known, else from its plan. */
+function referencesOf(input: StackPlanInput): StackReferences | undefined {
+  const synthesized = input.config.references;
+  if (synthesized && Object.keys(synthesized.remoteStates).length > 0) return synthesized;
+  return input.planJson?.configuration ? referencesFromPlan(input.planJson) : synthesized;
+}
+
+/**
+ * What each stack will see once the stacks it reads apply: outputs that change in a plan made
+ * against existing state (a new stack's outputs all appear at once: its readers are new too).
+ */
+function upstreamEffects(
+  input: StackPlanInput,
+  byName: ReadonlyMap<string, StackPlanInput>,
+): CrossStackEffect[] {
+  const references = referencesOf(input);
+  if (!references) return [];
+  const upstream = new Set([...input.dependencies, ...Object.values(references.remoteStates)]);
+  return [...upstream].flatMap((name) => {
+    const from = byName.get(name);
+    if (!from?.planJson || isPlannedAgainstEmptyState(from.planJson)) return [];
+    const deltas = outputDeltas(from.planJson, from.config.constructPaths);
+    const effect = crossStackEffect(name, deltas, references, input.config.constructPaths);
+    return effect ? [effect] : [];
+  });
 }
 
 function protectedDestroysOf(input: StackPlanInput, stack: StackSummary): ProtectedDestroy[] {
@@ -254,9 +355,16 @@ export function buildSummary(
   inputs: readonly StackPlanInput[],
   options: SummaryOptions,
 ): PlanSummary {
-  const stacks = inputs.map((input) => summarizeStack(input, options.stateBuckets));
+  const byName = new Map(inputs.map((i) => [i.name, i]));
+  const stacks = inputs.map(
+    (input): StackSummary => ({
+      ...summarizeStack(input, options.stateBuckets),
+      upstream: upstreamEffects(input, byName),
+    }),
+  );
   const totals = zeroCounts();
   for (const stack of stacks) for (const kind of KINDS) totals[kind] += stack.counts[kind];
+  const effects = stacks.flatMap((s) => s.kubernetes);
   return {
     offline: options.offline,
     stacks,
@@ -264,6 +372,10 @@ export function buildSummary(
     failed: stacks.filter((s) => s.status === "failed").map((s) => s.name),
     notPlanned: stacks.filter((s) => s.status === "not-planned").map((s) => s.name),
     protectedDestroys: inputs.flatMap((input, i) => protectedDestroysOf(input, stacks[i])),
+    kubernetes: {
+      destructive: effects.filter((e) => e.severity === "destructive").length,
+      disruptive: effects.filter((e) => e.severity === "disruptive").length,
+    },
   };
 }
 
@@ -293,13 +405,19 @@ export interface ExitStatus {
 export function exitStatus(summary: PlanSummary, options: ExitOptions): ExitStatus {
   const error = (failure: string): ExitStatus => ({ code: EXIT_ERROR, failure });
   if (summary.failed.length > 0) return error(`plan failed: ${summary.failed.join(", ")}`);
-  if (!options.offline && summary.notPlanned.length > 0)
-    return error(`not planned: ${summary.notPlanned.join(", ")}`);
+  // A stack waiting for the stack it reads to apply first is expected, online too.
+  const unexpected = summary.stacks
+    .filter((s) => s.status === "not-planned" && !s.afterApplyOf)
+    .map((s) => s.name);
+  if (!options.offline && unexpected.length > 0)
+    return error(`not planned: ${unexpected.join(", ")}`);
   const protectedCount = summary.protectedDestroys.length;
   if (options.failOnProtectedDestroy && protectedCount > 0)
     return error(`${protectedCount} protected resource(s) would be replaced or destroyed`);
   const destroys = summary.totals.replace + summary.totals.delete;
   if (options.failOnDestroy && destroys > 0)
     return error(`${destroys} resource(s) would be replaced or destroyed`);
+  if (options.failOnDestroy && summary.kubernetes.destructive > 0)
+    return error(`${summary.kubernetes.destructive} Kubernetes change(s) would delete objects`);
   return { code: summary.stacks.some(hasChanges) ? EXIT_CHANGES : EXIT_NO_CHANGES };
 }

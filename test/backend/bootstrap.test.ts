@@ -180,13 +180,13 @@ describe("BootstrapStack", () => {
 });
 
 describeWithTerraform("BootstrapStack offline plan", () => {
-  it("plans every resource for creation, with nothing destructive", () => {
+  it("plans every resource for creation, with nothing destructive", async () => {
     const outdir = tempOutdir("bootstrap-");
     const app = new App({ outdir });
     new BootstrapStack(app, "dev-bootstrap", { ...props, spotServiceLinkedRole: true });
     app.synth();
     const cwd = path.join(outdir, "stacks", "dev-bootstrap");
-    const result = planStack(
+    const result = await planStack(
       {
         name: "dev-bootstrap",
         dependencies: [],

@@ -67,7 +67,7 @@ describeWithTerraform("npm run plan: dev with its VPC CIDR changed over existing
   let summary: PlanSummary;
   const logs: string[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-dev-"));
     const dev = findEnvironmentFile("dev").input;
     if (dev.platform !== "eks") throw new Error("the dev environment is expected on EKS");
@@ -81,7 +81,7 @@ describeWithTerraform("npm run plan: dev with its VPC CIDR changed over existing
       JSON.stringify(networkState(readStack(before, "dev-infra"))),
     );
     synth(outdir, { ...dev, aws: { ...dev.aws, vpcCidr: "10.11.0.0/16" } });
-    exitCode = run(
+    exitCode = await run(
       [
         "dev-platform",
         "dev-infra",
@@ -116,16 +116,24 @@ describeWithTerraform("npm run plan: dev with its VPC CIDR changed over existing
     );
   });
 
+  it("says in its progress what the summary says of each stack", () => {
+    // Offline, the helm and kubernetes providers cannot be installed: not planned, not a failure.
+    expect(logs.filter((l) => l.includes("FAILED"))).toEqual([]);
+    expect(logs).toContainEqual(expect.stringMatching(/^\[3\/3\] dev-platform: not planned: /));
+    expect(logs).toContainEqual(expect.stringMatching(/^dev-platform: not planned: /));
+    expect(logs).toContainEqual(expect.stringMatching(/^dev-infra: planned \+\d+ ~0 ±7 -0$/));
+  });
+
   it("keeps promotion order whatever order the stacks are asked in", () => {
     expect(summary.stacks.map((s) => [s.name, s.status])).toEqual([
       ["dev-bootstrap", "planned"],
       ["dev-infra", "planned"],
       ["dev-platform", "not-planned"],
     ]);
-    const row = (stack: string) => md.indexOf(`| ${stack} |`);
+    const row = (stack: string) => md.indexOf(`| \`${stack}\` |`);
     expect(row("dev-bootstrap")).toBeLessThan(row("dev-infra"));
     expect(row("dev-infra")).toBeLessThan(row("dev-platform"));
-    expect(md).toMatch(/\| dev-infra \| ⚠ replaces 7 \/ destroys 0 \| \d+ \| 0 \| 7 \| 0 \|/);
+    expect(md).toMatch(/\| `dev-infra` \| ⚠ replaces 7 \/ destroys 0 \| \d+ \| 0 \| 7 \| 0 \|/);
   });
 
   it("names every replaced subnet by its construct path, with its new range", () => {

@@ -112,7 +112,7 @@ describe("readManifest and baselineStackConfig", () => {
     expect(annotationLine(annotation)).toBe(
       "WARN [dev-infra/backend]: PLT-STATE-2: the state is on local disk",
     );
-    expect(baselineStackConfig(outdir, "dev-infra")).toEqual({
+    expect(baselineStackConfig(outdir, "dev-infra")).toMatchObject({
       preventDestroy: ["aws_kms_key.k"],
       constructPaths: { "aws_kms_key.k": "dev-infra/kms/key" },
     });
@@ -138,11 +138,12 @@ describe("stack configuration", () => {
   };
 
   it("reads prevent_destroy and construct paths from synthesized JSON", () => {
-    expect(stackConfig(config)).toEqual({
+    expect(stackConfig(config)).toMatchObject({
       preventDestroy: ["aws_s3_bucket.state"],
       constructPaths: { "aws_s3_bucket.state": "dev-bootstrap/state-bucket" },
     });
-    expect(stackConfig({})).toEqual(EMPTY_STACK_CONFIG);
+    // A synthesized configuration says which steps have destroy-time provisioners: none here.
+    expect(stackConfig({})).toEqual({ ...EMPTY_STACK_CONFIG, destroyTimeSteps: [] });
     expect(stateBucketOf(config)).toBe("dev-tfstate");
     expect(stateBucketOf({ terraform: { backend: { local: { path: "x" } } } })).toBeUndefined();
   });

@@ -84,7 +84,7 @@ describe("the first line", () => {
       ],
       { offline: false },
     );
-    expect(firstLine(renderMarkdown(failed, options()))).toBe("## ❌ Terraform plan failed: a");
+    expect(firstLine(renderMarkdown(failed, options()))).toBe("## ❌ Terraform plan failed: `a`");
     const creates = buildSummary([planned("a", change("aws_vpc.v", ["create"]))], {
       offline: false,
     });
@@ -116,7 +116,7 @@ describe("the first line", () => {
     expect(md).toContain(
       "> **🔒 `prod-bootstrap/key` Terraform refused the plan: it would DESTROY it** (protected: prevent_destroy)",
     );
-    expect(md).toContain("> ❌ Plan failed: prod-bootstrap.");
+    expect(md).toContain("> ❌ Plan failed: `prod-bootstrap`.");
   });
 });
 
@@ -181,7 +181,9 @@ describe("the size budget", () => {
     expect(md).toMatch(
       /_Cut after \d+ of 5000 lines to fit the comment: the whole plan is `cdktf\.out\/plan\/dev-infra\.txt` \(in the run's plan artifact\)\._/,
     );
-    expect(md).toContain("<details><summary>Full plan of dev-infra (5000 lines)</summary>");
+    expect(md).toContain(
+      "<details><summary>Full plan of <code>dev-infra</code> (5000 lines)</summary>",
+    );
   });
 
   it("fences a plan with a longer fence than any backticks in it", () => {
@@ -191,12 +193,12 @@ describe("the size budget", () => {
 
   it("leaves only a pointer to the file when no line fits, and nothing when not even that does", () => {
     expect(planTextBlock("a", "x".repeat(500), 200, "out")).toBe(
-      "_Full plan of a: `out/a.txt` (in the run's plan artifact)._\n\n",
+      "_Full plan of `a`: `out/a.txt` (in the run's plan artifact)._\n\n",
     );
     expect(planTextBlock("a", "x", 10, "out")).toBe("");
   });
 
-  it("cuts the summary itself at a line when its changes alone exceed the budget", () => {
+  it("cuts a stack's changes at a line when they alone exceed the budget, never the head", () => {
     const many = Array.from({ length: 400 }, (_, i) =>
       change(`aws_sqs_queue.q${i}`, ["update"], {
         before: { delay: 0 },
@@ -208,11 +210,16 @@ describe("the size budget", () => {
     });
     expect(md.length).toBeLessThanOrEqual(5_000);
     expect(md.startsWith("## Terraform plan: 0 to create, 400 to update")).toBe(true);
-    expect(md).toMatch(/_Summary cut to fit the comment: .*_\n$/);
+    expect(md).toContain("| `a` | ✅ creates 0 / updates 400 | 0 | 400 | 0 | 0 |");
+    expect(md).toContain("- `aws_sqs_queue.q0` `aws_sqs_queue`");
+    expect(md).not.toContain("aws_sqs_queue.q399");
+    expect(md).toContain(
+      "_… cut to fit the comment: summary.json (in the run's plan artifact) has every change._",
+    );
     expect(md.split("\n").filter((l) => l.startsWith("```")).length % 2).toBe(0);
   });
 
-  it("escapes HTML in failure reasons", () => {
+  it("shows a failure reason as code, so its HTML is inert", () => {
     const failed = buildSummary(
       [
         {
@@ -225,6 +232,6 @@ describe("the size budget", () => {
       ],
       { offline: false },
     );
-    expect(renderMarkdown(failed, options())).toContain("Reason: bad &lt;details> value");
+    expect(renderMarkdown(failed, options())).toContain("Reason: `bad <details> value`");
   });
 });

@@ -32,8 +32,9 @@ const markdown = (summary: PlanSummary, inputs: readonly StackPlanInput[]) =>
 describeWithTerraform("plan summary on real terraform plans", () => {
   let root: string;
   const logs: string[] = [];
+  const plans = new Map<string, StackPlanInput>();
 
-  function plan(name: string, body: Record<string, unknown>): StackPlanInput {
+  function plan(name: string, body: Record<string, unknown>): Promise<StackPlanInput> {
     const paths = writeStack(path.join(root, name), body);
     return planStack(
       { name, dependencies: [], ...paths },
@@ -41,17 +42,13 @@ describeWithTerraform("plan summary on real terraform plans", () => {
     );
   }
 
-  beforeAll(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-summary-"));
-  });
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+  const planned = (name: string) => plans.get(name) as StackPlanInput;
 
-  describe("a CNI family change, a changed VPC CIDR, a removed queue and a new secret", () => {
-    let input: StackPlanInput;
-    let summary: PlanSummary;
-    let md: string;
-    beforeAll(() => {
-      input = plan(
+  // The three plans run side by side, as `npm run plan` runs independent stacks.
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-summary-"));
+    const results = await Promise.all([
+      plan(
         "fixture",
         config({
           vpcCidr: "10.1.0.0/16",
@@ -59,7 +56,20 @@ describeWithTerraform("plan summary on real terraform plans", () => {
           secret: NEW_SECRET,
           bootstrapSelfManagedAddons: true,
         }),
-      );
+      ),
+      plan("key-removed", config({ vpcCidr: "10.0.0.0/16", withKey: false })),
+      plan("key-replaced", config({ vpcCidr: "10.0.0.0/16", withKey: true, keySpec: "RSA_2048" })),
+    ]);
+    for (const result of results) plans.set(result.name, result);
+  }, 300_000);
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  describe("a CNI family change, a changed VPC CIDR, a removed queue and a new secret", () => {
+    let input: StackPlanInput;
+    let summary: PlanSummary;
+    let md: string;
+    beforeAll(() => {
+      input = planned("fixture");
       summary = buildSummary([input], { offline: true });
       md = markdown(summary, [input]);
     });
@@ -67,7 +77,7 @@ describeWithTerraform("plan summary on real terraform plans", () => {
     it("plans and reports progress per step", () => {
       expect(input.reason).toBeUndefined();
       expect(input.status).toBe("planned");
-      for (const step of ["init", "plan", "show -json", "show"]) {
+      for (const step of ["init", "plan", "show -json"]) {
         expect(logs).toContainEqual(`[1/1] fixture: ${step}…`);
         expect(
           logs.some((l) =>
@@ -84,7 +94,7 @@ describeWithTerraform("plan summary on real terraform plans", () => {
       expect(md).toContain(
         "> **🔒 `fixture/cluster/cluster` would be REPLACED** (protected: EKS cluster). The pod network's CNI family changed (a Calico CNI mode → policy-only on the AWS VPC CNI). The CNI family is fixed for a cluster's life, so this REPLACES the cluster and everything on it",
       );
-      expect(md).toContain("| fixture | ⚠ replaces 3 / destroys 1 | 1 | 2 | 3 | 1 |");
+      expect(md).toContain("| `fixture` | ⚠ replaces 3 / destroys 1 | 1 | 2 | 3 | 1 |");
       expect(md).not.toContain("✅");
     });
 
@@ -148,7 +158,9 @@ describeWithTerraform("plan summary on real terraform plans", () => {
 
     it("groups creates by type and folds Terraform's own text of the plan", () => {
       expect(md).toContain("**Created** (1): `aws_sqs_queue` × 1");
-      expect(md).toMatch(/<details><summary>Full plan of fixture \(\d+ lines\)<\/summary>/);
+      expect(md).toMatch(
+        /<details><summary>Full plan of <code>fixture<\/code> \(\d+ lines\)<\/summary>/,
+      );
       expect(md).toContain("  # aws_vpc.main must be replaced");
       expect(md).toMatch(
         /~ cidr_block +=\s+"10\.0\.0\.0\/16" -> "10\.1\.0\.0\/16" # forces replacement/,
@@ -168,7 +180,7 @@ describeWithTerraform("plan summary on real terraform plans", () => {
 
   it("flags a protected key that a change removes from the configuration, named from the base branch", () => {
     const before = config({ vpcCidr: "10.0.0.0/16", withKey: true });
-    const result = plan("key-removed", config({ vpcCidr: "10.0.0.0/16", withKey: false }));
+    const result = planned("key-removed");
     expect(result.status).toBe("planned");
     // The key's prevent_destroy and construct path left with its configuration; the base branch has them.
     const summary = buildSummary(
@@ -196,10 +208,7 @@ describeWithTerraform("plan summary on real terraform plans", () => {
   });
 
   it("reports a plan Terraform refuses because it would replace a protected key", () => {
-    const result = plan(
-      "key-replaced",
-      config({ vpcCidr: "10.0.0.0/16", withKey: true, keySpec: "RSA_2048" }),
-    );
+    const result = planned("key-replaced");
     expect(result.status).toBe("failed");
     expect(result.reason).toContain(
       "Instance cannot be destroyed: Resource aws_kms_key.state has lifecycle.prevent_destroy set",
@@ -222,7 +231,7 @@ describeWithTerraform("plan summary on real terraform plans", () => {
     expect(md).toContain(
       "> **🔒 `fixture/state-key/key` in key-replaced Terraform refused the plan: it would DESTROY it** (protected: prevent_destroy)",
     );
-    expect(md).toContain("| key-replaced | ❌ plan failed | – | – | – | – |");
+    expect(md).toContain("| `key-replaced` | ❌ plan failed | – | – | – | – |");
     expect(exitStatus(summary, exitOptions).code).toBe(EXIT_ERROR);
   });
 });

@@ -1,0 +1,175 @@
+/**
+ * `npm run plan-summary -- <file> ...`: the summary `npm run plan` writes, from plan JSON files a
+ * team's own runner made with `terraform show -json`.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { renderHelp } from "../../scripts/lib/help";
+import { renderSummary } from "../../scripts/plan/output";
+import type { TerraformPlanJson } from "../../scripts/plan/plan-json";
+import type { PlanSummary } from "../../scripts/plan/summary";
+import { PLAN_SUMMARY_HELP, runPlanSummary, stackNameOf } from "../../scripts/plan/summary-command";
+import {
+  infraPlan,
+  platformFixture,
+  platformPlan,
+  plannedInput,
+  releaseChange,
+  shippedOutdir,
+  valuesOf,
+  withValues,
+} from "./cluster-fixtures";
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-summary-cli-"));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `plan` as `terraform show -json` would, and returns its path. */
+function planFile(name: string, plan: TerraformPlanJson | undefined): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ format_version: "1.2", terraform_version: "1.11.4", ...plan }),
+  );
+  return file;
+}
+
+function summarize(argv: string[]) {
+  const out: string[] = [];
+  const log: string[] = [];
+  const code = runPlanSummary(
+    argv,
+    (text) => out.push(text),
+    (line) => log.push(line),
+  );
+  return { code, markdown: out.join(""), log };
+}
+
+/** dev-platform's plan removing its NodePool. */
+function nodePoolRemoved(): TerraformPlanJson {
+  const fixture = platformFixture("dev-platform");
+  const { address, state } = fixture.releases.get("dev-platform/node-pools/manifests/release") ?? {
+    address: "",
+    state: {},
+  };
+  const manifests = (valuesOf(state).manifests as { kind: string }[]).filter(
+    (m) => m.kind !== "NodePool",
+  );
+  return platformPlan([
+    releaseChange(address, ["update"], state, withValues(state, { manifests })),
+  ]);
+}
+
+describe("npm run plan-summary", () => {
+  it("renders the summary npm run plan renders, from plan JSON and the synth output", () => {
+    const platformJson = nodePoolRemoved();
+    const infra = infraPlan("version", "1.33", "1.34");
+    const files = [
+      planFile("stacks/dev-platform/plan.json", platformJson),
+      `dev-infra=${planFile("infra.json", infra.planJson)}`,
+    ];
+    const { code, markdown } = summarize([...files, "--synth", shippedOutdir()]);
+    // Dependencies first, whatever order the files come in.
+    const fixture = platformFixture("dev-platform");
+    const expected = renderSummary(
+      [
+        {
+          ...infra,
+          planJson: {
+            format_version: "1.2",
+            terraform_version: "1.11.4",
+            ...infra.planJson,
+          } as TerraformPlanJson,
+        },
+        {
+          ...plannedInput(fixture, {
+            format_version: "1.2",
+            terraform_version: "1.11.4",
+            ...platformJson,
+          } as TerraformPlanJson),
+          dependencies: ["dev-infra"],
+        },
+      ],
+      { offline: false, maxChars: 64_000, planDirectory: "." },
+    ).markdown;
+    expect(markdown).toBe(expected);
+    expect(markdown.split("\n")[0]).toBe(
+      "## ⚠ Destructive plan: 0 replaced, 0 destroyed, 1 destructive in the cluster — " +
+        "`NodePool general` in `dev-platform/node-pools/manifests/release` DELETED: " +
+        "Karpenter drains and terminates every node of this NodePool",
+    );
+    expect(markdown).toContain("`dev-platform` changes after `dev-infra` applies");
+    expect(code).toBe(2);
+  });
+
+  it("names stacks after their files, finds their order in the plans alone, and writes the files", () => {
+    const outdir = path.join(dir, "out");
+    // Its configuration reads dev-infra's state: dev-infra comes first.
+    const readsInfra = {
+      ...nodePoolRemoved(),
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: "data.terraform_remote_state.cross-stack-reference-input-dev-infra",
+              mode: "data",
+              type: "terraform_remote_state",
+              name: "cross-stack-reference-input-dev-infra",
+              expressions: { backend: { constant_value: "s3" } },
+            },
+          ],
+        },
+      },
+    };
+    const { code, log } = summarize([
+      planFile("dev-platform.json", readsInfra),
+      planFile("dev-infra.json", infraPlan("version", "1.33", "1.34").planJson),
+      "--outdir",
+      outdir,
+      "--fail-on-destroy",
+    ]);
+    const summary = JSON.parse(
+      fs.readFileSync(path.join(outdir, "summary.json"), "utf8"),
+    ) as PlanSummary;
+    expect(summary.stacks.map((s) => s.name)).toEqual(["dev-infra", "dev-platform"]);
+    expect(fs.readFileSync(path.join(outdir, "summary.md"), "utf8")).toMatch(
+      /^## ⚠ Destructive plan/,
+    );
+    expect(code).toBe(1);
+    expect(log).toContain("exit 1: 1 Kubernetes change(s) would delete objects");
+  });
+
+  it("refuses what is not a plan, naming the file", () => {
+    const notPlan = path.join(dir, "state.json");
+    fs.writeFileSync(notPlan, JSON.stringify({ version: 4, resources: [] }));
+    expect(() => summarize([notPlan])).toThrow(
+      `${notPlan}: not the output of \`terraform show -json <planfile>\``,
+    );
+    const broken = path.join(dir, "broken.json");
+    fs.writeFileSync(broken, "{");
+    expect(() => summarize([broken])).toThrow(`${broken}: not JSON`);
+    expect(() => summarize([dir])).toThrow(`${dir}: not a regular file`);
+    expect(() => summarize([path.join(dir, "missing.json")])).toThrow("missing.json: no such file");
+    expect(() => summarize([])).toThrow("name at least one plan JSON file");
+    expect(() => summarize(["a=x.json", "a=y.json"])).toThrow("two files name stack a");
+  });
+
+  it("names a stack after its file", () => {
+    expect(stackNameOf("out/dev-infra.json")).toBe("dev-infra");
+    expect(stackNameOf("dev-infra.tfplan.json")).toBe("dev-infra");
+    expect(stackNameOf("cdktf.out/stacks/prod-platform/plan.json")).toBe("prod-platform");
+  });
+
+  it("has --help in the shape of the other commands", () => {
+    const help = renderHelp(PLAN_SUMMARY_HELP);
+    expect(
+      help.startsWith("usage: npm run plan-summary -- [<stack>=]<plan.json> ... [options]\n"),
+    ).toBe(true);
+    for (const part of ["options:", "--synth <dir>", "examples:", "exit status:"])
+      expect(help).toContain(part);
+  });
+});
