@@ -1,6 +1,8 @@
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
+import { DataKubernetesAllNamespaces } from "@cdktf/provider-kubernetes/lib/data-kubernetes-all-namespaces";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { ConditionalImport } from "./conditional-import";
 
 /**
  * The namespaces the platform constructs install into, created by Terraform (never by Helm's
@@ -72,27 +74,85 @@ export interface PlatformNamespaceProps {
 }
 
 /**
+ * Namespaces the cluster itself owns. A `kubernetes_namespace_v1` of one of them would be adopted
+ * into a stack's state, and destroying that stack would delete the namespace and everything in it.
+ */
+export const RESERVED_NAMESPACES: readonly string[] = [
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+];
+
+/**
  * A namespace with its Pod Security labels, created in `scope` under `id` (a function, not a
- * construct, so the resource keeps the address a construct's own `namespace` had).
+ * construct, so the resource keeps the address a construct's own `namespace` had). A namespace
+ * that exists already is adopted instead of created (see {@link adoptIfExisting}).
  */
 export function platformNamespace(
   scope: Construct,
   id: string,
   props: PlatformNamespaceProps,
 ): NamespaceV1 {
+  if (!Token.isUnresolved(props.name) && RESERVED_NAMESPACES.includes(props.name)) {
+    throw new Error(
+      `${scope.node.path}: namespace ${props.name} belongs to the cluster and must not be ` +
+        "created or adopted by a stack (destroying the stack would delete it): install into a " +
+        "namespace of its own",
+    );
+  }
   if (props.level !== "restricted" && !props.reason) {
     throw new Error(
       `${scope.node.path}: namespace ${props.name} at Pod Security level ${props.level} needs a ` +
         "reason: say which pods need more than restricted, and what for",
     );
   }
-  return new NamespaceV1(scope, id, {
+  const namespace = new NamespaceV1(scope, id, {
     dependsOn: props.dependsOn,
     metadata: {
       name: props.name,
       labels: podSecurityLabels(props.level, props.podSecurityVersion),
       ...(props.reason ? { annotations: { [POD_SECURITY_REASON_ANNOTATION]: props.reason } } : {}),
     },
+  });
+  adoptIfExisting(scope, `${id}-adopt`, namespace, props.name);
+  return namespace;
+}
+
+/** The stack's (and provider's) list of the cluster's namespaces, read once per plan. */
+const existingNamespaces = new WeakMap<
+  TerraformStack,
+  Map<TerraformProvider | undefined, DataKubernetesAllNamespaces>
+>();
+
+function clusterNamespaces(
+  stack: TerraformStack,
+  provider: TerraformProvider | undefined,
+): DataKubernetesAllNamespaces {
+  const byProvider = existingNamespaces.get(stack) ?? new Map();
+  existingNamespaces.set(stack, byProvider);
+  let data = byProvider.get(provider);
+  if (!data) {
+    const suffix = provider?.alias ? `-${provider.alias}` : "";
+    data = new DataKubernetesAllNamespaces(stack, `existing-namespaces${suffix}`, { provider });
+    byProvider.set(provider, data);
+  }
+  return data;
+}
+
+/**
+ * Adopts the namespace when the cluster has it already and the state does not: an import block
+ * whose condition reads the cluster's namespaces at plan time. Clusters deployed before the
+ * stacks created their namespaces have them from Helm (`create_namespace`); without this the
+ * apply fails on "namespaces ... already exists". Reading namespaces needs `list` on them, which
+ * every identity that plans has (the plan role's AmazonEKSViewPolicy, see stacks/cluster-roles.ts).
+ */
+function adoptIfExisting(scope: Construct, id: string, namespace: NamespaceV1, name: string): void {
+  const existing = clusterNamespaces(TerraformStack.of(scope), namespace.provider);
+  new ConditionalImport(scope, id, {
+    resource: namespace,
+    id: name,
+    exists: Fn.contains(existing.namespaces, name),
   });
 }
 

@@ -1,0 +1,109 @@
+/**
+ * The import block ConditionalImport writes (constructs/shared/conditional-import.ts), planned with
+ * real Terraform. The namespaces it adopts need a cluster, so the same block is written for an
+ * aws_s3_bucket, with the list of what exists read from a data source at plan time as the
+ * namespaces are (here a local terraform_remote_state, which needs no provider).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { DataTerraformRemoteStateLocal, Fn, TerraformProvider } from "cdktf";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { runTerraform } from "../../scripts/lib/terraform";
+import { ConditionalImport } from "../../constructs/shared/conditional-import";
+import { describeWithTerraform } from "../support/terraform-available";
+import { synthStackDir, tempDir } from "./support";
+
+/** A bucket the state holds already, and one only the data source lists. */
+const KEPT = "platform-kept-bucket";
+const ADOPTED = "platform-adopted-bucket";
+
+function state(existing: readonly string[], resources: readonly unknown[] = []): string {
+  return JSON.stringify({
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: "4f2c0c4e-0000-4000-8000-000000000001",
+    outputs: { existing: { value: existing, type: ["list", "string"] } },
+    resources,
+    check_results: null,
+  });
+}
+
+/** KEPT in the state under the import's address, as an earlier import or create left it. */
+const KEPT_IN_STATE = {
+  mode: "managed",
+  type: "aws_s3_bucket",
+  name: "kept",
+  provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+  instances: [{ schema_version: 0, attributes: { id: KEPT, bucket: KEPT } }],
+};
+
+describeWithTerraform("an import block conditional on what exists", () => {
+  const outdir = tempDir("platform-conditional-import-");
+  let dir: string;
+
+  beforeAll(() => {
+    ({ dir } = synthStackDir(outdir, "adopt", (stack) => {
+      // Nothing may reach AWS: an import that runs fails at once instead of retrying.
+      const aws = stack.node.findChild("aws") as TerraformProvider;
+      aws.addOverride("endpoints", [{ s3: "http://127.0.0.1:9" }]);
+      aws.addOverride("max_retries", 1);
+      const existing = new DataTerraformRemoteStateLocal(stack, "existing", {
+        path: "existing.tfstate",
+      });
+      for (const [id, name] of [
+        ["kept", KEPT],
+        ["adopted", ADOPTED],
+      ]) {
+        new ConditionalImport(stack, `${id}-import`, {
+          resource: new S3Bucket(stack, id, { bucket: name }),
+          id: name,
+          exists: Fn.contains(existing.getList("existing"), name),
+        });
+      }
+    }));
+    const init = runTerraform(dir, ["init", "-input=false", "-no-color"]);
+    expect(init.stderr).toBe("");
+  }, 120_000);
+
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  function plan(existing: readonly string[], resources: readonly unknown[] = []) {
+    fs.writeFileSync(path.join(dir, "existing.tfstate"), state(existing));
+    fs.writeFileSync(path.join(dir, "terraform.tfstate"), state([], resources));
+    const args = ["plan", "-input=false", "-no-color", "-refresh=false", "-out=plan.tfplan"];
+    const result = runTerraform(dir, args);
+    if (result.status !== 0)
+      return { status: result.status, output: result.stdout + result.stderr };
+    const show = runTerraform(dir, ["show", "-json", "plan.tfplan"]);
+    const changes = (
+      JSON.parse(show.stdout) as {
+        resource_changes: { address: string; change: { actions: string[]; importing?: unknown } }[];
+      }
+    ).resource_changes;
+    return { status: 0, output: result.stdout, changes };
+  }
+
+  it("validates", () => {
+    const result = runTerraform(dir, ["validate", "-json", "-no-color"]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
+  });
+
+  it("plans a create when the object does not exist", () => {
+    const result = plan([]);
+    expect(result.status).toBe(0);
+    expect(result.changes?.map((c) => [c.address, c.change.actions, c.change.importing])).toEqual([
+      ["aws_s3_bucket.adopted", ["create"], undefined],
+      ["aws_s3_bucket.kept", ["create"], undefined],
+    ]);
+  });
+
+  it("imports an object the data source lists, and leaves one the state holds alone", () => {
+    // The import reads the bucket, which no endpoint here serves: the plan fails, after it
+    // started importing the ID the condition chose (and only that one).
+    const result = plan([KEPT, ADOPTED, "another-bucket"], [KEPT_IN_STATE]);
+    expect(result.status).toBe(1);
+    expect(result.output).toContain(`aws_s3_bucket.adopted: Preparing import... [id=${ADOPTED}]`);
+    expect(result.output).not.toContain(`[id=${KEPT}]`);
+  }, 60_000);
+});
