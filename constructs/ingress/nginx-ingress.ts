@@ -75,7 +75,11 @@ export interface NginxIngressProps {
    * @default { cpu: "250m", memory: "256Mi" } (each one left out takes its default)
    */
   readonly resources?: { readonly cpu?: string; readonly memory?: string };
-  /** @default the controller's release name: "nginx-ingress" (F5) or "ingress-nginx" */
+  /**
+   * The controller's namespace, created by this construct (adopted when it exists). Not a
+   * namespace the cluster owns (`kube-system`, `default`, ...): refused at synth.
+   * @default the controller's release name: "nginx-ingress" (F5) or "ingress-nginx"
+   */
   readonly namespace?: string;
   /** Chart version. @default VERSIONS.f5NginxIngress or VERSIONS.ingressNginx */
   readonly version?: string;

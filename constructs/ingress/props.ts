@@ -16,6 +16,7 @@ import {
   dependables,
   ipv4,
   kubernetesName,
+  ownedNamespace,
   positiveInteger,
 } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
@@ -118,7 +119,7 @@ const nginxIngressShape = {
   exposure: z.discriminatedUnion("type", [nlbExposureSchema, metallbExposureSchema]),
   podNetworkMode: podNetworkModeSchema,
   platform: platformSchema,
-  namespace: kubernetesName.optional(),
+  namespace: ownedNamespace.optional(),
   version: z.string().optional(),
   valuesOverride: helmValuesSchema.optional(),
   protectCrds: z.boolean().optional(),

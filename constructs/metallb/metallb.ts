@@ -106,7 +106,11 @@ export interface MetalLbProps {
   readonly strictArp?: boolean;
   /** Chart version. @default VERSIONS.metallb */
   readonly version?: string;
-  /** @default "metallb-system" */
+  /**
+   * The namespace MetalLB installs into, created by this construct (adopted when it exists). Not
+   * a namespace the cluster owns (`kube-system`, `default`, ...): refused at synth.
+   * @default "metallb-system"
+   */
   readonly namespace?: string;
   /** Waits for these before installing, e.g. the CNI release. @default none */
   readonly dependsOn?: ITerraformDependable[];

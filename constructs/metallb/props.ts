@@ -14,6 +14,7 @@ import {
   dependables,
   ipv4,
   kubernetesName,
+  ownedNamespace,
   uniqueNames,
 } from "../shared/validation/fields";
 import { PropsShape } from "../shared/validation/parse-props";
@@ -83,7 +84,7 @@ const metallbShape = {
   reservedCidrs: z.array(cidr("10.96.0.0/12")).optional(),
   strictArp: z.boolean().default(false),
   version: chartVersion("metallb").default(VERSIONS.metallb),
-  namespace: kubernetesName.default("metallb-system"),
+  namespace: ownedNamespace.default("metallb-system"),
   dependsOn: dependables.optional(),
   namespaceSecurity: namespaceSecuritySchema,
 } satisfies PropsShape<MetalLbProps>;

@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { DataKubernetesAllNamespaces } from "@cdktf/provider-kubernetes/lib/data-kubernetes-all-namespaces";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ConditionalImport } from "./conditional-import";
+import { RESERVED_NAMESPACES } from "./validation/fields";
 
 /**
  * The namespaces the platform constructs install into, created by Terraform (never by Helm's
@@ -72,17 +73,6 @@ export interface PlatformNamespaceProps {
   readonly podSecurityVersion: string;
   readonly dependsOn?: ITerraformDependable[];
 }
-
-/**
- * Namespaces the cluster itself owns. A `kubernetes_namespace_v1` of one of them would be adopted
- * into a stack's state, and destroying that stack would delete the namespace and everything in it.
- */
-export const RESERVED_NAMESPACES: readonly string[] = [
-  "default",
-  "kube-system",
-  "kube-public",
-  "kube-node-lease",
-];
 
 /**
  * A namespace with its Pod Security labels, created in `scope` under `id` (a function, not a

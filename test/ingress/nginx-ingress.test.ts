@@ -427,6 +427,11 @@ describe("NginxIngress options", () => {
       { ...eks, resources: { cpu: "250m", memory: "256MB" } },
       'NginxIngressProps.resources.memory: must be a memory quantity such as 256Mi or 1Gi; got "256MB"',
     ],
+    [
+      "a namespace the cluster owns",
+      { ...eks, namespace: "default" },
+      'NginxIngressProps.namespace: must not be default, kube-system, kube-public, kube-node-lease: the construct creates this namespace (adopting it when it exists) and would delete it on destroy; got "default"',
+    ],
   ];
 
   it.each(bad)("rejects %s", (_name, props, message) => {

@@ -278,6 +278,11 @@ describe("MetalLb", () => {
       { bgp: { peers: [{ name: "tor", myASN: 0, peerASN: 2, peerAddress: "10.0.0.1" }] } },
       "MetalLbProps.bgp.peers[0].myASN: must be an integer from 1 to 4294967295; got 0",
     ],
+    [
+      "a namespace the cluster owns",
+      { namespace: "kube-system" },
+      'MetalLbProps.namespace: must not be default, kube-system, kube-public, kube-node-lease: the construct creates this namespace (adopting it when it exists) and would delete it on destroy; got "kube-system"',
+    ],
   ];
 
   it.each(bad)("rejects %s", (_name, props, message) => {

@@ -170,6 +170,32 @@ export const kubernetesName = withJsonSchema(
   { type: "string", pattern: DNS_LABEL.source, maxLength: 63 },
 );
 
+/**
+ * Namespaces the cluster itself owns. A stack that created (or adopted) one as a
+ * `kubernetes_namespace_v1` would delete it, and everything in it, when the stack is destroyed.
+ */
+export const RESERVED_NAMESPACES: readonly string[] = [
+  "default",
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+];
+
+/** A namespace a construct creates as a resource of its own: a Kubernetes name the cluster does not own. */
+export const ownedNamespace = withJsonSchema(
+  checkedString(
+    (value) => isDnsLabel(value) && !RESERVED_NAMESPACES.includes(value),
+    (value) =>
+      isDnsLabel(value)
+        ? `must not be ${RESERVED_NAMESPACES.join(", ")}: the construct creates this ` +
+          "namespace (adopting it when it exists) and would delete it on destroy; got " +
+          `"${value}", choose a namespace of the component's own`
+        : "must be a Kubernetes name: at most 63 lowercase letters, digits and hyphens, starting " +
+          `and ending with a letter or digit; got "${value}"`,
+  ),
+  { type: "string", pattern: DNS_LABEL.source, maxLength: 63 },
+);
+
 /** An IPv4 CIDR block with no host bits set (AWS and Calico reject them), or a token. */
 export function cidr(example = "10.0.0.0/16") {
   return checkedString(
