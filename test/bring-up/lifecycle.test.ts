@@ -43,6 +43,44 @@ function unprotected(config: Configuration): Configuration {
   };
 }
 
+/**
+ * Namespaces the previous release had Helm create (`create_namespace` on Calico's and the ingress
+ * controller's releases) before the stacks created them with Pod Security labels. MetalLB's was a
+ * namespace resource already.
+ */
+const HELM_CREATED_BEFORE = new Set(["tigera-operator", "nginx-ingress", "ingress-nginx"]);
+
+type Json = Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+
+/** A stack's configuration without import blocks (and the data source their conditions read). */
+function withoutImports(json: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(json) as Json;
+  delete copy.import;
+  delete copy.data?.kubernetes_all_namespaces;
+  return copy;
+}
+
+/** The configuration as the previous release synthesized it: Helm creates those namespaces. */
+function previousRelease(config: Configuration): Configuration {
+  const previous = (json: Record<string, unknown>) => {
+    const copy = withoutImports(json) as Json;
+    const namespaces = copy.resource?.kubernetes_namespace_v1 ?? {};
+    for (const [id, body] of Object.entries(namespaces)) {
+      const name = (body.metadata as { name: string }).name;
+      if (HELM_CREATED_BEFORE.has(name)) delete namespaces[id];
+    }
+    for (const release of Object.values(copy.resource?.helm_release ?? {})) {
+      if (HELM_CREATED_BEFORE.has(String(release.namespace))) release.create_namespace = true;
+    }
+    return copy;
+  };
+  return {
+    ...config,
+    label: `${config.label}, previous release`,
+    stacks: config.stacks.map((s) => ({ ...s, json: previous(s.json) })),
+  };
+}
+
 /** Another mode of the same encapsulation, and one of the other encapsulation. */
 const WITHIN_FAMILY: Partial<Record<PodNetworkMode, PodNetworkMode>> = {
   ipip: "ipip-cross-subnet",
@@ -168,6 +206,27 @@ describe("the lifecycle of every shipped environment, in the documented order", 
           { deploy: unprotected(target) },
         ]),
       ).toEqual(CLEAN);
+    },
+  );
+
+  it.each(names)(
+    "%s: the upgrade from the previous release adopts the namespaces Helm created",
+    (name) => {
+      const { base } = fixture(name);
+      const previous = previousRelease(base);
+      expect(walk(previous, [{ deploy: base }])).toEqual(CLEAN);
+      // The adoption is needed: without it, creating those namespaces fails.
+      const unadopted = {
+        ...base,
+        stacks: base.stacks.map((s) => ({ ...s, json: withoutImports(s.json) })),
+      };
+      const failed = walk(previous, [{ deploy: unadopted }]);
+      expect(failed.violations).not.toEqual([]);
+      expect(failed.violations).toEqual(
+        failed.violations.map(() => expect.stringMatching(/already exists$/)),
+      );
+      // The import blocks stay: the next deploy, with the namespaces in the state, is clean too.
+      expect(walk(previous, [{ deploy: base }, { deploy: base }])).toEqual(CLEAN);
     },
   );
 

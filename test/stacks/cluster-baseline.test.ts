@@ -82,6 +82,26 @@ describe("Pod Security admission on the namespaces the platform stacks install i
     expect(releases.filter((r) => r.create_namespace === true).map((r) => r.name)).toEqual([]);
   });
 
+  it.each(names)(
+    "%s: a namespace the cluster has already (from Helm, before this release) is adopted, not created again",
+    (env) => {
+      const json = platformJson(env) as { data?: Record<string, object>; import?: unknown[] };
+      // One read of the cluster's namespaces per stack, at plan time.
+      expect(Object.keys(json.data?.kubernetes_all_namespaces ?? {})).toEqual([
+        "existing-namespaces",
+      ]);
+      const listed = "data.kubernetes_all_namespaces.existing-namespaces.namespaces";
+      const expected = namespaces(env).map(({ id, metadata: { name } }) => ({
+        to: `kubernetes_namespace_v1.${id}`,
+        id: "${each.value}",
+        for_each: `\${contains(${listed}, "${name}") ? toset(["${name}"]) : toset([])}`,
+      }));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(json.import).toEqual(expect.arrayContaining(expected));
+      expect(json.import).toHaveLength(expected.length);
+    },
+  );
+
   it.each(names)("%s: everything put in a namespace the stack creates waits for it", (env) => {
     const ids = new Map(namespaces(env).map((ns) => [ns.metadata.name, ns.id]));
     const all = Object.entries(platformJson(env).resource ?? {}).flatMap(([type, byId]) =>

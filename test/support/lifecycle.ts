@@ -11,7 +11,10 @@
  * - no DeleteCluster while managed node groups exist, no CreateCluster of a name in use;
  * - CRDs outlive the objects that use them;
  * - a wait gate proves the new state, not the old one;
- * - a destroy-time step runs only when its stack is destroyed.
+ * - a destroy-time step runs only when its stack is destroyed;
+ * - a namespace resource is not created where the namespace exists already (Helm's
+ *   `create_namespace` made it, and keeps it on uninstall), unless the stack's import block adopts
+ *   it: the import blocks' conditions are evaluated against the cluster's namespaces.
  *
  * A plan-time refusal (a guard's postcondition, `prevent_destroy`) ends a walk before anything of
  * that stack is applied; the tests then walk the documented path instead.
@@ -163,6 +166,8 @@ interface StackState {
 class World {
   private readonly stacks = new Map<string, StackState>();
   private modes = new Set<PodNetworkMode>();
+  /** Namespaces in the cluster, whoever created them. */
+  private readonly namespaces = new Set<string>();
   private traits: BringUpTraits;
   readonly violations: string[] = [];
 
@@ -172,7 +177,9 @@ class World {
   ) {
     this.traits = start.traits;
     for (const step of start.stacks) {
-      this.stacks.set(step.stack, { step, resources: this.resolved(step), generations: new Map() });
+      const resources = this.resolved(step);
+      this.stacks.set(step.stack, { step, resources, generations: new Map() });
+      for (const name of namespacesMadeBy(resources)) this.namespaces.add(name);
     }
     if (start.traits.calicoCni) this.modes = new Set([start.mode]);
   }
@@ -188,6 +195,13 @@ class World {
       ];
       if (refused.length > 0) return refused;
       this.checkDeletions(step.stack, before, plan);
+      this.checkNamespaceCreates(step, plan);
+      for (const a of plan.values()) {
+        if (a.kind === "delete" && a.before!.type === "kubernetes_namespace_v1") {
+          this.namespaces.delete(namespaceName(a.before!));
+        }
+      }
+      for (const name of namespacesMadeBy(resources)) this.namespaces.add(name);
       const generations = new Map(before?.generations ?? []);
       for (const a of plan.values()) {
         if (a.kind === "replace") generations.set(a.address, (generations.get(a.address) ?? 0) + 1);
@@ -224,9 +238,26 @@ class World {
         this.checkClusterDeletion(name, r, (n) => !dependents(r).includes(n));
         this.checkCrdDeletion(r, state.resources, (u) => !dependents(r).includes(u));
       }
+      // Helm leaves the namespaces it created; a namespace resource deletes its namespace.
+      for (const r of state.resources) {
+        if (r.type === "kubernetes_namespace_v1") this.namespaces.delete(namespaceName(r));
+      }
       this.stacks.delete(name);
     }
     return [];
+  }
+
+  /** Kubernetes refuses to create a namespace that exists; an import block adopts it instead. */
+  private checkNamespaceCreates(step: DeployStep, plan: Map<string, Action>): void {
+    const imported = importedAddresses(step, this.namespaces);
+    for (const a of plan.values()) {
+      if (a.kind !== "create" || a.after!.type !== "kubernetes_namespace_v1") continue;
+      const name = namespaceName(a.after!);
+      if (!this.namespaces.has(name) || imported.has(a.address)) continue;
+      this.violations.push(
+        `${describe(a.after!)} creates namespace ${name}, which exists already (Helm's create_namespace made it): the apply fails with namespaces "${name}" already exists`,
+      );
+    }
   }
 
   /**
@@ -470,6 +501,40 @@ class World {
     }
     return undefined;
   }
+}
+
+const namespaceName = (r: ModelResource) => String(get(r.body, "metadata.name"));
+
+/** Namespaces that exist once `resources` are applied: namespace resources, and Helm's creates. */
+function namespacesMadeBy(resources: readonly ModelResource[]): string[] {
+  return resources.flatMap((r) =>
+    r.type === "kubernetes_namespace_v1"
+      ? [namespaceName(r)]
+      : r.type === "helm_release" && r.body.create_namespace === true
+        ? [String(r.body.namespace)]
+        : [],
+  );
+}
+
+/** The import block ConditionalImport writes for a namespace (constructs/shared/conditional-import.ts). */
+const NAMESPACE_IMPORT =
+  /^\$\{contains\(data\.kubernetes_all_namespaces\.[A-Za-z0-9_-]+\.namespaces, "([a-z0-9-]+)"\) \? toset\(\["\1"\]\) : toset\(\[\]\)\}$/;
+
+/** Addresses the stack's import blocks import, given the namespaces the cluster has. */
+function importedAddresses(step: DeployStep, namespaces: ReadonlySet<string>): Set<string> {
+  const blocks = (step.json.import ?? []) as { to: string; for_each?: string }[];
+  const imported = new Set<string>();
+  for (const block of blocks) {
+    const name = NAMESPACE_IMPORT.exec(block.for_each ?? "")?.[1];
+    if (name === undefined) {
+      throw new Error(
+        `${step.stack}: the lifecycle model cannot evaluate the import block of ${block.to} ` +
+          `(for_each ${JSON.stringify(block.for_each)}); teach test/support/lifecycle.ts`,
+      );
+    }
+    if (namespaces.has(name)) imported.add(block.to);
+  }
+  return imported;
 }
 
 function admits(
