@@ -33,12 +33,15 @@ export function statusLabel(stack: StackSummary): string {
   if (stack.kubernetes.some((e) => e.severity === "destructive"))
     return "⚠ deletes in the cluster";
   if (stack.kubernetes.some((e) => e.severity === "disruptive")) return "⚠ disrupts the cluster";
+  const adopts = stack.adopted.length;
   const own =
     create + update > 0
-      ? `✅ creates ${create} / updates ${update}`
-      : hasChanges(stack)
-        ? "✅ outputs only"
-        : "✅ no changes";
+      ? `✅ creates ${create} / updates ${update}${adopts > 0 ? ` / adopts ${adopts}` : ""}`
+      : adopts > 0
+        ? `✅ adopts ${adopts}`
+        : hasChanges(stack)
+          ? "✅ outputs only"
+          : "✅ no changes";
   return stack.upstream.length > 0 ? `${own}, ⏳ more after an apply` : own;
 }
 
@@ -355,6 +358,14 @@ export function stackSection(stack: StackSummary): string[] {
         `- ${name(e.name)} ${name(e.type)}${e.rerun ? ` ${e.reason}` : ""}`,
         ...attributeLines(e.attributes),
       ]),
+      "",
+    );
+  }
+  if (stack.adopted.length > 0) {
+    out.push(
+      `**Adopted** (${stack.adopted.length}): existing objects imported into the state, not created`,
+      "",
+      ...stack.adopted.map((e) => `- ${name(e.name)} ${name(e.type)} ${code(e.id, MAX_NAME)}`),
       "",
     );
   }

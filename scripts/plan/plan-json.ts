@@ -27,6 +27,8 @@ export interface ResourceChangeJson {
     readonly after_sensitive?: ValueMask;
     /** Attribute paths that force the replacement. */
     readonly replace_paths?: readonly (readonly (string | number)[])[];
+    /** Set when an import block brings an existing object into the state (Terraform 1.5+). */
+    readonly importing?: { readonly id?: string };
   };
 }
 

@@ -78,6 +78,15 @@ export interface ChangeEntry {
 
 export type ChangeCounts = Record<ChangeKind, number>;
 
+/** An existing object an import block brings into the state (with its update, if any, listed too). */
+export interface AdoptedEntry {
+  readonly address: string;
+  readonly name: string;
+  readonly type: string;
+  /** The import ID (a namespace's name). */
+  readonly id: string;
+}
+
 export interface StackSummary {
   readonly name: string;
   readonly status: StackStatus;
@@ -92,6 +101,8 @@ export interface StackSummary {
   /** Replacements and deletions, protected first, then replacements whose cause is known. */
   readonly destructive: readonly ChangeEntry[];
   readonly updates: readonly ChangeEntry[];
+  /** Existing objects the plan imports into the state: the apply changes no object by that alone. */
+  readonly adopted: readonly AdoptedEntry[];
   /** Creates per resource type, most first. */
   readonly creates: readonly { readonly type: string; readonly count: number }[];
   /** What its `helm_release` changes do inside the cluster, most serious first. */
@@ -163,8 +174,12 @@ function constructName(change: ResourceChangeJson, config: StackConfig): string 
 }
 
 /** Whether applying the stack's plan would change anything, outputs included. */
-export function hasChanges(stack: Pick<StackSummary, "counts" | "outputChanges">): boolean {
-  return KINDS.some((k) => stack.counts[k] > 0) || stack.outputChanges > 0;
+export function hasChanges(
+  stack: Pick<StackSummary, "counts" | "outputChanges" | "adopted">,
+): boolean {
+  return (
+    KINDS.some((k) => stack.counts[k] > 0) || stack.outputChanges > 0 || stack.adopted.length > 0
+  );
 }
 
 /**
@@ -255,7 +270,17 @@ export function summarizeStack(
   const counts = zeroCounts();
   const entries: ChangeEntry[] = [];
   const kubernetes: KubernetesEffect[] = [];
+  const adopted: AdoptedEntry[] = [];
   for (const change of input.planJson?.resource_changes ?? []) {
+    // An import shows as a no-op when the object matches its configuration: still worth saying.
+    if (change.change.importing) {
+      adopted.push({
+        address: change.address,
+        name: constructName(change, input.config),
+        type: change.type,
+        id: String(change.change.importing.id ?? ""),
+      });
+    }
     const kind = classifyActions(change.change.actions);
     if (!kind) continue;
     const entry = entryFor(change, kind, input.config, stateBuckets);
@@ -284,6 +309,7 @@ export function summarizeStack(
       .filter((e) => e.kind === "replace" || e.kind === "delete")
       .sort((a, b) => destructiveRank(a) - destructiveRank(b)),
     updates: entries.filter((e) => e.kind === "update"),
+    adopted,
     creates: [...createsByType]
       .map(([type, count]) => ({ type, count }))
       .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type)),

@@ -131,6 +131,48 @@ describe("stack status", () => {
     expect(statusLabel(quiet)).toBe("✅ no changes");
   });
 
+  it("says which existing objects a plan adopts, even when importing changes nothing", () => {
+    const labels = {
+      metadata: [{ labels: { "pod-security.kubernetes.io/enforce": "privileged" } }],
+    };
+    const summary = buildSummary(
+      [
+        planned(
+          "dev-platform",
+          change("kubernetes_namespace_v1.calico_namespace_0123", ["update"], {
+            importing: { id: "tigera-operator" },
+            before: { metadata: [{ labels: {} }] },
+            after: labels,
+          }),
+          change("kubernetes_namespace_v1.ingress_namespace_4567", ["no-op"], {
+            importing: { id: "nginx-ingress" },
+          }),
+        ),
+        planned(
+          "onprem-platform",
+          change("kubernetes_namespace_v1.metallb_namespace_89ab", ["no-op"], {
+            importing: { id: "metallb-system" },
+          }),
+        ),
+      ],
+      { offline: false },
+    );
+    const [dev, onprem] = summary.stacks;
+    expect(dev.adopted.map((e) => e.id)).toEqual(["tigera-operator", "nginx-ingress"]);
+    expect(statusLabel(dev)).toBe("✅ creates 0 / updates 1 / adopts 2");
+    expect(statusLabel(onprem)).toBe("✅ adopts 1");
+    const md = renderMarkdown(summary, options());
+    expect(md).toContain(
+      [
+        "**Adopted** (2): existing objects imported into the state, not created",
+        "",
+        "- `kubernetes_namespace_v1.calico_namespace_0123` `kubernetes_namespace_v1` `tigera-operator`",
+        "- `kubernetes_namespace_v1.ingress_namespace_4567` `kubernetes_namespace_v1` `nginx-ingress`",
+      ].join("\n"),
+    );
+    expect(md).not.toContain("No changes.");
+  });
+
   it("draws destructive stacks apart in the diagram, dependencies pointing at their readers", () => {
     const summary = buildSummary(
       [
