@@ -5,6 +5,11 @@
  * that lets that group read Secrets, Roles and RoleBindings in the namespaces the stack installs
  * Helm releases into. Helm keeps each release's record as a Secret there and finds it by label,
  * which RBAC cannot narrow to: a refresh of a `helm_release` needs `list` on Secrets.
+ *
+ * A plan also lists the cluster's namespaces (the `kubernetes_all_namespaces` data source that
+ * decides whether a namespace is adopted, constructs/shared/namespace.ts). AmazonEKSViewPolicy
+ * grants `get`, `list` and `watch` on namespaces, and the viewers' access entries scope it to the
+ * whole cluster (constructs/eks/access-entries.ts), so nothing more is needed here.
  */
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";

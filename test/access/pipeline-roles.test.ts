@@ -224,6 +224,25 @@ describe("the pipeline's roles inside each cluster", () => {
       }
     });
 
+    it("lets the plan role read every Kubernetes data source of the platform stack", () => {
+      // What each data source of the kubernetes provider lists, cluster-wide.
+      const LISTS: Record<string, { apiGroup: string; resource: string }> = {
+        kubernetes_all_namespaces: { apiGroup: "", resource: "namespaces" },
+      };
+      const types = Object.keys(platform?.data ?? {}).filter((t) => t.startsWith("kubernetes_"));
+      // The namespace adoption's read of the cluster's namespaces (constructs/shared/namespace.ts).
+      expect(types).toContain("kubernetes_all_namespaces");
+      for (const type of types) {
+        const read = LISTS[type];
+        if (!read)
+          throw new Error(`${type}: add what it reads to LISTS, then check the plan role may`);
+        expect({ type, allowed: cluster.allows(plan, { verb: "list", ...read }) }).toEqual({
+          type,
+          allowed: true,
+        });
+      }
+    });
+
     it("never lets the plan role write, nor read Secrets outside the release namespaces", () => {
       for (const namespace of releaseNamespaces) {
         for (const verb of ["create", "update", "patch", "delete"]) {
