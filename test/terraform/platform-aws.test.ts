@@ -37,7 +37,9 @@ function withoutUnavailableProviders(json: Json): Json {
       }
     }
   }
-  const serialized = JSON.stringify([resources, data]);
+  // Import blocks adopting a dropped resource (the namespaces) go with it.
+  const imports = ((json.import ?? []) as Json[]).filter((i) => !dropped.has(String(i.to)));
+  const serialized = JSON.stringify([resources, data, imports]);
   for (const address of dropped) {
     if (serialized.includes(`\${${address}.`)) {
       throw new Error(`a kept resource refers to ${address}; the projection cannot validate it`);
@@ -57,12 +59,14 @@ function withoutUnavailableProviders(json: Json): Json {
   delete projected.provider;
   delete projected.resource;
   delete projected.data;
+  delete projected.import;
   delete (projected.terraform as Json).required_providers;
   return {
     ...projected,
     ...unlessEmpty("provider", providers),
     ...unlessEmpty("resource", resources),
     ...unlessEmpty("data", data),
+    ...(imports.length > 0 ? { import: imports } : {}),
     terraform: { ...(projected.terraform as Json), ...unlessEmpty("required_providers", required) },
   };
 }
