@@ -77,7 +77,7 @@ export interface PlatformNamespaceProps {
 /**
  * A namespace with its Pod Security labels, created in `scope` under `id` (a function, not a
  * construct, so the resource keeps the address a construct's own `namespace` had). A namespace
- * that exists already is adopted instead of created (see {@link adoptIfExisting}).
+ * that exists already is adopted instead of created (see adoptIfExisting below).
  */
 export function platformNamespace(
   scope: Construct,
