@@ -19,7 +19,7 @@ awsProvider(infra, { environment: "team", owner: "team", target: TARGET, offline
 const cluster = new EksCluster(infra, "cluster", {
   ...TARGET,
   name: "team",
-  kubernetesVersion: "1.34",
+  kubernetesVersion: "1.35",
   vpcId: "vpc-0123456789abcdef0",
   vpcCidr: "10.30.0.0/16",
   controlPlaneSubnetIds: ["subnet-a", "subnet-b"],

@@ -57,7 +57,7 @@ describeWithTerraform("deploy-stacks.yml applies exactly the approved, saved pla
   }
 
   /** The plan job: `npm run plan`'s planning of the stack, then the workflow's pack step. */
-  function planJob(value: string): string {
+  async function planJob(value: string): Promise<string> {
     fs.rmSync(planOut(), { recursive: true, force: true });
     synthesize(planOut(), value);
     // What init leaves beside the configuration: the provider lock file (kept, it pins the
@@ -65,7 +65,7 @@ describeWithTerraform("deploy-stacks.yml applies exactly the approved, saved pla
     fs.writeFileSync(path.join(stackDir(planOut()), ".terraform.lock.hcl"), "");
     fs.mkdirSync(path.join(stackDir(planOut()), ".terraform", "providers"), { recursive: true });
     fs.writeFileSync(path.join(stackDir(planOut()), ".terraform", "providers", "big"), "x");
-    const planned = planStack(
+    const planned = await planStack(
       {
         name: STACK,
         dependencies: [],
@@ -117,10 +117,10 @@ describeWithTerraform("deploy-stacks.yml applies exactly the approved, saved pla
 
   /** The plan job's artifact of the first plan (v1), applied by the tests below in turn. */
   let firstPlan: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "saved-plan-"));
     fs.mkdirSync(path.join(tmp, "state"));
-    firstPlan = planJob("v1");
+    firstPlan = await planJob("v1");
   });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -151,8 +151,8 @@ describeWithTerraform("deploy-stacks.yml applies exactly the approved, saved pla
     expect(result()).toBe(`- \`${STACK}\`: ✅ applied (1 added, 0 changed, 0 destroyed)\n`);
   });
 
-  it("refuses a plan made before the state last changed, says why and what to do, and applies nothing", () => {
-    const runnerTemp = planJob("v2");
+  it("refuses a plan made before the state last changed, says why and what to do, and applies nothing", async () => {
+    const runnerTemp = await planJob("v2");
     // Another apply lands between the plan and its approval.
     synthesize(planOut(), "v3");
     expect(
@@ -169,8 +169,8 @@ describeWithTerraform("deploy-stacks.yml applies exactly the approved, saved pla
     );
   });
 
-  it("refuses an artifact without a saved plan", () => {
-    const runnerTemp = planJob("v4");
+  it("refuses an artifact without a saved plan", async () => {
+    const runnerTemp = await planJob("v4");
     const refused = applyJob(runnerTemp, (out) =>
       fs.rmSync(path.join(stackDir(out), "plan.tfplan")),
     );
