@@ -16,6 +16,7 @@ import type { EnvironmentInput } from "../stacks/environment/schema";
 import { stateKeyAlias } from "../stacks/backend";
 import { shippedEnvironmentFiles } from "../stacks/environments";
 import { planBench } from "./bench/plan-bench";
+import { parseWorkers, testBench } from "./bench/test-bench";
 import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -286,7 +287,7 @@ function main(): void {
 }
 
 export const BENCH_HELP: CommandHelp = {
-  usage: "npm run bench [-- plan [--baseline <checkout>] [--jobs <n>]]",
+  usage: "npm run bench [-- plan [--baseline <checkout>] [--jobs <n>] | tests [--workers <n,...>]]",
   summary:
     "Measures synth time and peak memory: the shipped environments through cdktf.json's app " +
     "command (warm and empty compile cache) and through tsx, generated sets of 1, 4, 16 and 64 " +
@@ -294,7 +295,9 @@ export const BENCH_HELP: CommandHelp = {
     "table headed by the date, CPU and Node version, and writes it to cdktf.out/bench.md. Takes " +
     "a few minutes; quote its numbers with that heading or not at all. `plan` measures " +
     "`npm run plan -- --offline` instead (one stack at a time, side by side, and another " +
-    "checkout with --baseline), wall time, CPU time and peak memory, into cdktf.out/bench-plan.md.",
+    "checkout with --baseline), wall time, CPU time and peak memory, into cdktf.out/bench-plan.md. " +
+    "`tests` measures npm test phase by phase (type check, lint, jest with each --workers count), " +
+    "wall and CPU time and the slowest suites, into cdktf.out/bench-tests.md.",
   options: [
     ["plan", "measure offline plans of the shipped stacks instead of synth"],
     [
@@ -302,11 +305,14 @@ export const BENCH_HELP: CommandHelp = {
       "with plan: also the same command in another checkout (before a change)",
     ],
     ["--jobs <n>", "with plan: the side-by-side variant's --jobs (default: npm run plan's)"],
+    ["tests", "measure npm test's phases instead of synth"],
+    ["--workers <n,...>", "with tests: jest's worker counts to compare (default: the configured)"],
   ],
   examples: [
     "npm run bench",
     "BENCH_RUNS=5 npm run bench  # median of 5 runs per row",
     "BENCH_RUNS=3 npm run bench -- plan --baseline ../main  # against a checkout of main",
+    "npm run bench -- tests --workers 1,2  # npm test with one and two jest workers",
   ],
   exit: [
     [0, "measured"],
@@ -323,6 +329,22 @@ if (require.main === module) {
       console.error(error instanceof Error ? error.message : error);
       process.exitCode = 1;
     });
+  } else if (args[0] === "tests") {
+    let workers: (number | undefined)[] | undefined;
+    try {
+      workers = parseWorkers(args.slice(1));
+    } catch (error: unknown) {
+      process.stderr.write(`${(error as Error).message}\nusage: ${BENCH_HELP.usage}\n`);
+      process.exitCode = 2;
+    }
+    if (workers) {
+      try {
+        testBench(workers);
+      } catch (error: unknown) {
+        console.error(error instanceof Error ? error.message : error);
+        process.exitCode = 1;
+      }
+    }
   } else if (args.length > 0) {
     process.stderr.write(
       `unknown argument ${args[0]}\nusage: ${BENCH_HELP.usage} (--help: more)\n`,

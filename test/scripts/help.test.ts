@@ -49,4 +49,16 @@ describe("--help", () => {
     expect([environments.status, environments.stderr]).toEqual([0, ""]);
     expectHelp(environments.stdout, "npm run environments [-- --github | --trust-policies");
   });
+
+  it("bench tests: --workers, and a usage error for anything else (exit 2, nothing measured)", async () => {
+    const help = await tsx("scripts/bench.ts", ["--help"]);
+    expect(help.stdout).toContain("tests [--workers <n,...>]");
+    const refused = await Promise.all([
+      tsx("scripts/bench.ts", ["tests", "--workers", "two"]),
+      tsx("scripts/bench.ts", ["tests", "--fast"]),
+    ]);
+    expect(refused.map((r) => r.status)).toEqual([2, 2]);
+    expect(refused[0].stderr).toContain("--workers takes a comma-separated list");
+    expect(refused[1].stderr).toContain("unknown argument --fast");
+  });
 });
