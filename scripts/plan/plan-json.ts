@@ -18,13 +18,7 @@ export interface ResourceChangeJson {
   readonly module_address?: string;
   /** Why Terraform chose the action (`replace_because_tainted`, `delete_because_no_resource_config`, ...). */
   readonly action_reason?: string;
-  readonly change: {
-    readonly actions: readonly string[];
-    readonly before?: unknown;
-    readonly after?: unknown;
-    readonly after_unknown?: ValueMask;
-    readonly before_sensitive?: ValueMask;
-    readonly after_sensitive?: ValueMask;
+  readonly change: OutputChangeJson & {
     /** Attribute paths that force the replacement. */
     readonly replace_paths?: readonly (readonly (string | number)[])[];
     /** Set when an import block brings an existing object into the state (Terraform 1.5+). */
@@ -37,7 +31,7 @@ interface ModuleJson {
   readonly child_modules?: readonly ModuleJson[];
 }
 
-/** An output's change; values are given in full, sensitive or not, like a resource's. */
+/** An output's change, and the part of a resource's change they share; values are given in full, sensitive or not. */
 export interface OutputChangeJson {
   readonly actions: readonly string[];
   readonly before?: unknown;
