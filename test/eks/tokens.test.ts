@@ -13,14 +13,12 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { EksCluster, EksClusterProps, SystemNodeGroup } from "../../constructs/eks";
 import {
   ACCOUNT,
-  CONCURRENCY,
   REGION,
   Validation,
   errorsOf,
-  initAndValidate,
-  mapLimit,
   synthStackDir,
   tempDir,
+  validateTogether,
 } from "../terraform/support";
 import { describeWithTerraform } from "../support/terraform-available";
 
@@ -95,10 +93,12 @@ describeWithTerraform("EksCluster with tokens where real deploys have them", () 
 
   beforeAll(async () => {
     root = tempDir("platform-eks-tokens-");
-    await mapLimit(Object.keys(CASES) as CaseName[], CONCURRENCY, async (name) => {
-      const { dir, json } = synthStackDir(path.join(root, name), name, CASES[name]);
-      synthesized.set(name, { json: json as Json, validation: await initAndValidate(dir) });
-    });
+    const names = Object.keys(CASES) as CaseName[];
+    const stacks = names.map((name) => synthStackDir(path.join(root, name), name, CASES[name]));
+    const validations = await validateTogether(stacks.map((stack) => stack.dir));
+    names.forEach((name, i) =>
+      synthesized.set(name, { json: stacks[i].json as Json, validation: validations[i] }),
+    );
   }, 600_000);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 

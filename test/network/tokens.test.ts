@@ -11,14 +11,12 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { Vpc, VpcProps } from "../../constructs/network";
 import {
   ACCOUNT,
-  CONCURRENCY,
   REGION,
   Validation,
   errorsOf,
-  initAndValidate,
-  mapLimit,
   synthStackDir,
   tempDir,
+  validateTogether,
 } from "../terraform/support";
 import { describeWithTerraform } from "../support/terraform-available";
 
@@ -54,10 +52,12 @@ describeWithTerraform("Vpc with tokens where real deploys have them", () => {
 
   beforeAll(async () => {
     root = tempDir("platform-vpc-tokens-");
-    await mapLimit(Object.keys(CASES) as CaseName[], CONCURRENCY, async (name) => {
-      const { dir, json } = synthStackDir(path.join(root, name), name, CASES[name]);
-      synthesized.set(name, { json: json as Json, validation: await initAndValidate(dir) });
-    });
+    const names = Object.keys(CASES) as CaseName[];
+    const stacks = names.map((name) => synthStackDir(path.join(root, name), name, CASES[name]));
+    const validations = await validateTogether(stacks.map((stack) => stack.dir));
+    names.forEach((name, i) =>
+      synthesized.set(name, { json: stacks[i].json as Json, validation: validations[i] }),
+    );
   }, 600_000);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 

@@ -3,8 +3,9 @@
  * on EKS with both Karpenter identities, each NAT mode, each endpoint setting, gateway and
  * interface VPC endpoints, each tier, both supported partitions) goes through the same path as the
  * shipped ones (`parseEnvironment`, `buildApp`, synth), and each `<env>-infra` stack through
- * `terraform init` and `terraform validate` with the real aws provider. Validate checks what synth
- * cannot: that every expression parses and every attribute exists with the right type.
+ * `terraform validate` with the real aws provider. Validate checks what synth
+ * cannot: that every expression parses and every attribute exists with the right type. The cases
+ * are validated in one Terraform run, as modules of one root (`validateTogether`).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -19,7 +20,7 @@ import {
 } from "../../stacks/environment/schema";
 import { parseEnvironment } from "../../stacks/environment/validate";
 import { describeWithTerraform } from "../support/terraform-available";
-import { CONCURRENCY, Validation, errorsOf, initAndValidate, mapLimit, tempDir } from "./support";
+import { Validation, errorsOf, tempDir, validateTogether } from "./support";
 
 /** Options as the schema defines them, so a new value shows up as a coverage failure below. */
 const IDENTITIES = eksEnvironmentSchema.shape.karpenter.shape.identity.removeDefault().options;
@@ -171,8 +172,8 @@ describeWithTerraform("every option through terraform validate", () => {
     buildApp(app, environments, { offline: true });
     app.synth();
     const names = CASES.map((_, i) => stackNames(caseName(i)).infra);
-    const results = await mapLimit(names, CONCURRENCY, (stack) =>
-      initAndValidate(path.join(outdir, "stacks", stack)),
+    const results = await validateTogether(
+      names.map((stack) => path.join(outdir, "stacks", stack)),
     );
     names.forEach((stack, i) => validations.set(stack, results[i]));
   }, 900_000);
