@@ -84,12 +84,7 @@ describeWithTerraform("an import block conditional on what exists", () => {
     return { status: 0, output: result.stdout, changes };
   }
 
-  it("validates", () => {
-    const result = runTerraform(dir, ["validate", "-json", "-no-color"]);
-    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
-  });
-
-  it("plans a create when the object does not exist", () => {
+  it("plans a create when the object does not exist (the plan validates the configuration first)", () => {
     const result = plan([]);
     expect(result.status).toBe(0);
     expect(result.changes?.map((c) => [c.address, c.change.actions, c.change.importing])).toEqual([

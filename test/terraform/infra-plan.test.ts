@@ -20,10 +20,7 @@ describeWithTerraform("infra stacks with the real aws provider (offline)", () =>
     expect(init.stderr).toBe("");
     expect(init.status).toBe(0);
 
-    const validate = runTerraform(dir, ["validate", "-no-color", "-json"]);
-    const diagnostics = JSON.parse(validate.stdout) as { valid: boolean; diagnostics: unknown[] };
-    expect(diagnostics).toMatchObject({ valid: true });
-
+    // `terraform plan` validates the configuration first, and fails on an invalid one.
     const plan = runTerraform(dir, [
       "plan",
       "-input=false",
