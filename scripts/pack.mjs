@@ -22,6 +22,8 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "ut
 const published = { ...manifest };
 delete published.scripts;
 delete published.devDependencies;
+// The repository's install-script decisions (npm 11); a dependency's own field does nothing.
+delete published.allowScripts;
 const stage = fs.mkdtempSync(path.join(os.tmpdir(), "pack-"));
 try {
   fs.writeFileSync(path.join(stage, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
