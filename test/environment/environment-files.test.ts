@@ -10,24 +10,10 @@ import {
   findEnvironment,
   shippedEnvironmentFiles,
 } from "../../stacks/environments";
-import { edited, environmentsFolder, shippedEnvironmentTexts } from "../support/environment-files";
+import { edited, shippedEnvironmentTexts, loadError } from "../support/environment-files";
 
 const texts = shippedEnvironmentTexts();
 const staging = texts["staging.yaml"];
-
-/** The message loading `changes` over the shipped files fails with. */
-function loadError(changes: Record<string, string | null>): string {
-  const dir = environmentsFolder(changes);
-  try {
-    loadEnvironmentFiles(dir);
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    return error.message.split(dir + path.sep).join("");
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  throw new Error("expected the files to be rejected");
-}
 
 describe("the shipped environment files", () => {
   const files = shippedEnvironmentFiles();

@@ -4,33 +4,16 @@
  * refused while the files load (synth, `npm run plan`, the workflows' environment list), naming
  * the file and the field.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { loadEnvironmentFiles } from "../../stacks/environment/load";
 import { resolvePipeline } from "../../stacks/environment/pipeline";
 import { EnvironmentValidationError, parseEnvironment } from "../../stacks/environment/validate";
 import { findEnvironmentFile } from "../../stacks/environments";
-import { edited, environmentsFolder, shippedEnvironmentTexts } from "../support/environment-files";
+import { edited, shippedEnvironmentTexts, loadError } from "../support/environment-files";
 import { variant } from "../support/variant";
 
 const texts = shippedEnvironmentTexts();
 const prod = findEnvironmentFile("prod").input;
 const dev = findEnvironmentFile("dev").input;
 const onprem = findEnvironmentFile("onprem").input;
-
-/** The message loading `changes` over the shipped files fails with, paths relative to the folder. */
-function loadError(changes: Record<string, string | null>): string {
-  const dir = environmentsFolder(changes);
-  try {
-    loadEnvironmentFiles(dir);
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    return error.message.split(dir + path.sep).join("");
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  throw new Error("expected the files to be rejected");
-}
 
 /** Every problem of one environment input, as `field: message`. */
 function problems(input: unknown): string[] {

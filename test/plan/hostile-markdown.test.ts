@@ -7,15 +7,7 @@ import { renderMarkdown } from "../../scripts/plan/markdown";
 import type { ResourceChangeJson } from "../../scripts/plan/plan-json";
 import { EMPTY_STACK_CONFIG } from "../../scripts/plan/stack-config";
 import { buildSummary, type StackPlanInput } from "../../scripts/plan/summary";
-
-const change = (
-  address: string,
-  actions: string[],
-  details: Partial<ResourceChangeJson["change"]> = {},
-): ResourceChangeJson => {
-  const [type, name] = address.split(".");
-  return { address, type, name, change: { actions, before: {}, after: {}, ...details } };
-};
+import { change } from "./resource-change";
 
 const planned = (
   name: string,

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ENVIRONMENT_FILE_EXTENSION } from "../../stacks/environment/file";
+import { loadEnvironmentFiles } from "../../stacks/environment/load";
 import { environmentsDir } from "../../stacks/environments";
 
 /** The shipped environment files' text, by file name. */
@@ -41,3 +42,17 @@ export function edited(text: string, replacements: readonly [string | RegExp, st
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The message loading `changes` over the shipped files fails with, paths relative to the folder. */
+export function loadError(changes: Record<string, string | null>): string {
+  const dir = environmentsFolder(changes);
+  try {
+    loadEnvironmentFiles(dir);
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    return error.message.split(dir + path.sep).join("");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  throw new Error("expected the files to be rejected");
+}
