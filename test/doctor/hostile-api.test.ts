@@ -57,6 +57,16 @@ async function hostile(handler: http.RequestListener) {
   return { kubeconfig, close };
 }
 
+/** The doctor's arguments for the on-prem environment against `server` (plus `extra`). */
+const against = (server: { kubeconfig: string }, ...extra: string[]) => [
+  "onprem",
+  ...extra,
+  "--kubeconfig",
+  server.kubeconfig,
+  "--context",
+  "hostile",
+];
+
 /** `run` in this process, with stdout and stderr captured. */
 async function doctor(argv: string[], limits: ReadLimits = LIMITS) {
   const stdout: string[] = [];
@@ -95,13 +105,7 @@ describe("doctor against hostile API servers", () => {
   it("gives up on a server that accepts and never answers, naming the request", async () => {
     const server = await hostile(() => undefined);
     try {
-      const result = await doctor([
-        "onprem",
-        "--kubeconfig",
-        server.kubeconfig,
-        "--context",
-        "hostile",
-      ]);
+      const result = await doctor(against(server));
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(
         /^doctor: kubernetes GET \/\S+ failed: no complete answer within 2 s\n {2}next: /,
@@ -127,10 +131,7 @@ describe("doctor against hostile API servers", () => {
     });
     try {
       // The server runs in this process too: give it time to write past the cap.
-      const result = await doctor(
-        ["onprem", "--kubeconfig", server.kubeconfig, "--context", "hostile"],
-        { ...LIMITS, requestTimeoutMs: 15_000 },
-      );
+      const result = await doctor(against(server), { ...LIMITS, requestTimeoutMs: 15_000 });
       expect(result.status).toBe(2);
       expect(result.stderr).toContain("failed: the answer is larger than 1 MiB");
     } finally {
@@ -150,13 +151,7 @@ describe("doctor against hostile API servers", () => {
       );
     });
     try {
-      const result = await doctor([
-        "onprem",
-        "--kubeconfig",
-        server.kubeconfig,
-        "--context",
-        "hostile",
-      ]);
+      const result = await doctor(against(server));
       expect(result.status).toBe(2);
       expect(result.stderr).toContain(
         "failed: more than 50 items; the doctor reads at most that many",
@@ -174,14 +169,7 @@ describe("doctor against hostile API servers", () => {
       );
     });
     try {
-      const result = await doctor([
-        "onprem",
-        "--json",
-        "--kubeconfig",
-        server.kubeconfig,
-        "--context",
-        "hostile",
-      ]);
+      const result = await doctor(against(server, "--json"));
       expect(result.status).toBe(2);
       const parsed = JSON.parse(result.stdout) as {
         environment: string;
@@ -205,7 +193,7 @@ describe("doctor against hostile API servers", () => {
         .mockImplementation((c) => !!stdout.push(String(c)));
       let status: number;
       try {
-        status = await run(["onprem", "--kubeconfig", server.kubeconfig, "--context", "hostile"], {
+        status = await run(against(server), {
           deadlineMs: 300,
           limits: { ...LIMITS, requestTimeoutMs: 60_000 },
         });
@@ -224,13 +212,9 @@ describe("doctor against hostile API servers", () => {
     const request = new Promise<void>((resolve) => (asked = resolve));
     const server = await hostile(() => asked());
     try {
-      const child = spawn(
-        TSX,
-        ["scripts/doctor.ts", "onprem", "--kubeconfig", server.kubeconfig, "--context", "hostile"],
-        {
-          cwd: ROOT,
-        },
-      );
+      const child = spawn(TSX, ["scripts/doctor.ts", ...against(server)], {
+        cwd: ROOT,
+      });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => {
         stderr += chunk.toString();
