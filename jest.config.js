@@ -17,4 +17,6 @@ module.exports = {
   maxWorkers: Math.max(2, require("os").availableParallelism() - 1),
   // Quiet output, and the date the EKS calendar checks use (see the files).
   setupFiles: ["<rootDir>/test/support/quiet.ts", "<rootDir>/test/support/pinned-date.ts"],
+  // After jest's source-map support is installed: cdktf's token creation records skip it.
+  setupFilesAfterEnv: ["<rootDir>/test/support/creation-stacks.ts"],
 };
