@@ -28,12 +28,7 @@ interface Crd {
 }
 
 export class ObjectValidator {
-  private readonly ajv: Ajv;
-  private readonly compiled = new Map<string, ValidateFunction>();
-
-  constructor(private readonly kubernetes: KubernetesDefinitions) {
-    this.ajv = newAjv(Ajv, kubernetes);
-  }
+  constructor(private readonly kubernetes: KubernetesDefinitions) {}
 
   /**
    * Problems of one stack's objects, each naming the object and the field. `crds` are the
@@ -58,7 +53,7 @@ export class ObjectValidator {
   ): ValidateFunction | string {
     const builtIn = this.kubernetes.kinds[`${apiVersion}/${kind}`];
     if (builtIn)
-      return this.compile(`builtin ${builtIn}`, {
+      return compiled(this.kubernetes, "draft-07", {
         $ref: `${KUBERNETES_ID}#/definitions/${builtIn}`,
       });
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
@@ -71,16 +66,7 @@ export class ObjectValidator {
     if (!served?.served) return `the CRD of ${kind} does not serve ${apiVersion}`;
     const schema = served.schema?.openAPIV3Schema;
     if (!schema) return `the CRD of ${kind} has no schema for ${version}`;
-    return this.compile(`crd ${JSON.stringify(schema)}`, customResourceSchema(schema));
-  }
-
-  private compile(key: string, schema: JsonSchema): ValidateFunction {
-    let validate = this.compiled.get(key);
-    if (!validate) {
-      validate = this.ajv.compile(schema);
-      this.compiled.set(key, validate);
-    }
-    return validate;
+    return compiled(this.kubernetes, "draft-07", customResourceSchema(schema));
   }
 }
 
@@ -111,9 +97,39 @@ export function valuesSchemaProblems(
     throw new Error(`the values schema refers to ${remote[0]}, which cannot be read offline`);
   }
   delete local.$schema;
-  const ajv = newAjv(Ajv2019, kubernetes);
-  const validate = ajv.compile(local);
+  const validate = compiled(kubernetes, "2019-09", local);
   return validate(values) ? [] : formatErrors("values", validate.errors);
+}
+
+type Draft = "draft-07" | "2019-09";
+
+/**
+ * Compiled validators by draft and schema text, per set of Kubernetes definitions: compiling the
+ * large CRD and chart schemas is most of a check's cost, and a schema compiles to the same
+ * function whichever stack or check asks, so every check in one test file shares them.
+ */
+const compilers = new WeakMap<
+  KubernetesDefinitions,
+  Record<Draft, { readonly ajv: Ajv; readonly validators: Map<string, ValidateFunction> }>
+>();
+
+function compiled(kubernetes: KubernetesDefinitions, draft: Draft, schema: JsonSchema) {
+  let compiler = compilers.get(kubernetes);
+  if (!compiler) {
+    compiler = {
+      "draft-07": { ajv: newAjv(Ajv, kubernetes), validators: new Map() },
+      "2019-09": { ajv: newAjv(Ajv2019, kubernetes), validators: new Map() },
+    };
+    compilers.set(kubernetes, compiler);
+  }
+  const { ajv, validators } = compiler[draft];
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(key, validate);
+  }
+  return validate;
 }
 
 function newAjv<T extends Ajv>(
