@@ -66,6 +66,7 @@ if (!entry) {
   console.error("usage: node scripts/ts-app.cjs <entry.ts> [args...]");
   process.exit(2);
 }
-// The entry sees the argv it would see as `node <entry> [args...]`.
+// The entry sees the argv it would see as `node <entry> [args...]`, and is the main module
+// (`require.main === module`, the guard of a script's command line, holds in it).
 process.argv = [process.argv[0], path.resolve(entry), ...args];
-require(process.argv[1]);
+Module._load(process.argv[1], null, true);

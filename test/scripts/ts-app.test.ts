@@ -21,7 +21,8 @@ describe("scripts/ts-app.cjs", () => {
       [
         'import { answer, where } from "./lib/dep";',
         "const args: string[] = process.argv.slice(2);",
-        "console.log(JSON.stringify({ answer, where, args, entry: process.argv[1] }));",
+        "const main = require.main === module;",
+        "console.log(JSON.stringify({ answer, where, args, entry: process.argv[1], main }));",
       ].join("\n"),
     );
     writeDep(1);
@@ -44,7 +45,7 @@ describe("scripts/ts-app.cjs", () => {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
-  it("runs the entry with its arguments, each module with its own __dirname", () => {
+  it("runs the entry as node runs a main module: its arguments, require.main, each module's own __dirname", () => {
     const { status, stdout, stderr } = runApp("--flag", "value");
     expect(stderr).toBe("");
     expect(status).toBe(0);
@@ -53,6 +54,8 @@ describe("scripts/ts-app.cjs", () => {
       where: path.join(dir, "lib"),
       args: ["--flag", "value"],
       entry: path.join(dir, "main.ts"),
+      // What a script's `if (require.main === module)` guard reads.
+      main: true,
     });
   });
 
