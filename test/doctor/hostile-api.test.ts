@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { DOCTOR_HELP, run } from "../../scripts/doctor/cli";
 import type { ReadLimits } from "../../scripts/lib/cluster/kube-reader";
+import { scriptCommand } from "../support/script";
 
 const ROOT = path.join(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -252,7 +253,8 @@ describe("doctor on EKS without AWS credentials", () => {
 
   function doctorProcess(args: string[]) {
     return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(TSX, ["scripts/doctor.ts", ...args], { cwd: ROOT, env: noCredentials });
+      const [command, commandArgs] = scriptCommand("scripts/doctor.ts", args);
+      const child = spawn(command, commandArgs, { cwd: ROOT, env: noCredentials });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

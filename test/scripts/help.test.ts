@@ -5,17 +5,22 @@
 import { execFile } from "child_process";
 import * as path from "path";
 import { run as netbench } from "../../scripts/netbench/cli";
+import { scriptCommand } from "../support/script";
 
 const ROOT = path.join(__dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-function tsx(script: string, args: string[]) {
+function script(name: string, args: string[]) {
+  const [command, commandArgs] = scriptCommand(name, args);
   return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
-    execFile(TSX, [script, ...args], { cwd: ROOT }, (error, stdout, stderr) =>
+    execFile(command, commandArgs, { cwd: ROOT }, (error, stdout, stderr) =>
       resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
     ),
   );
 }
+
+/** `bench --help`, run once for the two tests that read it. */
+let benchHelpRun: ReturnType<typeof script> | undefined;
+const benchHelp = () => (benchHelpRun ??= script("scripts/bench.ts", ["--help"]));
 
 function expectHelp(stdout: string, usage: string): void {
   expect(stdout.startsWith(`usage: ${usage}`)).toBe(true);
@@ -41,8 +46,8 @@ describe("--help", () => {
 
   it("bench and environments", async () => {
     const [bench, environments] = await Promise.all([
-      tsx("scripts/bench.ts", ["--help"]),
-      tsx("scripts/environments.ts", ["-h"]),
+      benchHelp(),
+      script("scripts/environments.ts", ["-h"]),
     ]);
     expect([bench.status, bench.stderr]).toEqual([0, ""]);
     expectHelp(bench.stdout, "npm run bench");
@@ -51,11 +56,11 @@ describe("--help", () => {
   });
 
   it("bench tests: --workers, and a usage error for anything else (exit 2, nothing measured)", async () => {
-    const help = await tsx("scripts/bench.ts", ["--help"]);
+    const help = await benchHelp();
     expect(help.stdout).toContain("tests [--workers <n,...>]");
     const refused = await Promise.all([
-      tsx("scripts/bench.ts", ["tests", "--workers", "two"]),
-      tsx("scripts/bench.ts", ["tests", "--fast"]),
+      script("scripts/bench.ts", ["tests", "--workers", "two"]),
+      script("scripts/bench.ts", ["tests", "--fast"]),
     ]);
     expect(refused.map((r) => r.status)).toEqual([2, 2]);
     expect(refused[0].stderr).toContain("--workers takes a comma-separated list");
