@@ -128,7 +128,9 @@ export async function createConsumerProject(
 
 /**
  * A copy of `project` whose node_modules shares its files (hard links; npm replaces a package by
- * removing it, never by writing into it), with the documented install run again with `options`.
+ * removing it, never by writing into it), with the documented install command that names
+ * `@cdktf/provider-aws` run again with `options`. The copy holds what the other commands
+ * installed; running them again would change nothing.
  */
 export async function variantOf(
   project: ConsumerProject,
@@ -143,13 +145,16 @@ export async function variantOf(
   await runAsync("cp", ["-al", path.join(project.dir, "node_modules"), dir], { cwd: dir });
   // npm rewrites its hidden lockfile in place: this one must not be the original's.
   fs.rmSync(path.join(dir, "node_modules", ".package-lock.json"), { force: true });
-  return documentedInstall(dir, options);
+  return documentedInstall(dir, options, { onlyProviderCommand: true });
 }
+
+const AWS_PROVIDER_SPEC = /@cdktf\/provider-aws@\S+/;
 
 /** docs/consuming.md's install commands, with the tarball for the package name. */
 async function documentedInstall(
   dir: string,
   options: ConsumerProjectOptions,
+  { onlyProviderCommand = false } = {},
 ): Promise<ConsumerProject> {
   const [install] = documentedBlocks("Install", "sh");
   const command = `npm install ${REPOSITORY_PACKAGE.name} `;
@@ -157,8 +162,14 @@ async function documentedInstall(
     throw new Error(`docs/consuming.md's Install block no longer runs "${command}"`);
   }
   let script = install.replace(command, `npm install ${options.tarball} `);
+  if (onlyProviderCommand) {
+    // One command per line once continuation lines are joined.
+    const commands = script.replace(/\\\n/g, " ").split("\n");
+    script = commands.filter((line) => AWS_PROVIDER_SPEC.test(line)).join("\n");
+    if (script === "") throw new Error("docs/consuming.md's Install block names no provider-aws");
+  }
   if (options.awsProvider) {
-    script = script.replace(/@cdktf\/provider-aws@\S+/, options.awsProvider);
+    script = script.replace(AWS_PROVIDER_SPEC, options.awsProvider);
   }
   const { stdout, stderr } = await runAsync("sh", ["-e", "-c", script], { cwd: dir, env: NPM_ENV });
   return { dir, installOutput: `${stdout}${stderr}` };
