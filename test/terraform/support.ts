@@ -9,6 +9,7 @@ import * as path from "path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { terraformEnvironment, type TerraformResult } from "../../scripts/lib/terraform";
 import { awsProvider } from "../../stacks/aws-provider";
+import { scratchDir } from "../support/scratch";
 
 export const ACCOUNT = "111111111111";
 export const REGION = "ap-northeast-2";
@@ -323,9 +324,9 @@ export interface ResourceChange {
   };
 }
 
-/** A temporary directory for synthesized stacks; remove it with `fs.rmSync` after the tests. */
+/** A temporary directory for synthesized stacks, removed when the suite is over (scratch.ts). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return scratchDir(prefix);
 }
 
 /**
