@@ -4,7 +4,8 @@ if (process.env.npm_lifecycle_event === "npx") delete process.env.npm_lifecycle_
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  // Node's, removing the temporary folders each suite made once it is over (test/support/scratch.ts).
+  testEnvironment: "<rootDir>/test/support/environment.ts",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   // Type checking runs once in `npm run typecheck`; ts-jest only transpiles, which keeps the suite fast.
@@ -16,7 +17,11 @@ module.exports = {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS config file
   maxWorkers: Math.max(2, require("os").availableParallelism() - 1),
   // Quiet output, and the date the EKS calendar checks use (see the files).
-  setupFiles: ["<rootDir>/test/support/quiet.ts", "<rootDir>/test/support/pinned-date.ts"],
+  setupFiles: [
+    "<rootDir>/test/support/quiet.ts",
+    "<rootDir>/test/support/pinned-date.ts",
+    "<rootDir>/test/support/scratch-testing.ts",
+  ],
   // After jest's source-map support is installed: cdktf's token creation records skip it.
   setupFilesAfterEnv: ["<rootDir>/test/support/creation-stacks.ts"],
 };

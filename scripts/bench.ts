@@ -296,7 +296,7 @@ export const BENCH_HELP: CommandHelp = {
     "a few minutes; quote its numbers with that heading or not at all. `plan` measures " +
     "`npm run plan -- --offline` instead (one stack at a time, side by side, and another " +
     "checkout with --baseline), wall time, CPU time and peak memory, into cdktf.out/bench-plan.md. " +
-    "`tests` measures npm test phase by phase (type check, lint, jest with each --workers count), " +
+    "`tests` measures npm test as a whole, then phase by phase (type check, lint, jest with each --workers count), " +
     "wall and CPU time and the slowest suites, into cdktf.out/bench-tests.md.",
   options: [
     ["plan", "measure offline plans of the shipped stacks instead of synth"],

@@ -2,13 +2,13 @@ import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { App, TerraformStack, Testing } from "cdktf";
 import * as fs from "fs";
 import * as path from "path";
-import { runTerraform } from "../../scripts/lib/terraform";
 import { awsProvider } from "../../stacks/aws-provider";
 import { configureBackend, stateKey, type StateLocation } from "../../stacks/backend";
 import { shippedEnvironments } from "../../stacks/environments";
 import { synthStack, type SynthJson } from "../support/synth";
 import { tempOutdir } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
+import { errorsOf, validateTogether } from "../terraform/support";
 
 function backendOf(stack: TerraformStack): Record<string, unknown> {
   const json = synthStack(stack);
@@ -138,7 +138,7 @@ function crossStackApp(app: App, state: StateLocation) {
 }
 
 describeWithTerraform("terraform accepts the synthesized backend configuration", () => {
-  it("validates both stacks, including the S3 remote state source", () => {
+  it("validates both stacks, including the S3 remote state source", async () => {
     const outdir = tempOutdir("backend-");
     const app = new App({ outdir });
     crossStackApp(app, {
@@ -147,15 +147,13 @@ describeWithTerraform("terraform accepts the synthesized backend configuration",
       kmsKeyId: "alias/dev/tfstate",
     });
     app.synth();
-    for (const stack of ["dev-infra", "dev-platform"]) {
-      const cwd = path.join(outdir, "stacks", stack);
-      const init = runTerraform(cwd, ["init", "-backend=false", "-input=false", "-no-color"]);
-      expect(init.stderr).toBe("");
-      const validate = runTerraform(cwd, ["validate", "-no-color"]);
-      expect(`${stack}: ${validate.stdout}${validate.stderr}`).toContain(
-        `${stack}: Success! The configuration is valid.`,
-      );
-    }
-    fs.rmSync(outdir, { recursive: true, force: true });
+    const stacks = ["dev-infra", "dev-platform"];
+    const validations = await validateTogether(
+      stacks.map((stack) => path.join(outdir, "stacks", stack)),
+    );
+    expect(validations.map((v, i) => [stacks[i], errorsOf(v), v.valid])).toEqual(
+      stacks.map((stack) => [stack, [], true]),
+    );
+    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
   });
 });

@@ -1,10 +1,10 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { allStacks, buildApp } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
 import { shippedEnvironmentFiles } from "../../stacks/environments";
+import { scratchDir } from "./scratch";
 
 /**
  * A fresh synth output directory, one level below a fresh temporary directory: local backends
@@ -13,7 +13,7 @@ import { shippedEnvironmentFiles } from "../../stacks/environments";
  * one state file and its lock.
  */
 export function tempOutdir(prefix: string): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), prefix)), "cdktf.out");
+  return path.join(scratchDir(prefix), "cdktf.out");
 }
 
 /** Synthesizes environment inputs (validated like any input) into a fresh temporary directory. */

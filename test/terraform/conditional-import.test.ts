@@ -44,9 +44,12 @@ describeWithTerraform("an import block conditional on what exists", () => {
 
   beforeAll(() => {
     ({ dir } = synthStackDir(outdir, "adopt", (stack) => {
-      // Nothing may reach AWS: an import that runs fails at once instead of retrying.
+      // Nothing may reach AWS: an import that runs fails at once instead of retrying. A proxy
+      // nothing listens on, rather than an `endpoints` block, which costs the 5.100.0 provider
+      // about 7 CPU seconds a plan (measured: 12.5 against 5.5).
       const aws = stack.node.findChild("aws") as TerraformProvider;
-      aws.addOverride("endpoints", [{ s3: "http://127.0.0.1:9" }]);
+      aws.addOverride("http_proxy", "http://127.0.0.1:9");
+      aws.addOverride("https_proxy", "http://127.0.0.1:9");
       aws.addOverride("max_retries", 1);
       const existing = new DataTerraformRemoteStateLocal(stack, "existing", {
         path: "existing.tfstate",

@@ -11,12 +11,11 @@ import { EksCluster, EksClusterProps } from "../../constructs/eks";
 import { describeWithTerraform } from "../support/terraform-available";
 import {
   ACCOUNT,
-  CONCURRENCY,
   REGION,
   ResourceChange,
+  StateResource,
   defaultTags,
-  initAndPlan,
-  mapLimit,
+  planTogether,
   synthStackDir,
   tempDir,
 } from "./support";
@@ -147,183 +146,170 @@ interface StateOptions {
 }
 
 /**
- * The prior state of a running cluster as the base configuration (`props()`) created it: only
- * the resources whose replacement is in question and what their ForceNew attributes reference;
+ * The resources of a running cluster's prior state, as the base configuration (`props()`) created
+ * them: only those whose replacement is in question and what their ForceNew attributes reference;
  * everything else in the configuration plans as a create, which does not matter here.
  */
-function priorState(base: Record<string, unknown>, options: StateOptions = {}) {
+function priorState(base: Record<string, unknown>, options: StateOptions = {}): StateResource[] {
   const s = subjects(base);
   const resources = base.resource as Resources;
   const { user_data: userData } = Object.values(resources.aws_launch_template)[0];
   const { scaling_config: scaling } = Object.values(resources.aws_eks_node_group)[0];
   const ltName = `${CLUSTER}-system-${SUFFIX}`;
   const nodeGroupName = `system-${SUFFIX}`;
-  return {
-    version: 4,
-    terraform_version: "1.11.4",
-    serial: 1,
-    lineage: "0b9f3b8e-3c0e-4a55-9a0e-5f5c2a0d7e11",
-    outputs: {},
-    resources: [
-      role(s.clusterRole, `${CLUSTER}-cluster`, "eks.amazonaws.com", [
-        "sts:AssumeRole",
-        "sts:TagSession",
-      ]),
-      role(s.nodeRole, `${CLUSTER}-system-node`, "ec2.amazonaws.com", ["sts:AssumeRole"]),
-      securityGroup(s.clusterSg, IDS.clusterSg, {
-        name: `${CLUSTER}-cluster-${SUFFIX}`,
-        namePrefix: `${CLUSTER}-cluster-`,
-        description: options.clusterSgDescription ?? `EKS control plane of ${CLUSTER}`,
-        tags: { Name: `${CLUSTER}-cluster` },
-      }),
-      securityGroup(s.nodeSg, IDS.nodeSg, {
-        name: options.fixedNodeSgName ? `${CLUSTER}-node` : `${CLUSTER}-node-${SUFFIX}`,
-        namePrefix: options.fixedNodeSgName ? "" : `${CLUSTER}-node-`,
-        description: `EKS nodes of ${CLUSTER}`,
-        tags: { Name: `${CLUSTER}-node`, "karpenter.sh/discovery": CLUSTER },
-      }),
-      instance(s.cluster, 1, {
-        id: CLUSTER,
-        name: CLUSTER,
-        arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`,
-        cluster_id: "",
-        version: "1.35",
-        platform_version: "eks.5",
-        status: "ACTIVE",
-        created_at: "2025-11-01T00:00:00Z",
-        endpoint: `https://0123456789ABCDEF.gr7.${REGION}.eks.amazonaws.com`,
-        certificate_authority: [{ data: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==" }],
-        identity: [
-          { oidc: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/0123456789ABCDEF` }] },
-        ],
-        role_arn: roleArn(`${CLUSTER}-cluster`),
-        enabled_cluster_log_types: ["api", "audit", "authenticator"],
-        bootstrap_self_managed_addons: true,
-        force_update_version: null,
-        access_config: [
-          { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false },
-        ],
-        encryption_config: [{ resources: ["secrets"], provider: [{ key_arn: KEY }] }],
-        kubernetes_network_config: [
-          {
-            ip_family: "ipv4",
-            service_ipv4_cidr: "172.20.0.0/16",
-            service_ipv6_cidr: "",
-            elastic_load_balancing: [],
-          },
-        ],
-        upgrade_policy: [{ support_type: "STANDARD" }],
-        vpc_config: [
-          {
-            cluster_security_group_id: "sg-0e000000000000001",
-            endpoint_private_access: true,
-            endpoint_public_access: false,
-            public_access_cidrs: ["0.0.0.0/0"],
-            security_group_ids: [IDS.clusterSg],
-            subnet_ids: INTRA,
-            vpc_id: VPC,
-          },
-        ],
-        compute_config: [],
-        outpost_config: [],
-        remote_network_config: [],
-        storage_config: [],
-        zonal_shift_config: [],
-        tags: {},
-        tags_all: TAGS,
-        timeouts: null,
-      }),
-      instance(s.launchTemplate, 0, {
-        id: IDS.launchTemplate,
-        arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:launch-template/${IDS.launchTemplate}`,
-        name: ltName,
-        name_prefix: `${CLUSTER}-system-`,
-        description: `System nodes of EKS cluster ${CLUSTER}`,
-        default_version: 1,
-        latest_version: 1,
-        update_default_version: true,
-        vpc_security_group_ids: [IDS.nodeSg],
-        user_data: userData,
-        metadata_options: [
-          {
-            http_endpoint: "enabled",
-            http_tokens: "required",
-            http_put_response_hop_limit: 1,
-            http_protocol_ipv6: "",
-            instance_metadata_tags: "",
-          },
-        ],
-        block_device_mappings: [
-          {
-            device_name: "/dev/xvda",
-            no_device: "",
-            virtual_name: "",
-            ebs: [
-              {
-                delete_on_termination: "true",
-                encrypted: "true",
-                kms_key_id: KEY,
-                volume_size: 50,
-                volume_type: "gp3",
-                iops: 0,
-                throughput: 0,
-                snapshot_id: "",
-                volume_initialization_rate: 0,
-              },
-            ],
-          },
-        ],
-        tag_specifications: ["instance", "volume", "network-interface"].map((resource_type) => ({
-          resource_type,
-          tags: { Name: `${CLUSTER}-system` },
-        })),
-        tags: {},
-        tags_all: TAGS,
-      }),
-      instance(s.nodeGroup, 0, {
-        id: `${CLUSTER}:${nodeGroupName}`,
-        arn: `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/${CLUSTER}/${nodeGroupName}/0`,
-        cluster_name: CLUSTER,
-        node_group_name: nodeGroupName,
-        node_group_name_prefix: "system-",
-        version: "1.35",
-        release_version: "1.34.1-20251108",
-        ami_type: "AL2023_x86_64_STANDARD",
-        capacity_type: "ON_DEMAND",
-        disk_size: 0,
-        instance_types: ["m6i.large"],
-        labels: { "node-role.platform/system": "true" },
-        node_role_arn: roleArn(`${CLUSTER}-system-node`),
-        subnet_ids: PRIVATE,
-        launch_template: [{ id: IDS.launchTemplate, name: ltName, version: "1" }],
-        scaling_config: [scaling],
-        update_config: [{ max_unavailable: 1, max_unavailable_percentage: 0 }],
-        resources: [
-          { autoscaling_groups: [{ name: "eks-system" }], remote_access_security_group_id: "" },
-        ],
-        status: "ACTIVE",
-        force_update_version: null,
-        node_repair_config: [],
-        remote_access: [],
-        taint: [],
-        tags: {},
-        tags_all: TAGS,
-        timeouts: null,
-      }),
-    ],
-    check_results: null,
-  };
+  return [
+    role(s.clusterRole, `${CLUSTER}-cluster`, "eks.amazonaws.com", [
+      "sts:AssumeRole",
+      "sts:TagSession",
+    ]),
+    role(s.nodeRole, `${CLUSTER}-system-node`, "ec2.amazonaws.com", ["sts:AssumeRole"]),
+    securityGroup(s.clusterSg, IDS.clusterSg, {
+      name: `${CLUSTER}-cluster-${SUFFIX}`,
+      namePrefix: `${CLUSTER}-cluster-`,
+      description: options.clusterSgDescription ?? `EKS control plane of ${CLUSTER}`,
+      tags: { Name: `${CLUSTER}-cluster` },
+    }),
+    securityGroup(s.nodeSg, IDS.nodeSg, {
+      name: options.fixedNodeSgName ? `${CLUSTER}-node` : `${CLUSTER}-node-${SUFFIX}`,
+      namePrefix: options.fixedNodeSgName ? "" : `${CLUSTER}-node-`,
+      description: `EKS nodes of ${CLUSTER}`,
+      tags: { Name: `${CLUSTER}-node`, "karpenter.sh/discovery": CLUSTER },
+    }),
+    instance(s.cluster, 1, {
+      id: CLUSTER,
+      name: CLUSTER,
+      arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${CLUSTER}`,
+      cluster_id: "",
+      version: "1.35",
+      platform_version: "eks.5",
+      status: "ACTIVE",
+      created_at: "2025-11-01T00:00:00Z",
+      endpoint: `https://0123456789ABCDEF.gr7.${REGION}.eks.amazonaws.com`,
+      certificate_authority: [{ data: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==" }],
+      identity: [
+        { oidc: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/0123456789ABCDEF` }] },
+      ],
+      role_arn: roleArn(`${CLUSTER}-cluster`),
+      enabled_cluster_log_types: ["api", "audit", "authenticator"],
+      bootstrap_self_managed_addons: true,
+      force_update_version: null,
+      access_config: [
+        { authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false },
+      ],
+      encryption_config: [{ resources: ["secrets"], provider: [{ key_arn: KEY }] }],
+      kubernetes_network_config: [
+        {
+          ip_family: "ipv4",
+          service_ipv4_cidr: "172.20.0.0/16",
+          service_ipv6_cidr: "",
+          elastic_load_balancing: [],
+        },
+      ],
+      upgrade_policy: [{ support_type: "STANDARD" }],
+      vpc_config: [
+        {
+          cluster_security_group_id: "sg-0e000000000000001",
+          endpoint_private_access: true,
+          endpoint_public_access: false,
+          public_access_cidrs: ["0.0.0.0/0"],
+          security_group_ids: [IDS.clusterSg],
+          subnet_ids: INTRA,
+          vpc_id: VPC,
+        },
+      ],
+      compute_config: [],
+      outpost_config: [],
+      remote_network_config: [],
+      storage_config: [],
+      zonal_shift_config: [],
+      tags: {},
+      tags_all: TAGS,
+      timeouts: null,
+    }),
+    instance(s.launchTemplate, 0, {
+      id: IDS.launchTemplate,
+      arn: `arn:aws:ec2:${REGION}:${ACCOUNT}:launch-template/${IDS.launchTemplate}`,
+      name: ltName,
+      name_prefix: `${CLUSTER}-system-`,
+      description: `System nodes of EKS cluster ${CLUSTER}`,
+      default_version: 1,
+      latest_version: 1,
+      update_default_version: true,
+      vpc_security_group_ids: [IDS.nodeSg],
+      user_data: userData,
+      metadata_options: [
+        {
+          http_endpoint: "enabled",
+          http_tokens: "required",
+          http_put_response_hop_limit: 1,
+          http_protocol_ipv6: "",
+          instance_metadata_tags: "",
+        },
+      ],
+      block_device_mappings: [
+        {
+          device_name: "/dev/xvda",
+          no_device: "",
+          virtual_name: "",
+          ebs: [
+            {
+              delete_on_termination: "true",
+              encrypted: "true",
+              kms_key_id: KEY,
+              volume_size: 50,
+              volume_type: "gp3",
+              iops: 0,
+              throughput: 0,
+              snapshot_id: "",
+              volume_initialization_rate: 0,
+            },
+          ],
+        },
+      ],
+      tag_specifications: ["instance", "volume", "network-interface"].map((resource_type) => ({
+        resource_type,
+        tags: { Name: `${CLUSTER}-system` },
+      })),
+      tags: {},
+      tags_all: TAGS,
+    }),
+    instance(s.nodeGroup, 0, {
+      id: `${CLUSTER}:${nodeGroupName}`,
+      arn: `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/${CLUSTER}/${nodeGroupName}/0`,
+      cluster_name: CLUSTER,
+      node_group_name: nodeGroupName,
+      node_group_name_prefix: "system-",
+      version: "1.35",
+      release_version: "1.34.1-20251108",
+      ami_type: "AL2023_x86_64_STANDARD",
+      capacity_type: "ON_DEMAND",
+      disk_size: 0,
+      instance_types: ["m6i.large"],
+      labels: { "node-role.platform/system": "true" },
+      node_role_arn: roleArn(`${CLUSTER}-system-node`),
+      subnet_ids: PRIVATE,
+      launch_template: [{ id: IDS.launchTemplate, name: ltName, version: "1" }],
+      scaling_config: [scaling],
+      update_config: [{ max_unavailable: 1, max_unavailable_percentage: 0 }],
+      resources: [
+        { autoscaling_groups: [{ name: "eks-system" }], remote_access_security_group_id: "" },
+      ],
+      status: "ACTIVE",
+      force_update_version: null,
+      node_repair_config: [],
+      remote_access: [],
+      taint: [],
+      tags: {},
+      tags_all: TAGS,
+      timeouts: null,
+    }),
+  ];
 }
 
 interface Scenario {
   readonly name: string;
   readonly props?: Partial<EksClusterProps>;
   readonly state?: StateOptions;
-  /**
-   * Planned after the others in this scenario's initialized directory, to save an init: its
-   * configuration replaces that one's.
-   */
-  readonly reuses?: string;
 }
 
 const SCENARIOS: readonly Scenario[] = [
@@ -332,7 +318,7 @@ const SCENARIOS: readonly Scenario[] = [
   { name: "cluster-replaced", props: { serviceCidr: "172.21.0.0/16" } },
   { name: "instance-types", props: { systemNodeGroup: { instanceTypes: ["m6i.xlarge"] } } },
   // One Kubernetes minor version up (docs/upgrades.md).
-  { name: "kubernetes-minor", props: { kubernetesVersion: "1.36" }, reuses: "unchanged" },
+  { name: "kubernetes-minor", props: { kubernetesVersion: "1.36" } },
   {
     name: "security-groups",
     state: { clusterSgDescription: "EKS control plane (before)", fixedNodeSgName: true },
@@ -341,38 +327,27 @@ const SCENARIOS: readonly Scenario[] = [
 
 describeWithTerraform("what a change replaces (offline plans against a prior state)", () => {
   let root: string;
-  const plans = new Map<string, ResourceChange[]>();
+  const plans = new Map<string, readonly ResourceChange[]>();
   let s: ReturnType<typeof subjects>;
 
+  // Every scenario is planned in one Terraform run, each a module with its own prior state.
   beforeAll(async () => {
     root = tempDir("platform-replace-");
     const synth = (scenario: Scenario) =>
       synthStackDir(path.join(root, scenario.name), STACK, (stack) => {
         new EksCluster(stack, "eks", props(scenario.props));
       });
-    const base = synth(SCENARIOS[0]).json;
+    const synthesized = SCENARIOS.map(synth);
+    const base = synthesized[0].json;
     s = subjects(base);
-    const dirs = new Map<string, string>();
-    const plan = async (scenario: Scenario, dir: string) => {
-      const state = priorState(base, scenario.state);
-      fs.writeFileSync(path.join(dir, "terraform.tfstate"), JSON.stringify(state));
-      plans.set(scenario.name, await initAndPlan(dir));
-    };
-    await mapLimit(
-      SCENARIOS.filter((scenario) => !scenario.reuses),
-      CONCURRENCY,
-      async (scenario) => {
-        const { dir } = synth(scenario);
-        dirs.set(scenario.name, dir);
-        await plan(scenario, dir);
-      },
+    const planned = await planTogether(
+      SCENARIOS.map((scenario, i) => ({
+        dir: synthesized[i].dir,
+        state: priorState(base, scenario.state),
+      })),
     );
-    for (const scenario of SCENARIOS.filter((x) => x.reuses)) {
-      const dir = dirs.get(scenario.reuses!)!;
-      const { dir: own } = synth(scenario);
-      fs.copyFileSync(path.join(own, "cdk.tf.json"), path.join(dir, "cdk.tf.json"));
-      await plan(scenario, dir);
-    }
+    if (!planned.changes) throw new Error(JSON.stringify(planned.diagnostics, null, 2));
+    SCENARIOS.forEach((scenario, i) => plans.set(scenario.name, planned.changes![i]));
   }, 600_000);
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 

@@ -9,6 +9,7 @@ import * as path from "path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { terraformEnvironment, type TerraformResult } from "../../scripts/lib/terraform";
 import { awsProvider } from "../../stacks/aws-provider";
+import { scratchDir } from "../support/scratch";
 
 export const ACCOUNT = "111111111111";
 export const REGION = "ap-northeast-2";
@@ -99,51 +100,213 @@ async function init(dir: string): Promise<Validation | undefined> {
       };
 }
 
+/** Rewrites a stack's configuration text before it becomes a module of a shared root. */
+export type ConfigEdit = (configText: string) => string;
+
+interface StackConfig {
+  terraform?: { backend?: unknown };
+  provider?: Record<string, { alias?: string }[]>;
+  variable?: Record<string, { type?: string; default?: unknown }>;
+}
+
 /**
- * `terraform validate -json` of several synthesized stacks in one run: each stack becomes a module
- * of one root (without its backend, which only a root may have), so Terraform starts the aws
- * provider and decodes its schema once, not once per stack (about 4 CPU seconds each). Every
+ * Writes a root at `root` with each stack of `dirs` a module of it (`s0`, `s1`, ...), so that one
+ * Terraform run starts the aws provider and decodes its schema (about 3.5 CPU seconds, the most of
+ * a small run) once, not once per stack. A JSON stack (`cdk.tf.json`) loses its backend, which
+ * only a root may have, and a variable without a default gets a root variable of the same type
+ * (unknown while validating, as a root's is). An HCL stack (`cdktf synth --hcl`, `cdk.tf`) is
+ * taken as it is: Terraform ignores a child module's backend with a warning.
+ */
+function writeModuleRoot(
+  root: string,
+  dirs: readonly string[],
+  options: { edits?: readonly (ConfigEdit | undefined)[]; alike: (config: unknown) => string },
+): { sharedProviders: boolean } {
+  const { edits = [], alike } = options;
+  const modules: Record<string, Record<string, string>> = {};
+  const variables: Record<string, { type?: string }> = {};
+  const stacks = dirs.map((dir, i) => {
+    const hcl = !fs.existsSync(path.join(dir, "cdk.tf.json"));
+    const raw = fs.readFileSync(path.join(dir, hcl ? "cdk.tf" : "cdk.tf.json"), "utf8");
+    const text = edits[i]?.(raw) ?? raw;
+    if (hcl) return { hcl: text };
+    const config = JSON.parse(text) as StackConfig;
+    delete config.terraform?.backend;
+    return { config };
+  });
+  // Stacks with alike provider configurations share the first one's, in the root: each
+  // configuration is a provider process of its own (about 0.8 CPU seconds more a stack).
+  const provider = stacks[0]?.config?.provider;
+  const sharedProviders =
+    stacks.every((s) => s.config && alike(s.config.provider) === alike(provider)) &&
+    !Object.values(provider ?? {}).some((list) => list.some((p) => p.alias));
+  stacks.forEach(({ hcl, config }, i) => {
+    fs.mkdirSync(path.join(root, `s${i}`));
+    modules[`s${i}`] = { source: `./s${i}` };
+    if (!config) {
+      fs.writeFileSync(path.join(root, `s${i}`, "cdk.tf"), hcl!);
+      return;
+    }
+    if (sharedProviders) delete config.provider;
+    fs.writeFileSync(path.join(root, `s${i}`, "cdk.tf.json"), JSON.stringify(config));
+    for (const [name, variable] of Object.entries(config.variable ?? {})) {
+      if ("default" in variable) continue;
+      variables[`s${i}_${name}`] = { type: variable.type };
+      modules[`s${i}`][name] = `\${var.s${i}_${name}}`;
+    }
+  });
+  fs.writeFileSync(
+    path.join(root, "main.tf.json"),
+    JSON.stringify({
+      module: modules,
+      ...(sharedProviders && provider ? { provider } : {}),
+      ...(Object.keys(variables).length ? { variable: variables } : {}),
+    }),
+  );
+  return { sharedProviders };
+}
+
+/** The diagnostics that name a file of module `s<i>`, and those that name no file. */
+function diagnosticsOf(diagnostics: readonly Diagnostic[], i: number): Diagnostic[] {
+  return diagnostics.filter((d) => !d.range?.filename || d.range.filename.startsWith(`s${i}/`));
+}
+
+/** A value with every string, number and boolean in it replaced by its type. */
+function shapeOf(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v !== "object" ? typeof v : v,
+  );
+}
+
+/**
+ * `terraform validate -json` of several synthesized stacks in one run (`writeModuleRoot`). Every
  * diagnostic goes back to its stack by the file it names; one that names no file, to every stack.
+ * Validation checks a configuration's structure and the types in it: stacks whose provider
+ * configurations have the same structure (the environment's tags and region differ) share the
+ * first stack's. The values of a provider configuration are checked where a stack is planned.
  */
 export async function validateTogether(dirs: readonly string[]): Promise<Validation[]> {
   const root = tempDir("platform-validate-");
   try {
-    const modules: Record<string, Record<string, string>> = {};
-    const variables: Record<string, { type?: string }> = {};
-    dirs.forEach((dir, i) => {
-      const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as {
-        terraform?: { backend?: unknown };
-        variable?: Record<string, { type?: string; default?: unknown }>;
-      };
-      delete config.terraform?.backend;
-      fs.mkdirSync(path.join(root, `s${i}`));
-      fs.writeFileSync(path.join(root, `s${i}`, "cdk.tf.json"), JSON.stringify(config));
-      modules[`s${i}`] = { source: `./s${i}` };
-      // A stack's variable without a default is unknown while validating, as a root's is: pass
-      // it a root variable of the same type.
-      for (const [name, variable] of Object.entries(config.variable ?? {})) {
-        if ("default" in variable) continue;
-        variables[`s${i}_${name}`] = { type: variable.type };
-        modules[`s${i}`][name] = `\${var.s${i}_${name}}`;
-      }
-    });
-    fs.writeFileSync(
-      path.join(root, "main.tf.json"),
-      JSON.stringify({
-        module: modules,
-        ...(Object.keys(variables).length ? { variable: variables } : {}),
-      }),
-    );
+    writeModuleRoot(root, dirs, { alike: shapeOf });
     const failed = await init(root);
     if (failed) return dirs.map(() => failed);
     const result = await terraform(root, ["validate", "-no-color", "-json"]);
     const { diagnostics } = JSON.parse(result.stdout) as Validation;
     return dirs.map((_, i) => {
-      const own = diagnostics.filter(
-        (d) => !d.range?.filename || d.range.filename.startsWith(`s${i}/`),
-      );
+      const own = diagnosticsOf(diagnostics, i);
       return { valid: !own.some((d) => d.severity === "error"), diagnostics: own };
     });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** A resource of a prior state file (`terraform.tfstate`, version 4). */
+export interface StateResource {
+  readonly mode: string;
+  readonly type: string;
+  readonly name: string;
+  readonly provider: string;
+  readonly module?: string;
+  readonly instances: readonly unknown[];
+}
+
+/** One stack of {@link planTogether}: its synthesized directory and what its state holds. */
+export interface PlanCase {
+  readonly dir: string;
+  /** The resources of the stack's prior state. @default none: everything plans as a create */
+  readonly state?: readonly StateResource[];
+  /** Rewrites the configuration, for example a path that is relative to the stack's directory. */
+  readonly edit?: ConfigEdit;
+  /**
+   * Addresses in the stack to plan (`-target`), with what they depend on.
+   * @default the whole stack
+   */
+  readonly targets?: readonly string[];
+}
+
+export interface PlannedTogether {
+  /** `terraform plan`'s exit status for all the stacks. */
+  readonly status: number;
+  /** Each stack's diagnostics (with those that name no file). */
+  readonly diagnostics: readonly Diagnostic[][];
+  /** Each stack's resource changes, addressed as in its own stack; only when the plan succeeded. */
+  readonly changes?: readonly ResourceChange[][];
+}
+
+/** `-target` options: none if no case has targets, else each case's targets or its whole module. */
+function targets(cases: readonly PlanCase[]): string[] {
+  if (!cases.some((c) => c.targets)) return [];
+  return cases.flatMap((c, i) =>
+    (c.targets ?? [""]).map((t) => `-target=module.s${i}${t ? `.${t}` : ""}`),
+  );
+}
+
+/**
+ * `terraform plan -refresh=false` of several stacks in one run (`writeModuleRoot`), each against
+ * its own prior state: the root's state holds each stack's resources under its module, so the
+ * plan, and `show -json` after it, start the aws provider once for all of them. Diagnostics and
+ * resource changes go back to their stack, with the module prefix taken off their addresses.
+ */
+export async function planTogether(cases: readonly PlanCase[]): Promise<PlannedTogether> {
+  const root = tempDir("platform-plan-");
+  try {
+    const { sharedProviders } = writeModuleRoot(
+      root,
+      cases.map((c) => c.dir),
+      { edits: cases.map((c) => c.edit), alike: (config) => JSON.stringify(config) },
+    );
+    const resources = cases.flatMap((c, i) =>
+      (c.state ?? []).map((r) => ({
+        ...r,
+        module: r.module ? `module.s${i}.${r.module}` : `module.s${i}`,
+        provider: sharedProviders ? r.provider : `module.s${i}.${r.provider}`,
+      })),
+    );
+    fs.writeFileSync(
+      path.join(root, "terraform.tfstate"),
+      JSON.stringify({
+        version: 4,
+        terraform_version: "1.11.4",
+        serial: 1,
+        lineage: "7d1c2a4e-0000-4000-8000-00000000707a",
+        outputs: {},
+        resources,
+        check_results: null,
+      }),
+    );
+    const failed = await init(root);
+    if (failed) throw new Error(failed.diagnostics[0].detail);
+    const plan = await terraform(root, [
+      "plan",
+      "-input=false",
+      "-no-color",
+      "-json",
+      "-refresh=false",
+      "-out=plan.tfplan",
+      ...targets(cases),
+    ]);
+    const diagnostics = plan.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { type: string; diagnostic?: Diagnostic })
+      .flatMap((message) =>
+        message.type === "diagnostic" && message.diagnostic ? [message.diagnostic] : [],
+      );
+    const own = cases.map((_, i) => diagnosticsOf(diagnostics, i));
+    if (plan.status !== 0) return { status: plan.status, diagnostics: own };
+    const show = await terraform(root, ["show", "-json", "plan.tfplan"]);
+    if (show.status !== 0) throw new Error(`terraform show failed in ${root}:\n${show.stderr}`);
+    const all =
+      (JSON.parse(show.stdout) as { resource_changes?: ResourceChange[] }).resource_changes ?? [];
+    const changes = cases.map((_, i) => {
+      const prefix = `module.s${i}.`;
+      return all
+        .filter((c) => c.address.startsWith(prefix))
+        .map((c) => ({ ...c, address: c.address.slice(prefix.length) }));
+    });
+    return { status: 0, diagnostics: own, changes };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -161,25 +324,9 @@ export interface ResourceChange {
   };
 }
 
-/** `terraform init`, `plan -refresh=false` against the directory's local state, `show -json`. */
-export async function initAndPlan(dir: string): Promise<ResourceChange[]> {
-  const failed = await init(dir);
-  if (failed) throw new Error(failed.diagnostics[0].detail);
-  const plan = await terraform(dir, [
-    "plan",
-    "-input=false",
-    "-no-color",
-    "-refresh=false",
-    "-out=plan.tfplan",
-  ]);
-  if (plan.status !== 0) throw new Error(`terraform plan failed in ${dir}:\n${plan.stderr}`);
-  const show = await terraform(dir, ["show", "-json", "plan.tfplan"]);
-  return (JSON.parse(show.stdout) as { resource_changes: ResourceChange[] }).resource_changes;
-}
-
-/** A temporary directory for synthesized stacks; remove it with `fs.rmSync` after the tests. */
+/** A temporary directory for synthesized stacks, removed when the suite is over (scratch.ts). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return scratchDir(prefix);
 }
 
 /**
