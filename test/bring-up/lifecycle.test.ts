@@ -3,8 +3,6 @@
  * model (test/support/lifecycle.ts): a change either applies in the documented order without
  * breaking anything, or a plan refuses it and the documented path (docs/operations.md) does.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { nextKubernetesVersion } from "../../constructs/kubernetes-support";
 import { deploySequence } from "../../stacks/app";
 import { parseEnvironments } from "../../stacks/environment/validate";
@@ -19,17 +17,12 @@ import { variant } from "../support/variant";
 function configuration(label: string, input: unknown): Configuration {
   const [env] = parseEnvironments([input]);
   const { outdir } = synthEnvironments([input], { offline: false });
-  try {
-    return {
-      label,
-      mode: env.podNetwork.mode,
-      traits: bringUpTraits(env),
-      stacks: deploySequence(env).map((stack) => ({ stack, json: stackJson(outdir, stack) })),
-    };
-  } finally {
-    // The JSON is read; nothing else needs the synth folder.
-    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
-  }
+  return {
+    label,
+    mode: env.podNetwork.mode,
+    traits: bringUpTraits(env),
+    stacks: deploySequence(env).map((stack) => ({ stack, json: stackJson(outdir, stack) })),
+  };
 }
 
 /** The configuration with every `prevent_destroy` lifted, as the reviewed change that does it. */

@@ -5,7 +5,6 @@
  * caught with the environment's own field path.
  */
 import * as fs from "fs";
-import * as path from "path";
 import { App } from "cdktf";
 import { buildApp } from "../../stacks/app";
 import { parseEnvironment } from "../../stacks/environment/validate";
@@ -142,7 +141,7 @@ describe("an environment parseEnvironment accepts synthesizes", () => {
       buildApp(app, [environment], { offline: false });
       expect(() => app.synth()).not.toThrow();
     } finally {
-      fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+      fs.rmSync(outdir, { recursive: true, force: true });
     }
   });
 });
