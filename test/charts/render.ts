@@ -4,6 +4,7 @@
  * port that counts connection attempts, so a render that reaches for the network fails and is
  * seen doing so.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
@@ -81,6 +82,7 @@ export class HelmRenderer {
   private counter = 0;
   private readonly parsed = new Map<string, unknown>();
   private readonly verified = new Set<string>();
+  private readonly folderDigests = new Map<string, string>();
 
   constructor(
     private readonly cacheDir: string,
@@ -131,13 +133,16 @@ export class HelmRenderer {
     return file;
   }
 
-  /** Renders a release once per distinct chart, values and Kubernetes version. */
+  /**
+   * Renders a release once per distinct chart, values and Kubernetes version. A chart shipped as
+   * an asset counts by its files: every stack that uses it has its own copy.
+   */
   async render(
     release: ChartRelease,
     extraArguments: readonly string[] = [],
   ): Promise<RenderedRelease & { readonly reused: boolean }> {
     const key = JSON.stringify([
-      release.chart,
+      "path" in release.chart ? { files: this.folderDigest(release.chart.path) } : release.chart,
       release.name,
       release.namespace,
       release.values,
@@ -149,6 +154,28 @@ export class HelmRenderer {
     const reused = this.renders.has(key);
     if (!reused) this.renders.set(key, this.renderOnce(release, extraArguments));
     return { ...(await this.renders.get(key)!), reused };
+  }
+
+  /** A digest of every file below `dir`, names and contents. */
+  private folderDigest(dir: string): string {
+    let digest = this.folderDigests.get(dir);
+    if (!digest) {
+      const hash = crypto.createHash("sha256");
+      const files = fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+        .sort();
+      for (const file of files) {
+        hash
+          .update(`${file}\0`)
+          .update(fs.readFileSync(path.join(dir, file)))
+          .update("\0");
+      }
+      digest = hash.digest("hex");
+      this.folderDigests.set(dir, digest);
+    }
+    return digest;
   }
 
   private async renderOnce(
