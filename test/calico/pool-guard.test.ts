@@ -4,7 +4,6 @@
  * v3.32 would refuse the change minutes into the apply.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { Calico } from "../../constructs/calico";
@@ -13,6 +12,7 @@ import { tempOutdir } from "../support/app";
 import { SynthJson, resourcesOf, synthConstruct } from "../support/synth";
 import { describeWithTerraform } from "../support/terraform-available";
 import { terraform } from "../terraform/support";
+import { scratchDir } from "../support/scratch";
 
 /** Synthesizes a stack holding only the guard into `dir` (state stays in `dir`). */
 function synthGuard(dir: string, cidr: string, blockSize: number): string {
@@ -67,7 +67,7 @@ describe("the IP pool guard in a Calico CNI mode", () => {
 });
 
 describeWithTerraform("the IP pool guard, planned with Terraform", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pool-guard-state-"));
+  const dir = scratchDir("pool-guard-state-");
 
   beforeAll(async () => {
     synthGuard(dir, "10.244.0.0/16", 26);

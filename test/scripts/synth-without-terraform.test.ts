@@ -8,12 +8,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { tempOutdir } from "../support/app";
+import { scratchDir } from "../support/scratch";
 
 const ROOT = path.resolve(__dirname, "../..");
 
 it("synthesizes every shipped stack with no terraform on PATH", () => {
   // PATH holds node and nothing else, so `terraform` (and every other tool) is not found.
-  const bin = fs.mkdtempSync(path.join(os.tmpdir(), "node-only-"));
+  const bin = scratchDir("node-only-");
   fs.symlinkSync(process.execPath, path.join(bin, "node"));
   const outdir = tempOutdir("synth-no-terraform-");
   const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));

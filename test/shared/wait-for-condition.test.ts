@@ -1,6 +1,5 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { WaitForCondition } from "../../constructs/shared/wait-for-condition";
@@ -8,6 +7,7 @@ import type { ClusterAccess } from "../../constructs/shared/cluster-access";
 import { runTerraform } from "../../scripts/lib/terraform";
 import { synthConstruct } from "../support/synth";
 import { describeWithTerraform } from "../support/terraform-available";
+import { scratchDir } from "../support/scratch";
 
 const SCRIPTS = path.join(__dirname, "../../constructs/shared/wait-for-condition/scripts");
 const SCRIPT = path.join(SCRIPTS, "wait-for-condition.sh");
@@ -31,7 +31,7 @@ function stubTools(options: {
   /** Successive answers to `get <object> -o jsonpath=...`, by object. */
   answers?: Record<string, string[]>;
 }) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wait-stubs-"));
+  const dir = scratchDir("wait-stubs-");
   for (const [object, lines] of Object.entries(options.answers ?? {})) {
     fs.writeFileSync(
       path.join(dir, `answers-${object.replace("/", "_")}`),
@@ -68,7 +68,7 @@ function stubTools(options: {
 
 /** The tools the script itself uses, without kubectl or aws (the machine may have real ones). */
 const BASE_TOOLS = ["bash", "cat", "date", "head", "mktemp", "rm", "sed", "sleep", "wc"];
-const baseTools = fs.mkdtempSync(path.join(os.tmpdir(), "wait-tools-"));
+const baseTools = scratchDir("wait-tools-");
 for (const tool of BASE_TOOLS) {
   const found = ["/usr/bin", "/bin"].map((d) => path.join(d, tool)).find((p) => fs.existsSync(p));
   if (!found) throw new Error(`${tool} is not installed`);
@@ -162,7 +162,7 @@ describe("wait-for-condition.sh", () => {
     expect(runScript({}, noAws).stderr).toContain(
       "aws is not installed on the machine running this apply; the deploy runner needs the AWS CLI (v2)",
     );
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "wait-empty-"));
+    const empty = scratchDir("wait-empty-");
     expect(runScript({}, { dir: empty }).stderr).toContain(
       "kubectl is not installed on the machine running this apply; the deploy runner needs kubectl",
     );
@@ -289,7 +289,7 @@ describe("WaitForCondition", () => {
 
 describeWithTerraform("WaitForCondition applied by Terraform", () => {
   function applied(waitStatus: number) {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "wait-apply-"));
+    const outdir = scratchDir("wait-apply-");
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "wait");
     new LocalBackend(stack, { path: "terraform.tfstate" });
