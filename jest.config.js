@@ -12,8 +12,8 @@ module.exports = {
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 120000,
   // Many suites wait on Terraform, Helm and npm child processes, so jest's default of one worker
-  // per core but one leaves a 2-core machine half idle: two workers took 407 s against 562 s
-  // (npm run bench -- tests, docs/benchmark.md).
+  // per core but one leaves a 2-core machine half idle: two workers took 407 s against 562 s, and
+  // three 284 s against two's 270 s later (npm run bench -- tests, docs/benchmark.md).
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS config file
   maxWorkers: Math.max(2, require("os").availableParallelism() - 1),
   // Quiet output, and the date the EKS calendar checks use (see the files).
