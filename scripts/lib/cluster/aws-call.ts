@@ -2,6 +2,8 @@
  * AWS API calls of the day-2 tools: each with a deadline (and the run's signal, for the overall
  * deadline and Ctrl-C), and an error that names the call and says what to do next.
  */
+import { withTimeout } from "./timeout";
+
 export const AWS_CALL_TIMEOUT_MS = 15_000;
 
 export class AwsCallError extends Error {
@@ -28,15 +30,14 @@ export async function awsCall<T>(
   options: { signal?: AbortSignal; timeoutMs?: number; credentialsHint?: string } = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? AWS_CALL_TIMEOUT_MS;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signals = options.signal ? [options.signal, deadline] : [deadline];
+  const deadline = withTimeout(timeoutMs, options.signal);
   try {
-    return await send(AbortSignal.any(signals));
+    return await send(deadline.signal);
   } catch (error) {
     const name = error instanceof Error ? error.name : "";
     const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
     if (options.signal?.aborted) throw new AwsCallError(call, "stopped", "run it again");
-    if (deadline.aborted || name === "AbortError" || name === "TimeoutError") {
+    if (deadline.timedOut() || name === "AbortError" || name === "TimeoutError") {
       throw new AwsCallError(
         call,
         `no answer within ${timeoutMs / 1000} s`,
@@ -51,5 +52,7 @@ export async function awsCall<T>(
       );
     }
     throw new AwsCallError(call, message, `check that your AWS identity may call ${call}`);
+  } finally {
+    deadline.clear();
   }
 }

@@ -9,6 +9,7 @@
 import * as http from "http";
 import * as https from "https";
 import type { KubeConfig } from "./kubernetes-client";
+import { withTimeout } from "./timeout";
 
 export interface ReadLimits {
   /** Milliseconds one request may take, first byte to last. */
@@ -108,9 +109,10 @@ export class KubeReader {
 
   private fetch(name: string, url: URL, options: https.RequestOptions): Promise<string> {
     const { requestTimeoutMs, maxResponseBytes } = this.limits;
-    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(requestTimeoutMs)]);
+    const timeout = withTimeout(requestTimeoutMs, this.signal);
+    const { signal } = timeout;
     const transport = url.protocol === "http:" ? http : https;
-    return new Promise((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       const fail = (detail: string, status?: number) => {
         request.destroy();
         reject(new KubeRequestError(name, detail, status));
@@ -148,7 +150,7 @@ export class KubeReader {
       request.on("error", (error) => fail(firstLine(error)));
       if (signal.aborted) onAbort();
       else signal.addEventListener("abort", onAbort, { once: true });
-    });
+    }).finally(() => timeout.clear());
   }
 }
 
