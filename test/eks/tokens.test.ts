@@ -17,10 +17,10 @@ import {
   Validation,
   errorsOf,
   synthStackDir,
-  tempDir,
   validateTogether,
 } from "../terraform/support";
 import { describeWithTerraform } from "../support/terraform-available";
+import { scratchDir } from "../support/scratch";
 
 type Json = { resource: Record<string, Record<string, Record<string, unknown>>> };
 
@@ -92,7 +92,7 @@ describeWithTerraform("EksCluster with tokens where real deploys have them", () 
   const synthesized = new Map<CaseName, { json: Json; validation: Validation }>();
 
   beforeAll(async () => {
-    root = tempDir("platform-eks-tokens-");
+    root = scratchDir("platform-eks-tokens-");
     const names = Object.keys(CASES) as CaseName[];
     const stacks = names.map((name) => synthStackDir(path.join(root, name), name, CASES[name]));
     const validations = await validateTogether(stacks.map((stack) => stack.dir));

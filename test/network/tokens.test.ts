@@ -15,10 +15,10 @@ import {
   Validation,
   errorsOf,
   synthStackDir,
-  tempDir,
   validateTogether,
 } from "../terraform/support";
 import { describeWithTerraform } from "../support/terraform-available";
+import { scratchDir } from "../support/scratch";
 
 type Json = { resource: Record<string, Record<string, Record<string, unknown>>> };
 
@@ -51,7 +51,7 @@ describeWithTerraform("Vpc with tokens where real deploys have them", () => {
   const synthesized = new Map<CaseName, { json: Json; validation: Validation }>();
 
   beforeAll(async () => {
-    root = tempDir("platform-vpc-tokens-");
+    root = scratchDir("platform-vpc-tokens-");
     const names = Object.keys(CASES) as CaseName[];
     const stacks = names.map((name) => synthStackDir(path.join(root, name), name, CASES[name]));
     const validations = await validateTogether(stacks.map((stack) => stack.dir));

@@ -11,7 +11,8 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { runTerraform } from "../../scripts/lib/terraform";
 import { ConditionalImport } from "../../constructs/shared/conditional-import";
 import { describeWithTerraform } from "../support/terraform-available";
-import { synthStackDir, tempDir } from "./support";
+import { synthStackDir } from "./support";
+import { scratchDir } from "../support/scratch";
 
 /** A bucket the state holds already, and one only the data source lists. */
 const KEPT = "platform-kept-bucket";
@@ -39,7 +40,7 @@ const KEPT_IN_STATE = {
 };
 
 describeWithTerraform("an import block conditional on what exists", () => {
-  const outdir = tempDir("platform-conditional-import-");
+  const outdir = scratchDir("platform-conditional-import-");
   let dir: string;
 
   beforeAll(() => {

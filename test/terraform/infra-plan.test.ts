@@ -11,13 +11,8 @@ import { runTerraform } from "../../scripts/lib/terraform";
 import { localStatePath } from "../../stacks/backend";
 import { stackDir, stackJson, synthShipped } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
-import {
-  type Diagnostic,
-  type PlanCase,
-  type PlannedTogether,
-  planTogether,
-  tempDir,
-} from "./support";
+import { type Diagnostic, type PlanCase, type PlannedTogether, planTogether } from "./support";
+import { scratchDir } from "../support/scratch";
 
 const INFRA_STACKS = ["dev-infra", "staging-infra", "prod-infra"];
 
@@ -83,7 +78,7 @@ describeWithTerraform("infra stacks with the real aws provider (offline)", () =>
 
   beforeAll(async () => {
     ({ outdir } = synthShipped({ offline: true }));
-    states = tempDir("platform-guard-states-");
+    states = scratchDir("platform-guard-states-");
     // Each case reads a platform state file of its own instead of the one beside the stacks; the
     // plans from an empty state, one that does not exist.
     const reading = (infra: string, file: string): PlanCase => {

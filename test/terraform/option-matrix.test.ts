@@ -20,7 +20,8 @@ import {
 } from "../../stacks/environment/schema";
 import { parseEnvironment } from "../../stacks/environment/validate";
 import { describeWithTerraform } from "../support/terraform-available";
-import { Validation, errorsOf, tempDir, validateTogether } from "./support";
+import { Validation, errorsOf, validateTogether } from "./support";
+import { scratchDir } from "../support/scratch";
 
 /** Options as the schema defines them, so a new value shows up as a coverage failure below. */
 const IDENTITIES = eksEnvironmentSchema.shape.karpenter.shape.identity.removeDefault().options;
@@ -167,7 +168,7 @@ describeWithTerraform("every option through terraform validate", () => {
     ) as { resource: Record<string, Record<string, Record<string, unknown>>> };
 
   beforeAll(async () => {
-    outdir = tempDir("platform-matrix-");
+    outdir = scratchDir("platform-matrix-");
     const app = new App({ outdir });
     buildApp(app, environments, { offline: true });
     app.synth();

@@ -17,8 +17,8 @@ import {
   defaultTags,
   planTogether,
   synthStackDir,
-  tempDir,
 } from "./support";
+import { scratchDir } from "../support/scratch";
 
 const CLUSTER = "dev-platform";
 const STACK = "replace";
@@ -332,7 +332,7 @@ describeWithTerraform("what a change replaces (offline plans against a prior sta
 
   // Every scenario is planned in one Terraform run, each a module with its own prior state.
   beforeAll(async () => {
-    root = tempDir("platform-replace-");
+    root = scratchDir("platform-replace-");
     const synth = (scenario: Scenario) =>
       synthStackDir(path.join(root, scenario.name), STACK, (stack) => {
         new EksCluster(stack, "eks", props(scenario.props));

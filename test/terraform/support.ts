@@ -186,7 +186,7 @@ function shapeOf(value: unknown): string {
  * first stack's. The values of a provider configuration are checked where a stack is planned.
  */
 export async function validateTogether(dirs: readonly string[]): Promise<Validation[]> {
-  const root = tempDir("platform-validate-");
+  const root = scratchDir("platform-validate-");
   try {
     writeModuleRoot(root, dirs, { alike: shapeOf });
     const failed = await init(root);
@@ -250,7 +250,7 @@ function targets(cases: readonly PlanCase[]): string[] {
  * resource changes go back to their stack, with the module prefix taken off their addresses.
  */
 export async function planTogether(cases: readonly PlanCase[]): Promise<PlannedTogether> {
-  const root = tempDir("platform-plan-");
+  const root = scratchDir("platform-plan-");
   try {
     const { sharedProviders } = writeModuleRoot(
       root,
@@ -322,11 +322,6 @@ export interface ResourceChange {
     /** Attribute paths that force the replacement. */
     readonly replace_paths?: readonly (readonly (string | number)[])[];
   };
-}
-
-/** A temporary directory for synthesized stacks, removed when the suite is over (scratch.ts). */
-export function tempDir(prefix: string): string {
-  return scratchDir(prefix);
 }
 
 /**

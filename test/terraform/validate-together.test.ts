@@ -5,10 +5,11 @@
 import * as fs from "fs";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { describeWithTerraform } from "../support/terraform-available";
-import { errorsOf, synthStackDir, tempDir, validateTogether } from "./support";
+import { errorsOf, synthStackDir, validateTogether } from "./support";
+import { scratchDir } from "../support/scratch";
 
 describeWithTerraform("validateTogether", () => {
-  const outdir = tempDir("platform-validate-together-");
+  const outdir = scratchDir("platform-validate-together-");
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   it("reports each stack's errors against that stack only", async () => {
