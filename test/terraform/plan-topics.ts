@@ -1,0 +1,79 @@
+/**
+ * Offline plans of several test topics in one Terraform run. Each `terraform plan` and `show`
+ * starts the aws provider and decodes its schema (about 3.5 CPU seconds whatever it plans), so
+ * the topics of offline-plans.test.ts put their stacks into one `planTogether` and each topic's
+ * tests read back the results of its own cases. A failed plan shows no changes at all, so the
+ * cases that must make a plan fail are planned together in a second run, beside the first.
+ */
+import { type PlanCase, type PlannedTogether, planTogether } from "./support";
+
+/** What a topic plans. */
+export interface TopicCases {
+  /** Cases planned in the run that must succeed. @default none */
+  readonly succeeding?: readonly PlanCase[];
+  /** Cases each of which must make the plan fail, planned in a run of their own. @default none */
+  readonly failing?: readonly PlanCase[];
+}
+
+/** A topic's part of the two runs: its own cases' diagnostics and changes, in its order. */
+export interface TopicPlans {
+  readonly succeeding: PlannedTogether;
+  readonly failing: PlannedTogether;
+}
+
+export interface PlanTopic {
+  /** Synthesizes the topic's stacks; called in the suite's `beforeAll`. */
+  readonly synth: () => TopicCases;
+  /** Declares the topic's tests (a `describe` block); `plans()` answers once they run. */
+  readonly tests: (plans: () => TopicPlans) => void;
+}
+
+const NOTHING: PlannedTogether = { status: 0, diagnostics: [], changes: [] };
+
+/** Terraform's warning when a plan has `-target` options: it names no file, so every case gets it. */
+const TARGETING = "Resource targeting is in effect";
+
+/**
+ * `planned`'s part for `cases`, from its case `start` on; the exit status is the run's. A case
+ * without targets does not get the targeting warning that another topic's targets caused.
+ */
+function part(
+  planned: PlannedTogether,
+  cases: readonly PlanCase[],
+  start: number,
+): PlannedTogether {
+  return {
+    status: planned.status,
+    diagnostics: cases.map((c, i) =>
+      planned.diagnostics[start + i].filter((d) => c.targets || d.summary !== TARGETING),
+    ),
+    changes: planned.changes?.slice(start, start + cases.length),
+  };
+}
+
+/**
+ * Plans every topic's cases in (at most) two Terraform runs, side by side, in `beforeAll`, and
+ * declares each topic's tests on its part of them.
+ */
+export function describePlannedTogether(topics: readonly PlanTopic[]): void {
+  const plans: TopicPlans[] = [];
+  beforeAll(async () => {
+    const cases = topics.map((topic) => topic.synth());
+    const plan = (which: keyof TopicCases) => {
+      const all = cases.flatMap((c) => c[which] ?? []);
+      return all.length ? planTogether(all) : Promise.resolve(NOTHING);
+    };
+    const [succeeding, failing] = await Promise.all([plan("succeeding"), plan("failing")]);
+    const next = { succeeding: 0, failing: 0 };
+    for (const c of cases) {
+      const own = { succeeding: c.succeeding ?? [], failing: c.failing ?? [] };
+      plans.push({
+        succeeding: part(succeeding, own.succeeding, next.succeeding),
+        failing: part(failing, own.failing, next.failing),
+      });
+      next.succeeding += own.succeeding.length;
+      next.failing += own.failing.length;
+    }
+  }, 600_000);
+  topics.forEach((topic, i) => topic.tests(() => plans[i]));
+}
