@@ -7,7 +7,8 @@ import { irsaPlans } from "../karpenter/irsa-cases";
 import { describeWithTerraform } from "../support/terraform-available";
 import { infraPlans } from "./infra-cases";
 import { describePlannedTogether } from "./plan-topics";
+import { replacementPlans } from "./replacement-cases";
 
 describeWithTerraform("offline plans with the real aws provider", () => {
-  describePlannedTogether([infraPlans(), irsaPlans()]);
+  describePlannedTogether([infraPlans(), irsaPlans(), replacementPlans()]);
 });

@@ -3,19 +3,19 @@
  * provider against a hand-written prior state of a running cluster (its role, security groups,
  * system node group and launch template), so the provider itself decides which attribute forces
  * a replacement and Terraform orders it. A plan is not an apply, but it is where "destroy every
- * system node first" or "replace the cluster" would show.
+ * system node first" or "replace the cluster" would show. Planned with the other topics of
+ * offline-plans.test.ts (plan-topics.ts).
  */
-import * as fs from "fs";
 import * as path from "path";
 import { EksCluster, EksClusterProps } from "../../constructs/eks";
-import { describeWithTerraform } from "../support/terraform-available";
+import type { PlanTopic } from "./plan-topics";
 import {
   ACCOUNT,
   REGION,
-  ResourceChange,
-  StateResource,
+  type PlannedTogether,
+  type ResourceChange,
+  type StateResource,
   defaultTags,
-  planTogether,
   synthStackDir,
 } from "./support";
 import { scratchDir } from "../support/scratch";
@@ -325,116 +325,121 @@ const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-describeWithTerraform("what a change replaces (offline plans against a prior state)", () => {
-  let root: string;
-  const plans = new Map<string, readonly ResourceChange[]>();
+/** Every scenario, a module with its own prior state. */
+export function replacementPlans(): PlanTopic {
   let s: ReturnType<typeof subjects>;
+  return {
+    synth: () => {
+      const root = scratchDir("platform-replace-");
+      const synthesized = SCENARIOS.map((scenario) =>
+        synthStackDir(path.join(root, scenario.name), STACK, (stack) => {
+          new EksCluster(stack, "eks", props(scenario.props));
+        }),
+      );
+      const base = synthesized[0].json;
+      s = subjects(base);
+      return {
+        succeeding: SCENARIOS.map((scenario, i) => ({
+          dir: synthesized[i].dir,
+          state: priorState(base, scenario.state),
+        })),
+      };
+    },
+    tests: (plans) =>
+      describe("what a change replaces (offline plans against a prior state)", () => {
+        const byScenario = new Map<string, readonly ResourceChange[]>();
+        beforeAll(() => {
+          const planned: PlannedTogether = plans().succeeding;
+          if (!planned.changes) throw new Error(JSON.stringify(planned.diagnostics, null, 2));
+          SCENARIOS.forEach((scenario, i) => byScenario.set(scenario.name, planned.changes![i]));
+        });
 
-  // Every scenario is planned in one Terraform run, each a module with its own prior state.
-  beforeAll(async () => {
-    root = scratchDir("platform-replace-");
-    const synth = (scenario: Scenario) =>
-      synthStackDir(path.join(root, scenario.name), STACK, (stack) => {
-        new EksCluster(stack, "eks", props(scenario.props));
-      });
-    const synthesized = SCENARIOS.map(synth);
-    const base = synthesized[0].json;
-    s = subjects(base);
-    const planned = await planTogether(
-      SCENARIOS.map((scenario, i) => ({
-        dir: synthesized[i].dir,
-        state: priorState(base, scenario.state),
-      })),
-    );
-    if (!planned.changes) throw new Error(JSON.stringify(planned.diagnostics, null, 2));
-    SCENARIOS.forEach((scenario, i) => plans.set(scenario.name, planned.changes![i]));
-  }, 600_000);
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+        function change(scenario: string, addr: string): ResourceChange {
+          const found = byScenario.get(scenario)!.find((c) => c.address === addr);
+          if (!found) throw new Error(`${addr} is not in the plan of ${scenario}`);
+          return found;
+        }
 
-  function change(scenario: string, addr: string): ResourceChange {
-    const found = plans.get(scenario)!.find((c) => c.address === addr);
-    if (!found) throw new Error(`${addr} is not in the plan of ${scenario}`);
-    return found;
-  }
+        /** The planned actions of each resource of the prior state ("create,delete", "no-op", ...). */
+        function actions(scenario: string): Record<keyof typeof s, string> {
+          const entries = Object.entries(s).map(([k, addr]) => [
+            k,
+            change(scenario, addr).change.actions.join(","),
+          ]);
+          return Object.fromEntries(entries) as Record<keyof typeof s, string>;
+        }
 
-  /** The planned actions of each resource of the prior state ("create,delete", "no-op", ...). */
-  function actions(scenario: string): Record<keyof typeof s, string> {
-    const entries = Object.entries(s).map(([k, addr]) => [
-      k,
-      change(scenario, addr).change.actions.join(","),
-    ]);
-    return Object.fromEntries(entries) as Record<keyof typeof s, string>;
-  }
+        it("the prior state matches the configuration (nothing to change)", () => {
+          // Guards the fixture: every other scenario differs from this one in one thing only.
+          expect(actions("unchanged")).toEqual({
+            clusterRole: "no-op",
+            nodeRole: "no-op",
+            cluster: "no-op",
+            clusterSg: "no-op",
+            nodeSg: "no-op",
+            launchTemplate: "no-op",
+            nodeGroup: "no-op",
+          });
+        });
 
-  it("the prior state matches the configuration (nothing to change)", () => {
-    // Guards the fixture: every other scenario differs from this one in one thing only.
-    expect(actions("unchanged")).toEqual({
-      clusterRole: "no-op",
-      nodeRole: "no-op",
-      cluster: "no-op",
-      clusterSg: "no-op",
-      nodeSg: "no-op",
-      launchTemplate: "no-op",
-      nodeGroup: "no-op",
-    });
-  });
+        it("new instance types replace the system node group, new nodes first", () => {
+          expect(actions("instance-types")).toMatchObject({
+            cluster: "no-op",
+            launchTemplate: "no-op",
+            // create,delete: the new group is created before the old is destroyed.
+            nodeGroup: "create,delete",
+          });
+          expect(change("instance-types", s.nodeGroup).change.replace_paths).toContainEqual([
+            "instance_types",
+          ]);
+        });
 
-  it("new instance types replace the system node group, new nodes first", () => {
-    expect(actions("instance-types")).toMatchObject({
-      cluster: "no-op",
-      launchTemplate: "no-op",
-      // create,delete: the new group is created before the old is destroyed.
-      nodeGroup: "create,delete",
-    });
-    expect(change("instance-types", s.nodeGroup).change.replace_paths).toContainEqual([
-      "instance_types",
-    ]);
-  });
+        it("a Kubernetes minor upgrade updates the control plane, then the system nodes, in place", () => {
+          expect(actions("kubernetes-minor")).toEqual({
+            clusterRole: "no-op",
+            nodeRole: "no-op",
+            // UpdateClusterVersion, then UpdateNodegroupVersion: a rolling update of the same group.
+            cluster: "update",
+            clusterSg: "no-op",
+            nodeSg: "no-op",
+            launchTemplate: "no-op",
+            nodeGroup: "update",
+          });
+          const before = (addr: string) =>
+            change("kubernetes-minor", addr).change.before as { version: string };
+          const after = (addr: string) =>
+            change("kubernetes-minor", addr).change.after as { version: string };
+          expect([before(s.cluster).version, after(s.cluster).version]).toEqual(["1.35", "1.36"]);
+          // The node group's version follows the cluster's, so it is known only once the cluster is.
+          expect(before(s.nodeGroup).version).toBe("1.35");
+        });
 
-  it("a Kubernetes minor upgrade updates the control plane, then the system nodes, in place", () => {
-    expect(actions("kubernetes-minor")).toEqual({
-      clusterRole: "no-op",
-      nodeRole: "no-op",
-      // UpdateClusterVersion, then UpdateNodegroupVersion: a rolling update of the same group.
-      cluster: "update",
-      clusterSg: "no-op",
-      nodeSg: "no-op",
-      launchTemplate: "no-op",
-      nodeGroup: "update",
-    });
-    const before = (addr: string) =>
-      change("kubernetes-minor", addr).change.before as { version: string };
-    const after = (addr: string) =>
-      change("kubernetes-minor", addr).change.after as { version: string };
-    expect([before(s.cluster).version, after(s.cluster).version]).toEqual(["1.35", "1.36"]);
-    // The node group's version follows the cluster's, so it is known only once the cluster is.
-    expect(before(s.nodeGroup).version).toBe("1.35");
-  });
+        it("replaced security groups are created first and the cluster takes them in place", () => {
+          expect(actions("security-groups")).toMatchObject({
+            clusterSg: "create,delete",
+            nodeSg: "create,delete",
+            // vpc_config.security_group_ids is updatable in place with provider 5.100.0
+            // (UpdateClusterConfig): no cluster replacement.
+            cluster: "update",
+            // A new launch template version with the new group, rolled out by the node group.
+            launchTemplate: "update",
+            nodeGroup: "update",
+          });
+          expect(change("security-groups", s.cluster).change.replace_paths).toBeUndefined();
+        });
 
-  it("replaced security groups are created first and the cluster takes them in place", () => {
-    expect(actions("security-groups")).toMatchObject({
-      clusterSg: "create,delete",
-      nodeSg: "create,delete",
-      // vpc_config.security_group_ids is updatable in place with provider 5.100.0
-      // (UpdateClusterConfig): no cluster replacement.
-      cluster: "update",
-      // A new launch template version with the new group, rolled out by the node group.
-      launchTemplate: "update",
-      nodeGroup: "update",
-    });
-    expect(change("security-groups", s.cluster).change.replace_paths).toBeUndefined();
-  });
-
-  it("with the node group in the same stack, a new cluster is planned create-before-destroy", () => {
-    // Terraform makes what a create-before-destroy resource depends on create-before-destroy
-    // too, so the node group carries it to the cluster: with its fixed name the create fails
-    // (the name is taken) and the running cluster stays. Only where the group is in the
-    // cluster's stack (the AWS VPC CNI); with a Calico CNI it is in the platform stack.
-    expect(actions("cluster-replaced")).toMatchObject({ cluster: "create,delete" });
-    expect(change("cluster-replaced", s.cluster).change.replace_paths).toContainEqual([
-      "kubernetes_network_config",
-      0,
-      "service_ipv4_cidr",
-    ]);
-  });
-});
+        it("with the node group in the same stack, a new cluster is planned create-before-destroy", () => {
+          // Terraform makes what a create-before-destroy resource depends on create-before-destroy
+          // too, so the node group carries it to the cluster: with its fixed name the create fails
+          // (the name is taken) and the running cluster stays. Only where the group is in the
+          // cluster's stack (the AWS VPC CNI); with a Calico CNI it is in the platform stack.
+          expect(actions("cluster-replaced")).toMatchObject({ cluster: "create,delete" });
+          expect(change("cluster-replaced", s.cluster).change.replace_paths).toContainEqual([
+            "kubernetes_network_config",
+            0,
+            "service_ipv4_cidr",
+          ]);
+        });
+      }),
+  };
+}
