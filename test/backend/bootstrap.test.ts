@@ -1,16 +1,10 @@
-import { App, Testing } from "cdktf";
-import * as fs from "fs";
-import * as path from "path";
-import { planStack } from "../../scripts/plan/runner";
-import { buildSummary } from "../../scripts/plan/summary";
+import { Testing } from "cdktf";
 import { buildApp } from "../../stacks/app";
 import { BootstrapStack, type BootstrapStackProps } from "../../stacks/bootstrap-stack";
 import { parseEnvironment } from "../../stacks/environment/validate";
 import { findEnvironmentFile } from "../../stacks/environments";
 import { onlyResource, resourcesOf, synthStack, policyJson } from "../support/synth";
-import { tempOutdir } from "../support/app";
 import { variant } from "../support/variant";
-import { describeWithTerraform } from "../support/terraform-available";
 
 const props: BootstrapStackProps = {
   environment: "dev",
@@ -176,34 +170,5 @@ describe("BootstrapStack", () => {
     expect(() => synth({ kmsAdministrators: [] })).toThrow(
       "KmsKeyProps.administrators: must name at least one",
     );
-  });
-});
-
-describeWithTerraform("BootstrapStack offline plan", () => {
-  it("plans every resource for creation, with nothing destructive", async () => {
-    const outdir = tempOutdir("bootstrap-");
-    const app = new App({ outdir });
-    new BootstrapStack(app, "dev-bootstrap", { ...props, spotServiceLinkedRole: true });
-    app.synth();
-    const cwd = path.join(outdir, "stacks", "dev-bootstrap");
-    const result = await planStack(
-      {
-        name: "dev-bootstrap",
-        dependencies: [],
-        workingDirectory: cwd,
-        synthesizedStackPath: path.join(cwd, "cdk.tf.json"),
-      },
-      { offline: true, progress: "[1/1]", log: () => undefined },
-    );
-    expect(result.reason).toBeUndefined();
-    const [stack] = buildSummary([result], { offline: true }).stacks;
-    expect(stack.counts).toEqual({ create: 10, update: 0, delete: 0, replace: 0 });
-    expect([...result.config.preventDestroy].sort()).toEqual([
-      "aws_dynamodb_table.lock-table",
-      "aws_iam_service_linked_role.spot-service-linked-role",
-      "aws_kms_key.state-key_753BFC90",
-      "aws_s3_bucket.state-bucket",
-    ]);
-    fs.rmSync(outdir, { recursive: true, force: true });
   });
 });

@@ -1,13 +1,16 @@
 /**
  * `npm run plan` end to end on the shipped dev environment, offline with the mirrored aws
  * provider: its VPC CIDR changed while its state holds the network created from the old CIDR
- * (a state written here from the old synthesized configuration; nothing is applied).
+ * (a state written here from the old synthesized configuration; nothing is applied). Its state
+ * settings also name the legacy lock table, so the bootstrap stack, planned from empty state,
+ * has every resource BootstrapStack makes.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { run } from "../../scripts/plan/cli";
+import { readStackConfig } from "../../scripts/plan/stack-config";
 import { EXIT_CHANGES } from "../../scripts/plan/summary";
 import type { PlanSummary } from "../../scripts/plan/summary";
 import { buildApp } from "../../stacks/app";
@@ -80,7 +83,12 @@ describeWithTerraform("npm run plan: dev with its VPC CIDR changed over existing
       path.join(root, "terraform.dev-infra.tfstate"),
       JSON.stringify(networkState(readStack(before, "dev-infra"))),
     );
-    synth(outdir, { ...dev, aws: { ...dev.aws, vpcCidr: "10.11.0.0/16" } });
+    expect(dev.state?.dynamodbTable).toBeUndefined();
+    synth(outdir, {
+      ...dev,
+      aws: { ...dev.aws, vpcCidr: "10.11.0.0/16" },
+      state: { ...dev.state!, dynamodbTable: "terraform-locks" },
+    });
     exitCode = await run(
       [
         "dev-platform",
@@ -134,6 +142,20 @@ describeWithTerraform("npm run plan: dev with its VPC CIDR changed over existing
     expect(row("dev-bootstrap")).toBeLessThan(row("dev-infra"));
     expect(row("dev-infra")).toBeLessThan(row("dev-platform"));
     expect(md).toMatch(/\| `dev-infra` \| ⚠ replaces 7 \/ destroys 0 \| \d+ \| 0 \| 7 \| 0 \|/);
+  });
+
+  it("plans the bootstrap stack from empty state: every resource a create, nothing destructive", () => {
+    const [bootstrap] = summary.stacks;
+    expect(bootstrap.name).toBe("dev-bootstrap");
+    expect(bootstrap.counts).toEqual({ create: 10, update: 0, delete: 0, replace: 0 });
+    // What the plan reads as protected from destroy in the stack's configuration.
+    const config = readStackConfig(path.join(outdir, "stacks", "dev-bootstrap", "cdk.tf.json"));
+    expect([...config.preventDestroy].sort()).toEqual([
+      "aws_dynamodb_table.lock-table",
+      "aws_iam_service_linked_role.spot-service-linked-role",
+      "aws_kms_key.state-key_753BFC90",
+      "aws_s3_bucket.state-bucket",
+    ]);
   });
 
   it("names every replaced subnet by its construct path, with its new range", () => {
