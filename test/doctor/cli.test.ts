@@ -7,14 +7,18 @@ import type { DoctorReport } from "../../scripts/doctor/doctor";
 import { shippedEnvironments } from "../../stacks/environments";
 import { startFakeApiServer, type FakeApiServer } from "./fake-api-server";
 import { loadScenario } from "./scenarios";
+import { scriptCommand } from "../support/script";
 
 const ROOT = path.join(__dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-/** Runs the doctor as `npm run doctor` does, without blocking the fake server in this process. */
+/**
+ * Runs scripts/doctor.ts, what `npm run doctor` runs (see scriptCommand for the launcher), in a
+ * child process, without blocking the fake server in this process.
+ */
 function doctor(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const [command, commandArgs] = scriptCommand("scripts/doctor.ts", args);
   return new Promise((resolve) => {
-    execFile(TSX, ["scripts/doctor.ts", ...args], { cwd: ROOT }, (error, stdout, stderr) =>
+    execFile(command, commandArgs, { cwd: ROOT }, (error, stdout, stderr) =>
       resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });

@@ -13,6 +13,7 @@ import { loadEnvironmentFiles } from "../../stacks/environment/load";
 import { ENVIRONMENTS_DIR_VARIABLE } from "../../stacks/environments";
 import { edited, environmentsFolder, shippedEnvironmentTexts } from "../support/environment-files";
 import { writeHostileCorpus, type Corpus } from "../support/hostile-corpus";
+import { scriptCommand } from "../support/script";
 
 const ROOT = path.resolve(__dirname, "../..");
 const APP = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app as string;
@@ -127,11 +128,8 @@ describe("a folder of hostile environment files", () => {
 describe("npm run synth over the same folder", () => {
   it("fails in time with the same report, safe to print, and leaves no output folder", () => {
     const outdir = path.join(work, "synth.out");
-    const result = run(
-      path.join(ROOT, "node_modules", ".bin", "tsx"),
-      ["scripts/synth.ts"],
-      outdir,
-    );
+    // scripts/synth.ts, what `npm run synth` runs (see scriptCommand for the launcher).
+    const result = run(...scriptCommand("scripts/synth.ts"), outdir);
     expect({ status: result.status, signal: result.signal }).toEqual({ status: 1, signal: null });
     expectSafe(result.output);
     expect(result.output).toContain(`${shown("fifo.yaml")}`);

@@ -23,9 +23,9 @@ import type { ManifestStack } from "../../scripts/plan/manifest";
 import { shippedEnvironmentFiles } from "../../stacks/environments";
 import { synthEnvironments } from "../support/app";
 import { describeWithTerraform } from "../support/terraform-available";
+import { scriptCommand } from "../support/script";
 
 const ROOT = path.resolve(__dirname, "../..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 // No credentials reach the plans this file runs, whatever the machine has.
 for (const key of [
@@ -41,8 +41,10 @@ Object.assign(process.env, {
   AWS_EC2_METADATA_DISABLED: "true",
 });
 
+/** scripts/<script>, what `npm run` runs (see scriptCommand for the launcher). */
 function cli(script: string, args: string[]) {
-  return spawnSync(TSX, [path.join(ROOT, "scripts", script), ...args], {
+  const [command, commandArgs] = scriptCommand(`scripts/${script}`, args);
+  return spawnSync(command, commandArgs, {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 60_000,
