@@ -1,6 +1,9 @@
 /**
  * `npm run bench -- tests [--workers <n,...>]`: what `npm test` costs, as a whole and phase by
- * phase: the type check, the lint and format check, and jest with each given number of workers
+ * phase. As a whole twice: from cold caches, as on a fresh clone or in CI (the type check's, the
+ * lint's and the format check's caches under node_modules/.cache, and jest's transform cache,
+ * cleared first), then again as a contributor's next run finds them. Then the phases, one at a
+ * time with warm caches: the type check, the lint and format check, and jest with each given number of workers
  * (default: the configured one). Wall time and CPU seconds (user + system of the phase's whole process tree,
  * from the kernel's accounting of waited-for children), and the slowest suites from jest's own
  * JSON report. BENCH_RUNS rounds (default 1), medians reported. Writes cdktf.out/bench-tests.md.
@@ -18,6 +21,8 @@ const SLOWEST = 10;
 interface Phase {
   readonly label: string;
   readonly command: readonly string[];
+  /** Runs before the phase, outside its measurement. */
+  readonly before?: () => void;
   /** jest's JSON report, for the slowest suites. */
   readonly report?: string;
 }
@@ -34,7 +39,20 @@ function childrenCpuS(): number {
   return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_S;
 }
 
+/** The caches `npm run typecheck` and `npm run lint` keep (package.json), and jest's. */
+function clearCaches(): void {
+  for (const cache of ["typecheck", "eslint", "prettier"]) {
+    fs.rmSync(path.join(ROOT, "node_modules", ".cache", cache), { recursive: true, force: true });
+  }
+  const cleared = spawnSync(path.join(ROOT, "node_modules", ".bin", "jest"), ["--clearCache"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  if (cleared.status !== 0) throw new Error(`jest --clearCache failed:\n${cleared.stderr}`);
+}
+
 function run(phase: Phase): PhaseRun {
+  phase.before?.();
   const cpuBefore = childrenCpuS();
   const start = process.hrtime.bigint();
   const [command, ...args] = phase.command;
@@ -87,17 +105,29 @@ export function testBench(workers: readonly (number | undefined)[]): void {
   const out = path.join(ROOT, "cdktf.out");
   fs.mkdirSync(out, { recursive: true });
   const jest = path.join(ROOT, "node_modules", ".bin", "jest");
-  const whole = path.join(out, "bench-tests-npm-test.json");
+  const npmTest = (report: string) =>
+    ["npm", "test", "--silent", "--", "--silent", "--json", `--outputFile=${report}`] as const;
+  const cold = path.join(out, "bench-tests-npm-test-cold.json");
+  const warm = path.join(out, "bench-tests-npm-test.json");
   const phases: Phase[] = [
     // What a contributor waits for; the phases below, one at a time, say where it goes.
     {
-      label: "`npm test` (checks side by side, then jest)",
-      command: ["npm", "test", "--silent", "--", "--silent", "--json", `--outputFile=${whole}`],
-      report: whole,
+      label: "`npm test`, cold caches (a fresh clone, CI)",
+      command: npmTest(cold),
+      report: cold,
+      before: clearCaches,
     },
-    { label: "typecheck (`tsc --noEmit`)", command: ["npm", "run", "--silent", "typecheck"] },
     {
-      label: "lint (`eslint . && prettier --check .`)",
+      label: "`npm test` again, warm caches (a contributor's next run)",
+      command: npmTest(warm),
+      report: warm,
+    },
+    {
+      label: "typecheck (`tsc --noEmit --incremental`)",
+      command: ["npm", "run", "--silent", "typecheck"],
+    },
+    {
+      label: "lint (`eslint --cache . && prettier --check --cache .`)",
       command: ["npm", "run", "--silent", "lint"],
     },
     ...workers.map((workers) => {
