@@ -1,14 +1,10 @@
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { App, TerraformStack, Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import * as fs from "fs";
 import * as path from "path";
-import { awsProvider } from "../../stacks/aws-provider";
 import { configureBackend, stateKey, type StateLocation } from "../../stacks/backend";
 import { shippedEnvironments } from "../../stacks/environments";
 import { synthStack, type SynthJson } from "../support/synth";
-import { tempOutdir } from "../support/app";
-import { describeWithTerraform } from "../support/terraform-available";
-import { errorsOf, validateTogether } from "../terraform/support";
+import { crossStackApp } from "../terraform/validation/backend";
 
 function backendOf(stack: TerraformStack): Record<string, unknown> {
   const json = synthStack(stack);
@@ -117,43 +113,5 @@ describe("configureBackend", () => {
       "use_lockfile",
       true,
     );
-  });
-});
-
-/** Two stacks where the second reads an output of the first (a cross-stack reference). */
-function crossStackApp(app: App, state: StateLocation) {
-  const target = { accountId: "111111111111", region: "ap-northeast-2" };
-  const make = (id: string) => {
-    const stack = new TerraformStack(app, id);
-    configureBackend(stack, { environment: "dev", stackName: id, state, offline: false });
-    awsProvider(stack, { environment: "dev", owner: "platform-team", target, offline: true });
-    return stack;
-  };
-  const infra = make("dev-infra");
-  const queue = new SqsQueue(infra, "queue", { name: "dev-events" });
-  new SqsQueue(make("dev-platform"), "dead-letter", {
-    name: "dev-dead-letter",
-    redrivePolicy: queue.arn,
-  });
-}
-
-describeWithTerraform("terraform accepts the synthesized backend configuration", () => {
-  it("validates both stacks, including the S3 remote state source", async () => {
-    const outdir = tempOutdir("backend-");
-    const app = new App({ outdir });
-    crossStackApp(app, {
-      bucket: "platform-tfstate-111111111111",
-      region: "ap-northeast-2",
-      kmsKeyId: "alias/dev/tfstate",
-    });
-    app.synth();
-    const stacks = ["dev-infra", "dev-platform"];
-    const validations = await validateTogether(
-      stacks.map((stack) => path.join(outdir, "stacks", stack)),
-    );
-    expect(validations.map((v, i) => [stacks[i], errorsOf(v), v.valid])).toEqual(
-      stacks.map((stack) => [stack, [], true]),
-    );
-    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
   });
 });

@@ -1,115 +1,18 @@
 /**
- * EksCluster with tokens where a real deploy has them: the VPC, subnets and keys are created in
- * the same stack (references to other resources) or come from elsewhere (variables, as from a
- * network stack's outputs, including whole lists). Synth must skip the checks that need values,
- * and the configuration must pass `terraform validate` with the real aws provider.
+ * EksCluster with tokens where a real deploy has them (the cases:
+ * test/terraform/validation/eks-tokens.ts): synth passes references and variables through
+ * untouched. That the configurations pass `terraform validate` is checked in
+ * test/terraform/validate.test.ts, with every other stack the tests validate.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet";
-import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { TerraformStack, TerraformVariable } from "cdktf";
-import { EksCluster, EksClusterProps, SystemNodeGroup } from "../../constructs/eks";
-import {
-  ACCOUNT,
-  REGION,
-  Validation,
-  errorsOf,
-  synthStackDir,
-  validateTogether,
-} from "../terraform/support";
-import { describeWithTerraform } from "../support/terraform-available";
-import { scratchDir } from "../support/scratch";
+import { EKS_TOKEN_CASES } from "../terraform/validation/eks-tokens";
+import { type SynthesizedCases, synthCases } from "../terraform/validation/group";
 
-type Json = { resource: Record<string, Record<string, Record<string, unknown>>> };
-
-/**
- * The cluster, and with a Calico CNI the system node group from its props, as the stack that
- * installs Calico creates it (in one stack here: validate needs no ordering).
- */
-function cluster(stack: TerraformStack, props: EksClusterProps): void {
-  const eks = new EksCluster(stack, "eks", props);
-  if (!eks.systemNodeGroup) {
-    new SystemNodeGroup(stack, "system-node-group", eks.systemNodeGroupProps);
-  }
-}
-
-const COMMON = {
-  name: "dev-platform",
-  kubernetesVersion: "1.35",
-  vpcCidr: "10.10.0.0/16",
-  admins: [`arn:aws:iam::${ACCOUNT}:role/platform-admin`],
-  accountId: ACCOUNT,
-  region: REGION,
-} as const;
-
-/** VPC, subnets and keys as resources of the same stack: every ID is a reference. */
-function fromResources(stack: TerraformStack): void {
-  const vpc = new Vpc(stack, "vpc", { cidrBlock: COMMON.vpcCidr });
-  const subnet = (id: string, zone: string, cidr: string) =>
-    new Subnet(stack, id, { vpcId: vpc.id, availabilityZone: `${REGION}${zone}`, cidrBlock: cidr })
-      .id;
-  const key = (id: string) => new KmsKey(stack, id, { enableKeyRotation: true }).arn;
-  cluster(stack, {
-    ...COMMON,
-    // A Calico CNI: the system node group is built from the cluster's props.
-    podNetworkMode: "ipip-cross-subnet",
-    vpcId: vpc.id,
-    controlPlaneSubnetIds: [
-      subnet("intra-a", "a", "10.10.64.0/26"),
-      subnet("intra-c", "c", "10.10.64.64/26"),
-    ],
-    nodeSubnetIds: [
-      subnet("private-a", "a", "10.10.0.0/19"),
-      subnet("private-c", "c", "10.10.32.0/19"),
-    ],
-    kmsKeyArn: key("secrets"),
-    volumeKmsKeyArn: key("ebs"),
-    logsKmsKeyArn: key("logs"),
-  });
-}
-
-/** IDs from another stack's outputs, as variables: whole subnet lists are single tokens. */
-function fromVariables(stack: TerraformStack): void {
-  const variable = (id: string, type: string) => new TerraformVariable(stack, id, { type });
-  cluster(stack, {
-    ...COMMON,
-    // The AWS VPC CNI: the cluster construct creates the system node group itself.
-    podNetworkMode: "policy-only",
-    vpcId: variable("vpc_id", "string").stringValue,
-    controlPlaneSubnetIds: variable("intra_subnet_ids", "list(string)").listValue,
-    nodeSubnetIds: variable("private_subnet_ids", "list(string)").listValue,
-    kmsKeyArn: variable("secrets_key_arn", "string").stringValue,
-  });
-}
-
-const CASES = { "from-resources": fromResources, "from-variables": fromVariables } as const;
-type CaseName = keyof typeof CASES;
-
-describeWithTerraform("EksCluster with tokens where real deploys have them", () => {
-  let root: string;
-  const synthesized = new Map<CaseName, { json: Json; validation: Validation }>();
-
-  beforeAll(async () => {
-    root = scratchDir("platform-eks-tokens-");
-    const names = Object.keys(CASES) as CaseName[];
-    const stacks = names.map((name) => synthStackDir(path.join(root, name), name, CASES[name]));
-    const validations = await validateTogether(stacks.map((stack) => stack.dir));
-    names.forEach((name, i) =>
-      synthesized.set(name, { json: stacks[i].json as Json, validation: validations[i] }),
-    );
-  }, 600_000);
-  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-
-  const clusterOf = (name: CaseName) =>
-    Object.values(synthesized.get(name)!.json.resource.aws_eks_cluster)[0];
-
-  it.each(Object.keys(CASES) as CaseName[])("%s: terraform validate passes", (name) => {
-    const { validation } = synthesized.get(name)!;
-    expect(errorsOf(validation)).toEqual([]);
-    expect(validation.valid).toBe(true);
-  });
+describe("EksCluster with tokens where real deploys have them", () => {
+  let synthesized: SynthesizedCases<keyof typeof EKS_TOKEN_CASES>;
+  beforeAll(() => (synthesized = synthCases("platform-eks-tokens-", EKS_TOKEN_CASES)));
+  const resourcesOf = (name: keyof typeof EKS_TOKEN_CASES) => synthesized.get(name)!.json.resource;
+  const clusterOf = (name: keyof typeof EKS_TOKEN_CASES) =>
+    Object.values(resourcesOf(name).aws_eks_cluster)[0];
 
   it("from resources: the cluster references them", () => {
     expect(clusterOf("from-resources")).toMatchObject({
@@ -126,11 +29,9 @@ describeWithTerraform("EksCluster with tokens where real deploys have them", () 
   it("from variables: whole lists pass through as one expression", () => {
     const c = clusterOf("from-variables");
     expect(c.vpc_config).toMatchObject({ subnet_ids: "${var.intra_subnet_ids}" });
-    const group = Object.values(
-      synthesized.get("from-variables")!.json.resource.aws_eks_node_group,
-    )[0];
+    const group = Object.values(resourcesOf("from-variables").aws_eks_node_group)[0];
     expect(group.subnet_ids).toBe("${var.private_subnet_ids}");
-    const sg = Object.values(synthesized.get("from-variables")!.json.resource.aws_security_group);
+    const sg = Object.values(resourcesOf("from-variables").aws_security_group);
     for (const g of sg) expect(g.vpc_id).toBe("${var.vpc_id}");
   });
 });

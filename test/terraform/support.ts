@@ -109,6 +109,14 @@ interface StackConfig {
   variable?: Record<string, { type?: string; default?: unknown }>;
 }
 
+/** A root written by {@link writeModuleRoot}. */
+export interface ModuleRoot {
+  /** Each stack's files in the root: its module's folder, and its group's provider file if any. */
+  readonly files: readonly (readonly string[])[];
+  /** Where the provider configuration a stack's state names (`provider["..."]`) is in the root. */
+  readonly providerAddress: (stack: number, address: string) => string;
+}
+
 /**
  * Writes a root at `root` with each stack of `dirs` a module of it (`s0`, `s1`, ...), so that one
  * Terraform run starts the aws provider and decodes its schema (about 3.5 CPU seconds, the most of
@@ -116,14 +124,21 @@ interface StackConfig {
  * only a root may have, and a variable without a default gets a root variable of the same type
  * (unknown while validating, as a root's is). An HCL stack (`cdktf synth --hcl`, `cdk.tf`) is
  * taken as it is: Terraform ignores a child module's backend with a warning.
+ *
+ * Each provider configuration is a provider process of its own (about 0.8 CPU seconds), so JSON
+ * stacks whose provider configurations are `alike` share one in the root, a configuration per
+ * group in a file of its own (`provider-g<n>.tf.json`, where Terraform's diagnostics about it
+ * point): the first group's is the default one, the others' have an alias (`g<n>`) that their
+ * modules are given as their providers. A stack alike no other, or whose providers have aliases,
+ * keeps its own.
  */
-function writeModuleRoot(
+export function writeModuleRoot(
   root: string,
   dirs: readonly string[],
   options: { edits?: readonly (ConfigEdit | undefined)[]; alike: (config: unknown) => string },
-): { sharedProviders: boolean } {
+): ModuleRoot {
   const { edits = [], alike } = options;
-  const modules: Record<string, Record<string, string>> = {};
+  const modules: Record<string, Record<string, unknown>> = {};
   const variables: Record<string, { type?: string }> = {};
   const stacks = dirs.map((dir, i) => {
     const hcl = !fs.existsSync(path.join(dir, "cdk.tf.json"));
@@ -134,12 +149,26 @@ function writeModuleRoot(
     delete config.terraform?.backend;
     return { config };
   });
-  // Stacks with alike provider configurations share the first one's, in the root: each
-  // configuration is a provider process of its own (about 0.8 CPU seconds more a stack).
-  const provider = stacks[0]?.config?.provider;
-  const sharedProviders =
-    stacks.every((s) => s.config && alike(s.config.provider) === alike(provider)) &&
-    !Object.values(provider ?? {}).some((list) => list.some((p) => p.alias));
+  const byShape = new Map<string, number[]>();
+  stacks.forEach(({ config }, i) => {
+    const provider = config?.provider;
+    if (!provider || Object.values(provider).some((list) => list.some((p) => p.alias))) return;
+    const shape = alike(provider);
+    byShape.set(shape, [...(byShape.get(shape) ?? []), i]);
+  });
+  const groups = [...byShape.values()].filter((members) => members.length > 1);
+  const groupOf = new Map(groups.flatMap((members, g) => members.map((i) => [i, g] as const)));
+  const alias = (g: number) => (g === 0 ? undefined : `g${g}`);
+  const providerFile = (g: number) => `provider-g${g}.tf.json`;
+  groups.forEach((members, g) => {
+    const provider = Object.fromEntries(
+      Object.entries(stacks[members[0]].config!.provider!).map(([type, [block]]) => [
+        type,
+        [{ ...block, ...(alias(g) ? { alias: alias(g) } : {}) }],
+      ]),
+    );
+    fs.writeFileSync(path.join(root, providerFile(g)), JSON.stringify({ provider }));
+  });
   stacks.forEach(({ hcl, config }, i) => {
     fs.mkdirSync(path.join(root, `s${i}`));
     modules[`s${i}`] = { source: `./s${i}` };
@@ -147,7 +176,16 @@ function writeModuleRoot(
       fs.writeFileSync(path.join(root, `s${i}`, "cdk.tf"), hcl!);
       return;
     }
-    if (sharedProviders) delete config.provider;
+    const g = groupOf.get(i);
+    if (g !== undefined) {
+      const name = alias(g);
+      if (name) {
+        modules[`s${i}`].providers = Object.fromEntries(
+          Object.keys(config.provider!).map((type) => [type, `${type}.${name}`]),
+        );
+      }
+      delete config.provider;
+    }
     fs.writeFileSync(path.join(root, `s${i}`, "cdk.tf.json"), JSON.stringify(config));
     for (const [name, variable] of Object.entries(config.variable ?? {})) {
       if ("default" in variable) continue;
@@ -159,16 +197,32 @@ function writeModuleRoot(
     path.join(root, "main.tf.json"),
     JSON.stringify({
       module: modules,
-      ...(sharedProviders && provider ? { provider } : {}),
       ...(Object.keys(variables).length ? { variable: variables } : {}),
     }),
   );
-  return { sharedProviders };
+  return {
+    files: stacks.map((_, i) => {
+      const g = groupOf.get(i);
+      return [`s${i}/`, ...(g === undefined ? [] : [providerFile(g)])];
+    }),
+    providerAddress: (i, address) => {
+      const g = groupOf.get(i);
+      if (g === undefined) return `module.s${i}.${address}`;
+      return alias(g) ? `${address}.${alias(g)}` : address;
+    },
+  };
 }
 
-/** The diagnostics that name a file of module `s<i>`, and those that name no file. */
-function diagnosticsOf(diagnostics: readonly Diagnostic[], i: number): Diagnostic[] {
-  return diagnostics.filter((d) => !d.range?.filename || d.range.filename.startsWith(`s${i}/`));
+/**
+ * The diagnostics of stack `i` of a root: those that name a file of its own, and those that name
+ * no stack's file (none, or the root's `main.tf.json`).
+ */
+function diagnosticsOf(diagnostics: readonly Diagnostic[], root: ModuleRoot, i: number) {
+  const owns = (files: readonly string[], file: string) => files.some((f) => file.startsWith(f));
+  return diagnostics.filter((d) => {
+    const file = d.range?.filename;
+    return !file || owns(root.files[i], file) || !root.files.some((files) => owns(files, file));
+  });
 }
 
 /** A value with every string, number and boolean in it replaced by its type. */
@@ -180,21 +234,22 @@ function shapeOf(value: unknown): string {
 
 /**
  * `terraform validate -json` of several synthesized stacks in one run (`writeModuleRoot`). Every
- * diagnostic goes back to its stack by the file it names; one that names no file, to every stack.
+ * diagnostic goes back to its stack by the file it names (an error in a shared provider
+ * configuration, to every stack that shares it); one that names no stack's file, to every stack.
  * Validation checks a configuration's structure and the types in it: stacks whose provider
- * configurations have the same structure (the environment's tags and region differ) share the
- * first stack's. The values of a provider configuration are checked where a stack is planned.
+ * configurations have the same structure (the environment's tags and region differ) share one.
+ * The values of a provider configuration are checked where a stack is planned.
  */
 export async function validateTogether(dirs: readonly string[]): Promise<Validation[]> {
   const root = scratchDir("platform-validate-");
   try {
-    writeModuleRoot(root, dirs, { alike: shapeOf });
+    const written = writeModuleRoot(root, dirs, { alike: shapeOf });
     const failed = await init(root);
     if (failed) return dirs.map(() => failed);
     const result = await terraform(root, ["validate", "-no-color", "-json"]);
     const { diagnostics } = JSON.parse(result.stdout) as Validation;
     return dirs.map((_, i) => {
-      const own = diagnosticsOf(diagnostics, i);
+      const own = diagnosticsOf(diagnostics, written, i);
       return { valid: !own.some((d) => d.severity === "error"), diagnostics: own };
     });
   } finally {
@@ -229,7 +284,7 @@ export interface PlanCase {
 export interface PlannedTogether {
   /** `terraform plan`'s exit status for all the stacks. */
   readonly status: number;
-  /** Each stack's diagnostics (with those that name no file). */
+  /** Each stack's diagnostics (with those that name no stack's file). */
   readonly diagnostics: readonly Diagnostic[][];
   /** Each stack's resource changes, addressed as in its own stack; only when the plan succeeded. */
   readonly changes?: readonly ResourceChange[][];
@@ -252,7 +307,7 @@ function targets(cases: readonly PlanCase[]): string[] {
 export async function planTogether(cases: readonly PlanCase[]): Promise<PlannedTogether> {
   const root = scratchDir("platform-plan-");
   try {
-    const { sharedProviders } = writeModuleRoot(
+    const written = writeModuleRoot(
       root,
       cases.map((c) => c.dir),
       { edits: cases.map((c) => c.edit), alike: (config) => JSON.stringify(config) },
@@ -261,7 +316,7 @@ export async function planTogether(cases: readonly PlanCase[]): Promise<PlannedT
       (c.state ?? []).map((r) => ({
         ...r,
         module: r.module ? `module.s${i}.${r.module}` : `module.s${i}`,
-        provider: sharedProviders ? r.provider : `module.s${i}.${r.provider}`,
+        provider: written.providerAddress(i, r.provider),
       })),
     );
     fs.writeFileSync(
@@ -294,7 +349,7 @@ export async function planTogether(cases: readonly PlanCase[]): Promise<PlannedT
       .flatMap((message) =>
         message.type === "diagnostic" && message.diagnostic ? [message.diagnostic] : [],
       );
-    const own = cases.map((_, i) => diagnosticsOf(diagnostics, i));
+    const own = cases.map((_, i) => diagnosticsOf(diagnostics, written, i));
     if (plan.status !== 0) return { status: plan.status, diagnostics: own };
     const show = await terraform(root, ["show", "-json", "plan.tfplan"]);
     if (show.status !== 0) throw new Error(`terraform show failed in ${root}:\n${show.stderr}`);

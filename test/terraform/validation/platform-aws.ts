@@ -1,9 +1,14 @@
+/**
+ * The platform stacks of the shipped environments through `terraform validate`, as far as this
+ * machine can: without the helm and kubernetes providers, which are not mirrored here.
+ */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { stackDir, synthShipped } from "../support/app";
-import { describeWithTerraform } from "../support/terraform-available";
-import { type Validation, errorsOf, validateTogether } from "./support";
+import { stackNames } from "../../../stacks/app";
+import { shippedEnvironments } from "../../../stacks/environments";
+import { stackJson, synthShipped } from "../../support/app";
+import { scratchDir } from "../../support/scratch";
+import { type ValidationGroup, expectValid } from "./group";
 
 /** Providers whose binaries are not on this machine; their resources are projected away. */
 const UNAVAILABLE_PROVIDERS = ["helm", "kubernetes"];
@@ -71,42 +76,34 @@ function withoutUnavailableProviders(json: Json): Json {
   };
 }
 
-describeWithTerraform("platform stacks without the helm and kubernetes providers", () => {
-  const { outdir, stackNames } = synthShipped({ offline: true });
-  const platforms = stackNames.filter((s) => s.endsWith("-platform"));
+/** Every shipped environment has a platform stack. */
+const PLATFORMS = shippedEnvironments().map((e) => stackNames(e.name).platform);
 
-  const validations = new Map<string, Validation>();
-  beforeAll(async () => {
-    const dirs = platforms.map((stack) => {
-      const json = JSON.parse(
-        fs.readFileSync(path.join(stackDir(outdir, stack), "cdk.tf.json"), "utf8"),
-      ) as Json;
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${stack}-aws-`));
-      fs.writeFileSync(
-        path.join(dir, "cdk.tf.json"),
-        JSON.stringify(withoutUnavailableProviders(json)),
-      );
-      return dir;
-    });
-    const results = await validateTogether(dirs);
-    platforms.forEach((stack, i) => validations.set(stack, results[i]));
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-  }, 300_000);
+export function platformAws(): ValidationGroup {
+  let outdir: string;
+  return {
+    synth: async () => {
+      outdir = synthShipped({ offline: true }).outdir;
+      return PLATFORMS.map((stack) => {
+        const dir = scratchDir(`${stack}-aws-`);
+        const projected = withoutUnavailableProviders(stackJson(outdir, stack));
+        fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(projected));
+        return dir;
+      });
+    },
+    describe: (validations) =>
+      describe("platform stacks without the helm and kubernetes providers", () => {
+        it.each(PLATFORMS.map((stack, i) => [stack, i] as const))(
+          "%s: the rest validates with the real aws provider",
+          (_stack, i) => expectValid(validations()[i]),
+        );
 
-  it.each(platforms)("%s: the rest validates with the real aws provider", (stack) => {
-    const validation = validations.get(stack)!;
-    expect(errorsOf(validation)).toEqual([]);
-    expect(validation.valid).toBe(true);
-  });
-
-  it("keeps what can be checked: the Calico CNI platform stacks still hold the node group and the wait", () => {
-    const json = withoutUnavailableProviders(
-      JSON.parse(
-        fs.readFileSync(path.join(stackDir(outdir, "dev-platform"), "cdk.tf.json"), "utf8"),
-      ),
-    );
-    expect(Object.keys(json.resource as Json).sort()).toEqual(
-      ["aws_eks_addon", "aws_eks_node_group", "aws_launch_template", "terraform_data"].sort(),
-    );
-  });
-});
+        it("keeps what can be checked: the Calico CNI platform stacks still hold the node group and the wait", () => {
+          const json = withoutUnavailableProviders(stackJson(outdir, "dev-platform"));
+          expect(Object.keys(json.resource as Json).sort()).toEqual(
+            ["aws_eks_addon", "aws_eks_node_group", "aws_launch_template", "terraform_data"].sort(),
+          );
+        });
+      }),
+  };
+}
