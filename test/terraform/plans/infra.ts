@@ -2,16 +2,16 @@
  * The shipped infra stacks planned with the real aws provider, offline: from an empty state, and
  * the guard (stacks/platform-guard.ts) against platform states that it must accept or refuse.
  * Offline, the platform's state is the local state file the platform stack's backend writes; each
- * case gets its own. Planned with the other topics of offline-plans.test.ts (plan-topics.ts).
+ * case gets its own. Planned with the other topics of ../offline-plans.test.ts (topic.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { runTerraform } from "../../scripts/lib/terraform";
-import { localStatePath } from "../../stacks/backend";
-import { stackDir, stackJson, synthShipped } from "../support/app";
-import type { PlanTopic } from "./plan-topics";
-import type { Diagnostic, PlanCase, PlannedTogether } from "./support";
-import { scratchDir } from "../support/scratch";
+import { runTerraform } from "../../../scripts/lib/terraform";
+import { localStatePath } from "../../../stacks/backend";
+import { stackDir, stackJson, synthShipped } from "../../support/app";
+import type { PlanTopic } from "./topic";
+import type { Diagnostic, PlanCase, PlannedTogether } from "../support";
+import { scratchDir } from "../../support/scratch";
 
 const INFRA_STACKS = ["dev-infra", "staging-infra", "prod-infra"];
 
@@ -116,7 +116,7 @@ export function infraPlans(): PlanTopic {
         failing: [CLUSTER_REPLACED, PORTS_CLOSED].map((c, i) => guardCase(c, ACCEPTED.length + i)),
       };
     },
-    tests: (plans) =>
+    describe: (plans) =>
       describe("infra stacks with the real aws provider (offline)", () => {
         let accepted: PlannedTogether;
         let refused: PlannedTogether;

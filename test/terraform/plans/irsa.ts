@@ -1,12 +1,12 @@
 import * as path from "path";
 import { App } from "cdktf";
-import { buildApp } from "../../stacks/app";
-import { parseEnvironment } from "../../stacks/environment/validate";
-import { tempOutdir } from "../support/app";
-import type { PlanTopic } from "../terraform/plan-topics";
-import { readingPlatformState } from "../terraform/infra-cases";
-import type { PlannedTogether } from "../terraform/support";
-import { findEnvironmentFile } from "../../stacks/environments";
+import { buildApp } from "../../../stacks/app";
+import { parseEnvironment } from "../../../stacks/environment/validate";
+import { tempOutdir } from "../../support/app";
+import type { PlanTopic } from "./topic";
+import { readingPlatformState } from "./infra";
+import type { PlannedTogether } from "../support";
+import { findEnvironmentFile } from "../../../stacks/environments";
 
 const dev = findEnvironmentFile("dev").input;
 
@@ -15,8 +15,7 @@ const dev = findEnvironmentFile("dev").input;
  * known only once the cluster exists. Synth-level tests cannot tell whether Terraform can parse
  * what such a key renders to, so dev's infra stack with `identity: "irsa"` goes through the real
  * provider: an offline plan (the trust policy's data source is computed locally), which validates
- * the configuration first. Planned with the other topics of
- * test/terraform/offline-plans.test.ts (plan-topics.ts there).
+ * the configuration first. Planned with the other topics of ../offline-plans.test.ts (topic.ts).
  */
 export function irsaPlans(): PlanTopic {
   return {
@@ -31,7 +30,7 @@ export function irsaPlans(): PlanTopic {
       const absent = path.join(path.dirname(outdir), "absent.tfstate");
       return { succeeding: [readingPlatformState(outdir, "dev-infra", absent)] };
     },
-    tests: (plans) =>
+    describe: (plans) =>
       describe("Karpenter IRSA through Terraform (offline)", () => {
         let planned: PlannedTogether;
         beforeAll(() => ({ succeeding: planned } = plans()));

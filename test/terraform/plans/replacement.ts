@@ -4,11 +4,11 @@
  * system node group and launch template), so the provider itself decides which attribute forces
  * a replacement and Terraform orders it. A plan is not an apply, but it is where "destroy every
  * system node first" or "replace the cluster" would show. Planned with the other topics of
- * offline-plans.test.ts (plan-topics.ts).
+ * ../offline-plans.test.ts (topic.ts).
  */
 import * as path from "path";
-import { EksCluster, EksClusterProps } from "../../constructs/eks";
-import type { PlanTopic } from "./plan-topics";
+import { EksCluster, EksClusterProps } from "../../../constructs/eks";
+import type { PlanTopic } from "./topic";
 import {
   ACCOUNT,
   REGION,
@@ -17,8 +17,8 @@ import {
   type StateResource,
   defaultTags,
   synthStackDir,
-} from "./support";
-import { scratchDir } from "../support/scratch";
+} from "../support";
+import { scratchDir } from "../../support/scratch";
 
 const CLUSTER = "dev-platform";
 const STACK = "replace";
@@ -345,7 +345,7 @@ export function replacementPlans(): PlanTopic {
         })),
       };
     },
-    tests: (plans) =>
+    describe: (plans) =>
       describe("what a change replaces (offline plans against a prior state)", () => {
         const byScenario = new Map<string, readonly ResourceChange[]>();
         beforeAll(() => {
