@@ -6,6 +6,7 @@
  * group's tests read only its own stacks' validations (test/terraform/validation/).
  */
 import { describeWithTerraform } from "../support/terraform-available";
+import { type Outcome, describeGroups } from "./batch";
 import { type Validation, validateTogether } from "./support";
 import { backend } from "./validation/backend";
 import { eksTokens } from "./validation/eks-tokens";
@@ -30,7 +31,7 @@ describeWithTerraform(
       validateTogetherCases(),
     ];
     /** Each group's validations, or what its synthesis threw: that fails its tests only. */
-    const outcomes: ({ validations: Validation[] } | { failed: unknown })[] = [];
+    const outcomes: Outcome<readonly Validation[]>[] = [];
 
     beforeAll(async () => {
       const synthesized = await Promise.allSettled(groups.map((group) => group.synth()));
@@ -42,18 +43,11 @@ describeWithTerraform(
           outcomes.push({ failed: s.reason });
           continue;
         }
-        outcomes.push({ validations: validations.slice(next, next + s.value.length) });
+        outcomes.push({ value: validations.slice(next, next + s.value.length) });
         next += s.value.length;
       }
     }, 900_000);
 
-    groups.forEach((group, i) =>
-      group.describe(() => {
-        const outcome = outcomes[i];
-        if (!outcome) throw new Error("the stacks were not validated (see beforeAll)");
-        if ("failed" in outcome) throw outcome.failed;
-        return outcome.validations;
-      }),
-    );
+    describeGroups(groups, outcomes, "validated");
   },
 );

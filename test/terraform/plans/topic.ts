@@ -5,6 +5,7 @@
  * results of its own cases. A failed plan shows no changes at all, so the cases that must make a
  * plan fail are planned together in a second run, beside the first.
  */
+import { type Outcome, describeGroups } from "../batch";
 import { type PlanCase, type PlannedTogether, planTogether } from "../support";
 
 /** What a topic plans. */
@@ -61,7 +62,7 @@ function part(
  */
 export function describePlannedTogether(topics: readonly PlanTopic[]): void {
   type Synthesized = Required<TopicCases> | { failed: unknown };
-  const outcomes: ({ plans: TopicPlans } | { failed: unknown })[] = [];
+  const outcomes: Outcome<TopicPlans>[] = [];
   beforeAll(async () => {
     const synthesized = topics.map((topic): Synthesized => {
       try {
@@ -83,7 +84,7 @@ export function describePlannedTogether(topics: readonly PlanTopic[]): void {
         continue;
       }
       outcomes.push({
-        plans: {
+        value: {
           succeeding: part(succeeding, c.succeeding, next.succeeding),
           failing: part(failing, c.failing, next.failing),
         },
@@ -92,12 +93,5 @@ export function describePlannedTogether(topics: readonly PlanTopic[]): void {
       next.failing += c.failing.length;
     }
   }, 600_000);
-  topics.forEach((topic, i) =>
-    topic.describe(() => {
-      const outcome = outcomes[i];
-      if (!outcome) throw new Error("the stacks were not planned (see beforeAll)");
-      if ("failed" in outcome) throw outcome.failed;
-      return outcome.plans;
-    }),
-  );
+  describeGroups(topics, outcomes, "planned");
 }
