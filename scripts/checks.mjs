@@ -1,10 +1,10 @@
 /**
  * `npm run checks`: the type check (`npm run typecheck`), the lint (`npm run lint:code`) and the
- * format check (`npm run lint:format`) side by side. Each keeps about one core busy; one after the
+ * format check (`npm run lint:format`) side by side. Each keeps about one core busy: one after the
  * other they left the second core of a 2-core machine idle for most of half a minute, and the lint
- * and format check in turn (`npm run lint`) took longer than the type check beside them. Output is buffered and printed
- * one check after the other, so it reads as if they ran in turn; the exit status is the first
- * failing check's, or 0.
+ * and the format check in turn (`npm run lint`) outlasted the type check beside them. Output is
+ * buffered and printed one check after the other, so it reads as if they ran in turn; the exit
+ * status is the first failing check's, or 0.
  */
 import { Buffer } from "node:buffer";
 import { spawn } from "node:child_process";
