@@ -7,13 +7,13 @@
  * bench), and never stale code: an edited file hashes differently and is compiled again. There is
  * no build step to forget.
  *
- * Only a cache miss compiles, through the esbuild binary in a child process, so a warm run loads
- * no compiler at all. Modules keep their real file names, so `__dirname` (the manifests chart,
- * the wait script) resolves as it does under tsx or tsc. No source maps: stack traces name the
- * right file but the compiled line (run `npx tsx main.ts` for source lines). No type checking:
- * `npm run typecheck`. cdktf.json also caps V8's semi-spaces (docs/benchmark.md).
+ * Only a cache miss loads esbuild, whose one service process then compiles every miss of the run
+ * (a process per file took 4.2 s instead of 1.6 s for the doctor's cold start), so a warm run
+ * loads no compiler at all. Modules keep their real file names, so `__dirname` (the manifests
+ * chart, the wait script) resolves as it does under tsx or tsc. No source maps: stack traces name
+ * the right file but the compiled line (run `npx tsx main.ts` for source lines). No type
+ * checking: `npm run typecheck`. cdktf.json also caps V8's semi-spaces (docs/benchmark.md).
  */
-const { spawnSync } = require("child_process");
 const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
@@ -21,17 +21,17 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = process.env.TS_APP_CACHE || path.join(ROOT, "node_modules", ".cache", "ts-app");
-const ESBUILD_PACKAGE = path.dirname(require.resolve("esbuild/package.json"));
-const ESBUILD = path.join(ESBUILD_PACKAGE, "bin", "esbuild");
-// The tsconfig esbuild reads next to each file sets semantics such as class fields.
-const FLAGS = ["--format=cjs", "--platform=node", "--target=node20", "--log-level=error"];
+// The repository's tsconfig sets semantics such as class fields.
+const OPTIONS = {
+  loader: "ts",
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  tsconfigRaw: fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"),
+};
 
 /** What, besides a file's path and source, decides its compiled output. */
-const SALT = [
-  require("esbuild/package.json").version,
-  FLAGS.join(" "),
-  fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"),
-].join("\n");
+const SALT = [require("esbuild/package.json").version, JSON.stringify(OPTIONS)].join("\n");
 
 function compile(filename) {
   const source = fs.readFileSync(filename);
@@ -44,19 +44,21 @@ function compile(filename) {
   const cached = path.join(CACHE, `${key}.js`);
   if (fs.existsSync(cached)) return fs.readFileSync(cached, "utf8");
 
-  const result = spawnSync(ESBUILD, [filename, ...FLAGS], {
-    encoding: "utf8",
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (result.status !== 0) {
-    throw new Error(`esbuild could not compile ${filename}:\n${result.stderr}`);
+  let code;
+  try {
+    ({ code } = require("esbuild").transformSync(source.toString("utf8"), {
+      ...OPTIONS,
+      sourcefile: filename,
+    }));
+  } catch (error) {
+    throw new Error(`esbuild could not compile ${filename}:\n${error.message}`);
   }
   // Written under a temporary name and renamed: parallel runs never read half a file.
   fs.mkdirSync(CACHE, { recursive: true });
   const partial = `${cached}.${process.pid}`;
-  fs.writeFileSync(partial, result.stdout);
+  fs.writeFileSync(partial, code);
   fs.renameSync(partial, cached);
-  return result.stdout;
+  return code;
 }
 
 Module._extensions[".ts"] = (module, filename) => module._compile(compile(filename), filename);

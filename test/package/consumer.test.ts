@@ -11,9 +11,10 @@
  * synthesizes the examples; the template's runner, ts-node, runs an example.
  *
  * Cost: one pack, one full npm install (shared npm cache, preferring what it holds), a hard-linked
- * copy for aws 6 that swaps one package, the Node binaries and TypeScript 7 fetched once into a
- * cache folder (toolchains.ts); installs, compiles and Node lines run side by side; a Node line
- * other than the machine's, and the aws 6 copy, load cdktf and the providers once for all examples.
+ * copy for aws 6 that swaps one package, the Node binaries fetched once into a cache folder
+ * (toolchains.ts; TypeScript 7 is the repository's own type checker); installs, compiles and Node
+ * lines run side by side; a Node line other than the machine's, and the aws 6 copy, load cdktf
+ * and the providers once for all examples.
  */
 import { builtinModules, createRequire } from "module";
 import * as fs from "fs";
@@ -113,12 +114,12 @@ beforeAll(async () => {
   [packed] = JSON.parse(stdout) as PackResult[];
   const tarball = path.join(work, packed.filename);
   let binaries: string[];
-  [project, binaries, tsc7] = await Promise.all([
+  tsc7 = typescript7();
+  [project, binaries] = await Promise.all([
     timed("project (template, documented install)", () =>
       createConsumerProject(path.join(work, "project"), { tarball }),
     ),
     timed("node binaries", () => Promise.all(NODE_VERSIONS.map(nodeBinary))),
-    timed("typescript 7", typescript7),
   ]);
   lines = [
     { version: process.version, binary: process.execPath },

@@ -2,6 +2,7 @@
  * Node binaries of the other LTS lines, and the TypeScript 7 (native) compiler, for the consumer
  * test. The npm registry carries Node as packages (`node-<platform>-<arch>`, what the `node`
  * package installs); they are fetched once with npm into a cache folder and reused on every run.
+ * TypeScript 7 is the repository's own type checker (the `typescript-7` devDependency).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -11,8 +12,6 @@ import { runAsync } from "./run";
 
 /** The Node lines the package supports besides the machine's own (`engines`). */
 export const NODE_VERSIONS = ["22.23.5", "24.22.3"] as const;
-/** TypeScript 7, the native compiler `cdktf init` resolves today. */
-export const TYPESCRIPT_7 = "7.0.2";
 
 const CACHE =
   process.env.PLATFORM_TEST_CACHE ?? path.join(os.homedir(), ".cache", "platform-cdktf-toolkit");
@@ -41,8 +40,7 @@ export async function nodeBinary(version: string): Promise<string> {
   return path.join(dir, "node_modules", pkg, "bin", "node");
 }
 
-/** The path of TypeScript 7's `tsc` (a launcher for the native binary). */
-export async function typescript7(): Promise<string> {
-  const dir = await cachedInstall(`typescript-${TYPESCRIPT_7}`, `typescript@${TYPESCRIPT_7}`);
-  return path.join(dir, "node_modules", "typescript", "bin", "tsc");
+/** TypeScript 7's `tsc` (a launcher for the native binary), the version `cdktf init` resolves today. */
+export function typescript7(): string {
+  return path.join(__dirname, "..", "..", "node_modules", "typescript-7", "bin", "tsc");
 }
