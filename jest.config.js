@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: "<rootDir>/test/support/environment.ts",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // Slow suites first when jest has no timings yet (a fresh clone, CI): see the file.
+  testSequencer: "<rootDir>/test/support/sequencer.cjs",
   // esbuild strips the types (test/support/transform.cjs); `npm run typecheck` checks them once.
   transform: { "^.+\\.ts$": "<rootDir>/test/support/transform.cjs" },
   testTimeout: 120000,
