@@ -1,12 +1,13 @@
 /**
  * `npm run bench -- tests [--workers <n,...>]`: what `npm test` costs, as a whole and phase by
  * phase. As a whole twice: from cold caches, as on a fresh clone or in CI (the type check's, the
- * lint's and the format check's caches under node_modules/.cache, and jest's transform cache,
- * cleared first), then again as a contributor's next run finds them. Then the phases, one at a
- * time with warm caches: the type check, the lint and format check, and jest with each given number of workers
- * (default: the configured one). Wall time and CPU seconds (user + system of the phase's whole process tree,
- * from the kernel's accounting of waited-for children), and the slowest suites from jest's own
- * JSON report. BENCH_RUNS rounds (default 1), medians reported. Writes cdktf.out/bench-tests.md.
+ * lint's, the format check's and scripts/ts-app.cjs's caches under node_modules/.cache, and
+ * jest's cache of transforms and timings, cleared first), then again as a contributor's next run
+ * finds them. Then the phases, one at a time with warm caches: the type check, the lint and
+ * format check, and jest with each given number of workers (default: the configured one). Wall
+ * time and CPU seconds (user + system of the phase's whole process tree, from the kernel's
+ * accounting of waited-for children), and the slowest suites from jest's own JSON report.
+ * BENCH_RUNS rounds (default 1), medians reported. Writes cdktf.out/bench-tests.md.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -39,9 +40,9 @@ function childrenCpuS(): number {
   return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_S;
 }
 
-/** The caches `npm run typecheck` and `npm run lint` keep (package.json), and jest's. */
+/** The caches `npm run typecheck`, `npm run lint` (package.json) and ts-app keep, and jest's. */
 function clearCaches(): void {
-  for (const cache of ["typecheck", "eslint", "prettier"]) {
+  for (const cache of ["typecheck", "eslint", "prettier", "ts-app"]) {
     fs.rmSync(path.join(ROOT, "node_modules", ".cache", cache), { recursive: true, force: true });
   }
   const cleared = spawnSync(path.join(ROOT, "node_modules", ".bin", "jest"), ["--clearCache"], {
