@@ -1,5 +1,5 @@
 // @kubernetes/client-node 1.x ships ESM only ("type": "module", no `require` export), so neither
-// tsx in CommonJS mode, ts-jest nor a CommonJS caller can load it; 2.x also needs Node 22 (its
+// tsx in CommonJS mode, jest nor a CommonJS caller can load it; 2.x also needs Node 22 (its
 // undici 8 does). This bundles the classes the day-2 tools use into one CommonJS file, like
 // scripts/build-karpenter-models.mjs. It runs from the `prepare` script (every `npm ci`).
 import { build } from "esbuild";
