@@ -21,14 +21,7 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = process.env.TS_APP_CACHE || path.join(ROOT, "node_modules", ".cache", "ts-app");
-// The repository's tsconfig sets semantics such as class fields.
-const OPTIONS = {
-  loader: "ts",
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  tsconfigRaw: fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"),
-};
+const OPTIONS = require("./esbuild-options.cjs");
 
 /** What, besides a file's path and source, decides its compiled output. */
 const SALT = [require("esbuild/package.json").version, JSON.stringify(OPTIONS)].join("\n");

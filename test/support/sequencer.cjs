@@ -2,11 +2,11 @@
 /**
  * jest's order, with a first guess for suites it has no timings of. Without timings (a fresh
  * clone, CI) jest orders suites by file size, and the suites that spend their time in Terraform,
- * npm or typedoc from a short file started last: in a cold run on 2 cores the last four began
- * after 200 of 223 s and left one worker idle at the end. The suites below start first, in this
- * order (slowest first, measured with `npm run bench -- tests`); once jest has timed a suite,
- * its own timing decides. A name missing here only costs time: test/support/sequencer.test.ts
- * keeps every entry pointing at a suite.
+ * npm or typedoc from a short file started last: in a cold run on 2 cores offline-plans began at
+ * 227 s of 256 and ran alone for the last 13 (docs/benchmark.md). The suites below start first,
+ * in this order (slowest first, measured with `npm run bench -- tests`); once jest has timed a
+ * suite, its own timing decides. A name missing here only costs time:
+ * test/support/sequencer.test.ts keeps every entry pointing at a suite.
  */
 const path = require("path");
 const Sequencer = require("@jest/test-sequencer").default;

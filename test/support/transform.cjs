@@ -1,25 +1,15 @@
 "use strict";
 /**
- * jest's TypeScript transform: esbuild strips the types, file by file, with the repository's
- * tsconfig. Type checking is `npm run typecheck`'s job (tsconfig.json sets isolatedModules, so
- * every file compiles alone). ts-jest did the same through the TypeScript compiler at several
- * times the CPU, in every worker, warm or cold (docs/benchmark.md). The source map keeps failure
- * locations on the TypeScript lines.
+ * jest's TypeScript transform: esbuild strips the types, as scripts/ts-app.cjs does
+ * (scripts/esbuild-options.cjs), with a source map that keeps failure locations on the TypeScript
+ * lines. ts-jest did the same through the TypeScript compiler, at several times the CPU for every
+ * file jest has not cached yet (docs/benchmark.md).
  */
 const crypto = require("crypto");
 const esbuild = require("esbuild");
-const fs = require("fs");
-const path = require("path");
+const ESBUILD_OPTIONS = require("../../scripts/esbuild-options.cjs");
 
-const TSCONFIG = fs.readFileSync(path.join(__dirname, "..", "..", "tsconfig.json"), "utf8");
-const OPTIONS = {
-  loader: "ts",
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  sourcemap: "external",
-  tsconfigRaw: TSCONFIG,
-};
+const OPTIONS = { ...ESBUILD_OPTIONS, sourcemap: "external" };
 const SALT = `${esbuild.version}\n${JSON.stringify(OPTIONS)}`;
 
 module.exports = {
