@@ -40,7 +40,10 @@ export async function nodeBinary(version: string): Promise<string> {
   return path.join(dir, "node_modules", pkg, "bin", "node");
 }
 
-/** TypeScript 7's `tsc` (a launcher for the native binary), the version `cdktf init` resolves today. */
+/**
+ * TypeScript 7's `tsc` (a launcher for the native binary), the version `cdktf init` resolves
+ * today.
+ */
 export function typescript7(): string {
   return path.join(__dirname, "..", "..", "node_modules", "typescript-7", "bin", "tsc");
 }
