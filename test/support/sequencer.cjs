@@ -6,7 +6,7 @@
  * 227 s of 256 and ran alone for the last 13 (docs/benchmark.md). The suites below start first,
  * in this order (slowest first, measured with `npm run bench -- tests`); once jest has timed a
  * suite, its own timing decides. A name missing here only costs time:
- * test/support/sequencer.test.ts keeps every entry pointing at a suite.
+ * test/support/sequencer.spec.ts keeps every entry pointing at a suite.
  */
 const path = require("path");
 const Sequencer = require("@jest/test-sequencer").default;

@@ -2,7 +2,7 @@
  * EksCluster with tokens where a real deploy has them: the VPC, subnets and keys are created in
  * the same stack (references to other resources) or come from elsewhere (variables, as from a
  * network stack's outputs, including whole lists). Synth must skip the checks that need values
- * (test/eks/tokens.test.ts), and the configuration must pass `terraform validate` with the real
+ * (test/eks/tokens.spec.ts), and the configuration must pass `terraform validate` with the real
  * aws provider.
  */
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";

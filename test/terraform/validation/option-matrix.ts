@@ -5,7 +5,7 @@
  * shipped ones (`parseEnvironment`, `buildApp`, synth), and each `<env>-infra` stack through
  * `terraform validate` with the real aws provider. Validate checks what synth
  * cannot: that every expression parses and every attribute exists with the right type. That the
- * matrix covers every option is checked in option-matrix.test.ts.
+ * matrix covers every option is checked in option-matrix.spec.ts.
  */
 import * as fs from "fs";
 import * as path from "path";

@@ -3,7 +3,7 @@
  * reference) or comes from another stack (a variable). Everything else a deploy passes (name,
  * CIDR, zones, account) is a literal, because subnets are planned at synth time. The
  * configuration must pass `terraform validate` with the real aws provider (what synth makes of
- * the tokens: test/network/tokens.test.ts).
+ * the tokens: test/network/tokens.spec.ts).
  */
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { TerraformStack, TerraformVariable } from "cdktf";

@@ -1,7 +1,7 @@
 /**
  * What `parseEnvironment` accepts, the stacks build: environments at the edges of what the checks
  * allow (regions and partitions, name lengths, CIDR sizes, budgets, pools, state) synthesize
- * without a construct or policy error. The cases each stack would reject are in validate.test.ts,
+ * without a construct or policy error. The cases each stack would reject are in validate.spec.ts,
  * caught with the environment's own field path.
  */
 import * as fs from "fs";

@@ -1,0 +1,63 @@
+/**
+ * Specs that run inside jest's worker (`*.spec.ts`: no Terraform, npm or long child processes)
+ * are loaded in a few groups, one jest test file each (`test/<group>.test.ts`), instead of one
+ * test file each. jest gives every test file a module registry of its own, so each file loaded
+ * cdktf, the provider bindings, zod, yaml and the library again: 64 such files took 58 CPU
+ * seconds run one after the other in one process, and the same files loaded by one test file 31
+ * (docs/benchmark.md, "Fourth round"). Suites that start Terraform, npm or servers, or keep
+ * snapshots (stored per test file), stay `*.test.ts`, one test file each.
+ *
+ * A group is a list of folders below test/; every `*.spec.ts` there belongs to it, each inside a
+ * `describe` named by its path, so its hooks stay its own and `-t <path>` picks one. To run one
+ * spec on its own: `npx jest --testMatch '**\/test/calico/calico.spec.ts'`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+const TEST_ROOT = path.resolve(__dirname, "..");
+
+/** The folders below test/ of each group. */
+export const SPEC_GROUPS = {
+  constructs: [
+    "backend",
+    "calico",
+    "eks",
+    "ingress",
+    "karpenter",
+    "kms",
+    "metallb",
+    "network",
+    "policy",
+    "shared",
+    "versions",
+  ],
+  stacks: ["access", "bring-up", "docs", "environment", "stacks"],
+  tools: ["charts", "doctor", "netbench", "plan", "support", "terraform", "workflows"],
+} as const;
+
+export type SpecGroup = keyof typeof SPEC_GROUPS;
+
+/** Every `*.spec.ts` below `dir`, relative to test/, sorted. */
+export function specsBelow(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".spec.ts"))
+    .map((entry) => path.relative(TEST_ROOT, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** The specs of `group`, relative to test/. */
+export function specsOf(group: SpecGroup): string[] {
+  return SPEC_GROUPS[group].flatMap((folder) => specsBelow(path.join(TEST_ROOT, folder)));
+}
+
+/** Loads every spec of `group`, each in a `describe` named by its path below test/. */
+export function loadSpecs(group: SpecGroup): void {
+  for (const spec of specsOf(group)) {
+    describe(spec, () => {
+      // A spec registers its tests as it loads; jest's require keeps its transform and registry.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(path.join(TEST_ROOT, spec));
+    });
+  }
+}
