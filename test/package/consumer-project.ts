@@ -143,8 +143,11 @@ export async function variantOf(
     fs.cpSync(path.join(project.dir, entry), path.join(dir, entry), { recursive: true });
   }
   await runAsync("cp", ["-al", path.join(project.dir, "node_modules"), dir], { cwd: dir });
-  // npm rewrites its hidden lockfile in place: this one must not be the original's.
-  fs.rmSync(path.join(dir, "node_modules", ".package-lock.json"), { force: true });
+  // npm rewrites its hidden lockfile in place: this one must be a copy, not the original's link.
+  // Kept (not removed), npm reads the installed tree from it instead of from every package.json.
+  const hiddenLockfile = path.join("node_modules", ".package-lock.json");
+  fs.rmSync(path.join(dir, hiddenLockfile), { force: true });
+  fs.copyFileSync(path.join(project.dir, hiddenLockfile), path.join(dir, hiddenLockfile));
   return documentedInstall(dir, options, { onlyProviderCommand: true });
 }
 
