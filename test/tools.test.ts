@@ -1,4 +1,4 @@
-// The in-process specs of tools (SPEC_GROUPS in support/spec-groups.ts), in one module registry.
+// The specs of tools (SPEC_GROUPS in support/spec-groups.ts), in one module registry.
 import { loadSpecs } from "./support/spec-groups";
 
 loadSpecs("tools");

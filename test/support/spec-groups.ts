@@ -1,11 +1,13 @@
 /**
- * Specs that run inside jest's worker (`*.spec.ts`: no Terraform, npm or long child processes)
- * are loaded in a few groups, one jest test file each (`test/<group>.test.ts`), instead of one
- * test file each. jest gives every test file a module registry of its own, so each file loaded
- * cdktf, the provider bindings, zod, yaml and the library again: 64 such files took 58 CPU
- * seconds run one after the other in one process, and the same files loaded by one test file 31
- * (docs/benchmark.md, "Fourth round"). Suites that start Terraform, npm or servers, or keep
- * snapshots (stored per test file), stay `*.test.ts`, one test file each.
+ * Suites that take less than about 8 seconds (`*.spec.ts`) are loaded in a few groups, one jest
+ * test file each (`test/<group>.test.ts`), instead of one test file each. jest gives every test
+ * file a module registry of its own, so each file loaded cdktf, the provider bindings, zod, yaml,
+ * the library and jest's test framework again: 64 of them took 58 CPU seconds run one after the
+ * other in one process, and the same files loaded by one test file 31 (docs/benchmark.md, "Fourth
+ * round"). Longer suites (Terraform plans with the aws provider, npm installs, typedoc, Helm
+ * renders of every platform chart, network namespaces) stay `*.test.ts`, one test file each, so
+ * that jest's two workers can balance them; so do suites that keep snapshots, which jest stores
+ * per test file.
  *
  * A group is a list of folders below test/; every `*.spec.ts` there belongs to it, each inside a
  * `describe` named by its path, so its hooks stay its own and `-t <path>` picks one. To run one
@@ -32,7 +34,8 @@ export const SPEC_GROUPS = {
     "versions",
   ],
   stacks: ["access", "bring-up", "docs", "environment", "stacks"],
-  tools: ["charts", "doctor", "netbench", "plan", "support", "terraform", "workflows"],
+  plan: ["plan", "terraform", "workflows"],
+  tools: ["charts", "doctor", "netbench", "scripts", "support"],
 } as const;
 
 export type SpecGroup = keyof typeof SPEC_GROUPS;

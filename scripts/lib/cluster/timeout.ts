@@ -2,7 +2,7 @@
  * A signal that aborts when `parent` does, or `ms` from now. Not `AbortSignal.any([parent,
  * AbortSignal.timeout(ms)])`: Node 20 lets the timeout signal inside such a composite be garbage
  * collected before it fires (nodejs/node#57736), and then the request waits for the run's overall
- * deadline instead (test/doctor/request-timeout.test.ts reproduces it). Here a timer of our own
+ * deadline instead (test/doctor/request-timeout.spec.ts reproduces it). Here a timer of our own
  * holds the controller; `clear` stops it once the operation has settled.
  */
 export interface Timeout {
