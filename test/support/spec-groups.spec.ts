@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SPEC_GROUPS, SpecGroup, specsBelow, specsOf } from "./spec-groups";
+import { SPEC_GROUPS, SpecGroup, TEST_ROOT, specsBelow, specsOf } from "./spec-groups";
 
-const TEST_ROOT = path.resolve(__dirname, "..");
 const GROUPS = Object.keys(SPEC_GROUPS) as SpecGroup[];
 
 describe("spec groups", () => {

@@ -16,7 +16,8 @@
 import * as fs from "fs";
 import * as path from "path";
 
-const TEST_ROOT = path.resolve(__dirname, "..");
+/** test/, which every spec path is relative to. */
+export const TEST_ROOT = path.resolve(__dirname, "..");
 
 /** The folders below test/ of each group. */
 export const SPEC_GROUPS = {
