@@ -35,8 +35,19 @@ export function definitionName(openApiName: string): string {
 
 const PACKAGES = ["kubernetes-models", "@kubernetes-models/apimachinery"];
 
-/** The definitions, generated once per package version and kept in the system's temp folder. */
+let loaded: KubernetesDefinitions | undefined;
+
+/**
+ * The definitions, generated once per package version and kept in the system's temp folder, and
+ * read once per module registry: the validators compiled from them (validate.ts) are kept per
+ * definitions object, so the chart specs of one group share them.
+ */
 export function kubernetesDefinitions(): KubernetesDefinitions {
+  loaded ??= readOrGenerate();
+  return loaded;
+}
+
+function readOrGenerate(): KubernetesDefinitions {
   const roots = PACKAGES.map((name) => path.dirname(require.resolve(`${name}/package.json`)));
   const versions = roots.map(
     (root) =>

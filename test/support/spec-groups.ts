@@ -36,7 +36,9 @@ export const SPEC_GROUPS = {
   ],
   stacks: ["access", "bring-up", "docs", "environment", "stacks"],
   plan: ["plan", "terraform", "workflows"],
-  tools: ["charts", "doctor", "netbench", "scripts", "support"],
+  // Every Helm render: one module registry shares the compiled schema validators.
+  charts: ["charts"],
+  tools: ["doctor", "netbench", "scripts", "support"],
 } as const;
 
 export type SpecGroup = keyof typeof SPEC_GROUPS;
