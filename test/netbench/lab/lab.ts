@@ -61,6 +61,9 @@ const RELAY_SOURCE = path.join(__dirname, "ipip-relay.c");
  */
 const PING_WAIT_S = "0.3";
 
+/** The client's underlay: a token bucket at 400 Mbit/s (bursts up to the largest node MTU fit). */
+const UNDERLAY_SHAPING = "tbf rate 400mbit burst 256kb latency 100ms";
+
 function run(args: readonly string[]): string {
   return execFileSync(args[0], args.slice(1), {
     encoding: "utf8",
@@ -110,6 +113,10 @@ export class NamespaceLab {
         side === "client" ? ["10.201.0.1", "10.201.0.2"] : ["10.201.0.2", "10.201.0.1"];
       this.ip(ns, `addr add ${mine} peer ${peer} dev ipip0`);
     });
+    // Every path crosses the client's veth0. The lab proves the tool end to end, not the kernel's
+    // speed: capped, a throughput run costs a fraction of the CPU a saturated one does, and still
+    // carries far more than the tests assert.
+    run(["tc", "-n", this.client, ...`qdisc add dev veth0 root ${UNDERLAY_SHAPING}`.split(" ")]);
     this.setNodeMtu(nodeMtu);
     this.both((ns) => {
       this.ip(ns, "link set vxlan0 up");

@@ -11,7 +11,7 @@ const onPath = (command: string) =>
 /** What the lab needs and this machine lacks, or undefined when it can run. */
 export function labMissing(): string | undefined {
   if (process.getuid?.() !== 0) return "root (network namespaces and tunnels need CAP_NET_ADMIN)";
-  const commands = ["ip", "iperf3", "ping", "cc"].filter((c) => !onPath(c));
+  const commands = ["ip", "tc", "iperf3", "ping", "cc"].filter((c) => !onPath(c));
   if (commands.length > 0) {
     return `the commands ${commands.join(", ")} (apt-get install ${LAB_PACKAGES})`;
   }
