@@ -11,7 +11,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { runTerraform } from "../../scripts/lib/terraform";
 import { ConditionalImport } from "../../constructs/shared/conditional-import";
 import { describeWithTerraform } from "../support/terraform-available";
-import { synthStackDir } from "./support";
+import { dropLockedHashes, synthStackDir } from "./support";
 import { scratchDir } from "../support/scratch";
 
 /** A bucket the state holds already, and one only the data source lists. */
@@ -68,6 +68,7 @@ describeWithTerraform("an import block conditional on what exists", () => {
     }));
     const init = runTerraform(dir, ["init", "-input=false", "-no-color"]);
     expect(init.stderr).toBe("");
+    dropLockedHashes(dir);
   }, 120_000);
 
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
