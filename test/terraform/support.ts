@@ -105,15 +105,14 @@ export function dropLockedHashes(dir: string): void {
 
 async function init(dir: string): Promise<Validation | undefined> {
   const result = await initSerially(dir);
-  if (result.status === 0) dropLockedHashes(dir);
-  return result.status === 0
-    ? undefined
-    : {
-        valid: false,
-        diagnostics: [
-          { severity: "error", summary: "terraform init failed", detail: result.stderr },
-        ],
-      };
+  if (result.status !== 0) {
+    return {
+      valid: false,
+      diagnostics: [{ severity: "error", summary: "terraform init failed", detail: result.stderr }],
+    };
+  }
+  dropLockedHashes(dir);
+  return undefined;
 }
 
 /** Rewrites a stack's configuration text before it becomes a module of a shared root. */
