@@ -1,7 +1,10 @@
-import { runApply } from "./lib/apply";
+import { renderHelp, wantsHelp } from "./lib/help";
+import { APPLY_HELP, runApply } from "./lib/apply";
 
+const argv = process.argv.slice(2);
 try {
-  process.exitCode = runApply(process.argv.slice(2));
+  if (wantsHelp(argv)) process.stdout.write(renderHelp(APPLY_HELP));
+  else process.exitCode = runApply(argv);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

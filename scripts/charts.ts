@@ -17,9 +17,25 @@ import { shippedEnvironments } from "../stacks/environments";
 import { chartArchive, chartCacheDir } from "./lib/charts/cache";
 import { checkArchive } from "./lib/charts/chart-files";
 import { helmBinary, runHelm } from "./lib/charts/helm";
+import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
 import { chartReferences, type ChartReference } from "./lib/charts/references";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const HELP: CommandHelp = {
+  usage: "npm run charts",
+  summary:
+    "Downloads every upstream chart the stacks use, at the pinned versions, into the chart cache " +
+    "(.chart-cache/, or $PLATFORM_CHART_CACHE) with helm pull, checking each archive. Needs the " +
+    "chart repositories; the chart-render tests then run offline. Charts already there are checked, " +
+    "not downloaded again.",
+  options: [],
+  examples: ["npm run charts", "PLATFORM_CHART_CACHE=/var/cache/charts npm run charts"],
+  exit: [
+    [0, "every chart is in the cache"],
+    [1, "a chart could not be downloaded or did not check out, or an unknown argument"],
+  ],
+};
 
 /** The upstream charts of every stack of the environments, from an offline synth. */
 function referencedCharts(): ChartReference[] {
@@ -125,4 +141,12 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+const args = process.argv.slice(2);
+if (wantsHelp(args)) {
+  process.stdout.write(renderHelp(HELP));
+} else if (args.length > 0) {
+  log(`unknown argument ${args[0]}\nusage: ${HELP.usage} (--help: more)`);
+  process.exitCode = 1;
+} else {
+  void main();
+}

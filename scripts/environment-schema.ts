@@ -10,6 +10,7 @@ import * as path from "path";
 import { z } from "zod";
 import { ignoreOverride, zodToJsonSchema } from "zod-to-json-schema";
 import { jsonSchemaHint } from "../constructs/shared/validation/fields";
+import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
 import { ENVIRONMENT_SCHEMA_FILE, promotionSchema } from "../stacks/environment/file";
 import { environmentSchema } from "../stacks/environment/schema";
 
@@ -41,7 +42,29 @@ export function environmentJsonSchemaText(): string {
   return `${JSON.stringify({ ...header, ...schema }, null, 2)}\n`;
 }
 
+const HELP: CommandHelp = {
+  usage: "npm run schema",
+  summary:
+    "Writes stacks/environment/environment.schema.json, the JSON Schema of an environment file, " +
+    "from the schema the environment files are validated with. Run it after changing " +
+    "stacks/environment/schema.ts; a test fails while the committed file is stale.",
+  options: [],
+  examples: ["npm run schema"],
+  exit: [
+    [0, "written"],
+    [1, "an unknown argument (nothing written)"],
+  ],
+};
+
 if (require.main === module) {
-  fs.writeFileSync(ENVIRONMENT_SCHEMA_FILE, environmentJsonSchemaText());
-  console.error(`wrote ${path.relative(process.cwd(), ENVIRONMENT_SCHEMA_FILE)}`);
+  const args = process.argv.slice(2);
+  if (wantsHelp(args)) {
+    process.stdout.write(renderHelp(HELP));
+  } else if (args.length > 0) {
+    console.error(`unknown argument ${args[0]}\nusage: ${HELP.usage} (--help: more)`);
+    process.exitCode = 1;
+  } else {
+    fs.writeFileSync(ENVIRONMENT_SCHEMA_FILE, environmentJsonSchemaText());
+    console.error(`wrote ${path.relative(process.cwd(), ENVIRONMENT_SCHEMA_FILE)}`);
+  }
 }

@@ -3,20 +3,70 @@
 // and devDependencies; a consumer's install would see them and warn about scripts. So the package
 // is staged in a temporary folder with a package.json without `scripts` and `devDependencies`,
 // and packed from there: installing it runs nothing. Prints `npm pack --json`'s document.
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const destination = path.resolve(process.argv[2] ?? ROOT);
-const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+// The format of scripts/lib/help.ts (TypeScript, which this plain module cannot import).
+const HELP = `usage: npm run pack [-- <dir>]
 
-execFileSync(process.execPath, [path.join(ROOT, "scripts", "build.mjs")], {
-  cwd: ROOT,
-  stdio: ["ignore", "inherit", "inherit"],
-});
+Builds lib/ and packs the package as it is published, without the repository's scripts and
+devDependencies, into <dir> (default: the repository); prints npm pack's JSON document.
+
+options:
+  -h, --help  print this help and exit
+
+examples:
+  npm run pack
+  npm run pack -- /tmp/package
+
+exit status:
+  0  packed
+  1  the build or npm pack failed, or bad arguments
+`;
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+if (args.length > 1 || args[0]?.startsWith("-")) {
+  console.error(
+    `unexpected argument ${args.at(-1)}\nusage: npm run pack [-- <dir>] (--help: more)`,
+  );
+  process.exit(1);
+}
+const destination = path.resolve(args[0] ?? ROOT);
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+try {
+  fs.mkdirSync(destination, { recursive: true });
+} catch (error) {
+  console.error(
+    `npm run pack: cannot make the destination folder ${destination}: ${error.message}`,
+  );
+  process.exit(1);
+}
+
+/** A step's stdout; a failed step (which printed its own errors) sets the exit status. */
+function step(label, command, args) {
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (result.status === 0) return result.stdout;
+  console.error(
+    `npm run pack: ${label} failed (${result.error?.message ?? `exit ${result.status}`})`,
+  );
+  process.exitCode = 1;
+  return undefined;
+}
+
+const built = step("the build", process.execPath, [path.join(ROOT, "scripts", "build.mjs")]);
+if (built === undefined) process.exit();
+process.stderr.write(built);
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const published = { ...manifest };
@@ -42,12 +92,8 @@ try {
       fs.copyFileSync(path.join(from, name), path.join(stage, folder, name));
     }
   }
-  const json = execFileSync(npm, ["pack", stage, "--json", "--pack-destination", destination], {
-    cwd: ROOT,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  process.stdout.write(json);
+  const json = step("npm pack", npm, ["pack", stage, "--json", "--pack-destination", destination]);
+  if (json !== undefined) process.stdout.write(json);
 } finally {
   fs.rmSync(stage, { recursive: true, force: true });
 }

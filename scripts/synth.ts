@@ -9,9 +9,33 @@ import * as path from "path";
 import { displayLine } from "../constructs/shared/validation/display";
 import { isOffline } from "../stacks/offline";
 import { annotationLine, readManifest, type Annotation } from "./plan/manifest";
+import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
 import { synthesize } from "./lib/synth";
 
-const USAGE = "usage: npm run synth [-- --verbose]";
+const HELP: CommandHelp = {
+  usage: "npm run synth [-- --verbose]",
+  summary:
+    "Synthesizes every stack of the environments in stacks/environments/ into " +
+    "<outdir>/stacks/<stack>/, as `cdktf synth` does, and prints the warnings found. An invalid " +
+    "environment file or construct option stops it, and the output folder then holds no stack.",
+  options: [
+    [
+      "--verbose",
+      "also print the notes (such as suppressed findings), the app command and the time (also PLATFORM_VERBOSE=1)",
+    ],
+  ],
+  examples: [
+    "npm run synth",
+    "npm run synth -- --verbose",
+    "PLATFORM_OFFLINE=1 npm run synth        # no AWS account: what the offline plan synthesizes",
+    "CDKTF_OUTDIR=/tmp/out npm run synth     # another output folder (default cdktf.out/)",
+  ],
+  exit: [
+    [0, "synthesized (warnings do not fail it)"],
+    [1, "an input is invalid (the app printed what to change), or an unknown argument"],
+  ],
+};
+const USAGE = `usage: ${HELP.usage} (--help: more)`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Annotations with one level and message, as one line naming every construct that has it. */
@@ -29,6 +53,10 @@ function grouped(annotations: readonly Annotation[]): Annotation[] {
 
 try {
   const args = process.argv.slice(2);
+  if (wantsHelp(args)) {
+    process.stdout.write(renderHelp(HELP));
+    process.exit(0);
+  }
   const unknown = args.filter((arg) => arg !== "--verbose");
   if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]}\n${USAGE}`);
   const verbose = args.includes("--verbose") || !!process.env.PLATFORM_VERBOSE;

@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { CommandHelp } from "./help";
 import { runTerraform } from "./terraform";
 import { readManifest, selectStacks, type ManifestStack } from "../plan/manifest";
 import { code } from "../plan/markdown";
@@ -27,7 +28,30 @@ export interface StackApply {
   readonly reason?: string;
 }
 
-export const APPLY_USAGE = "usage: npm run apply -- <stack> ... [--outdir <dir>]";
+export const APPLY_HELP: CommandHelp = {
+  usage: "npm run apply -- <stack> ... [--outdir <dir>]",
+  summary:
+    "Applies the plans `npm run plan` saved for the named stacks, in the order given, exactly as " +
+    "they were made: no synth, no new plan. Stops at the first stack not applied; a plan made " +
+    "against an older state is refused as stale. Writes <outdir>/apply/result.json and result.md.",
+  options: [
+    [
+      "--outdir <dir>",
+      "the synth output `npm run plan` wrote the plans into (default: $CDKTF_OUTDIR, else cdktf.out/)",
+    ],
+  ],
+  examples: [
+    "npm run plan -- dev-infra             # then review cdktf.out/plan/summary.md",
+    "npm run apply -- dev-infra            # apply exactly that plan",
+    "npm run apply -- dev-infra dev-platform",
+  ],
+  exit: [
+    [0, "every named stack was applied"],
+    [1, "a stack was not applied (stale plan, no saved plan, Terraform failed), or bad arguments"],
+  ],
+};
+
+const APPLY_USAGE = `usage: ${APPLY_HELP.usage} (--help: more)`;
 
 /** Terraform's refusal of a saved plan made against an older state. */
 const STALE_PLAN = /Saved plan is stale/;

@@ -109,7 +109,8 @@ let mismatched: RunResult & { status: number | string };
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
   const { stdout } = await timed("pack", () =>
-    runAsync(process.execPath, [path.join(ROOT, "scripts", "pack.mjs"), work], { cwd: ROOT }),
+    // As the README says to pack it: npm's run-script path (with its pre-script), not the file.
+    runAsync("npm", ["run", "--silent", "pack", "--", work], { cwd: ROOT }),
   );
   [packed] = JSON.parse(stdout) as PackResult[];
   const tarball = path.join(work, packed.filename);

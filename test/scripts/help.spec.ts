@@ -3,6 +3,7 @@
  * stdout, with exit status 0 (`plan` and `diff` are covered with their own command lines).
  */
 import { execFile } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { run as netbench } from "../../scripts/netbench/cli";
 import { scriptCommand } from "../support/script";
@@ -14,6 +15,19 @@ function script(name: string, args: string[]) {
   return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
     execFile(command, commandArgs, { cwd: ROOT }, (error, stdout, stderr) =>
       resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+/** scripts/pack.mjs, the plain module `npm run pack` runs. */
+function pack(args: string[]) {
+  return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
+    execFile(
+      process.execPath,
+      [path.join(ROOT, "scripts", "pack.mjs"), ...args],
+      { cwd: ROOT },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
     ),
   );
 }
@@ -65,5 +79,41 @@ describe("--help", () => {
     expect(refused.map((r) => r.status)).toEqual([2, 2]);
     expect(refused[0].stderr).toContain("--workers takes a comma-separated list");
     expect(refused[1].stderr).toContain("unknown argument --fast");
+  });
+
+  it("synth, apply, charts, schema and pack", async () => {
+    const [synth, apply, charts, schema, packed] = await Promise.all([
+      script("scripts/synth.ts", ["--help"]),
+      script("scripts/apply.ts", ["-h"]),
+      script("scripts/charts.ts", ["--help"]),
+      script("scripts/environment-schema.ts", ["--help"]),
+      pack(["--help"]),
+    ]);
+    for (const [result, usage] of [
+      [synth, "npm run synth [-- --verbose]"],
+      [apply, "npm run apply -- <stack> ... [--outdir <dir>]"],
+      [charts, "npm run charts"],
+      [schema, "npm run schema"],
+      [packed, "npm run pack [-- <dir>]"],
+    ] as const) {
+      expect([result.status, result.stderr]).toEqual([0, ""]);
+      expectHelp(result.stdout, usage);
+    }
+  });
+
+  it("charts, schema and pack refuse an unknown argument, doing nothing (exit 1)", async () => {
+    const schemaFile = path.join(ROOT, "stacks", "environment", "environment.schema.json");
+    const before = fs.statSync(schemaFile).mtimeMs;
+    const refused = await Promise.all([
+      script("scripts/charts.ts", ["--all"]),
+      script("scripts/environment-schema.ts", ["--check"]),
+      pack(["--out"]),
+    ]);
+    expect(refused.map((r) => r.status)).toEqual([1, 1, 1]);
+    expect(refused[0].stderr).toContain("unknown argument --all\nusage: npm run charts");
+    expect(refused[1].stderr).toContain("unknown argument --check\nusage: npm run schema");
+    expect(refused[2].stderr).toContain("unexpected argument --out\nusage: npm run pack");
+    expect(fs.statSync(schemaFile).mtimeMs).toBe(before);
+    expect(fs.existsSync(path.join(ROOT, "--out"))).toBe(false);
   });
 });
