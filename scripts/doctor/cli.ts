@@ -4,7 +4,7 @@
  * status: 0 when nothing failed, 1 when a check failed, 2 when the doctor could not run.
  */
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
+import { ClusterAccessError, kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
 import { AwsCallError } from "../lib/cluster/aws-call";
 import { KubeRequestError, type ReadLimits } from "../lib/cluster/kube-reader";
 import { type CommandHelp, renderHelp, wantsHelp } from "../lib/help";
@@ -81,7 +81,7 @@ const KUBERNETES_NEXT =
   "it; to use another kubeconfig: --kubeconfig <file> [--context <name>]";
 
 function failureOf(error: unknown): DoctorFailure {
-  if (error instanceof AwsCallError) {
+  if (error instanceof AwsCallError || error instanceof ClusterAccessError) {
     return { call: error.call, message: error.message, next: error.next };
   }
   if (error instanceof KubeRequestError) {

@@ -108,11 +108,31 @@ describe("cluster access for the day-2 tools", () => {
       expect(config.getCurrentCluster()?.server).toBe("https://onprem-admin.example:6443");
     });
 
-    it("names the context it could not find", async () => {
-      const file = kubeconfig(["laptop"]);
-      await expect(kubeConfigFor(findEnvironment("onprem"), { kubeconfig: file })).rejects.toThrow(
-        `kubeconfig ${file} has no context "onprem-admin"`,
+    it("names the context it could not find, the contexts there are, and what to pass", async () => {
+      const file = kubeconfig(["laptop", "lab\u001b[31m"]);
+      const failure = kubeConfigFor(findEnvironment("onprem"), { kubeconfig: file });
+      await expect(failure).rejects.toThrow(
+        `kubeconfig ${file} has no context "onprem-admin" (it has: laptop, "lab\\u001b[31m")`,
       );
+      await expect(failure).rejects.toMatchObject({
+        call: `read kubeconfig ${file}`,
+        next: expect.stringContaining("--context <name>"),
+      });
+    });
+
+    it("says which file names a kubeconfig it cannot read, and what to pass instead", async () => {
+      const missing = path.join(directory, "missing");
+      const onprem = findEnvironment("onprem");
+      if (onprem.platform !== "onprem") throw new Error("onprem is not on-prem");
+      const env = { ...onprem, kubeconfig: { ...onprem.kubeconfig, path: missing } };
+      await expect(kubeConfigFor(env)).rejects.toMatchObject({
+        call: `read kubeconfig ${missing}`,
+        message: expect.stringContaining(`cannot read kubeconfig ${missing}: ENOENT`),
+        next: expect.stringMatching(/--kubeconfig <file>.*kubeconfig\.path .* in onprem\.yaml$/),
+      });
+      await expect(kubeConfigFor(onprem, { kubeconfig: missing })).rejects.toMatchObject({
+        next: "pass a kubeconfig this machine has with --kubeconfig <file> [--context <name>]",
+      });
     });
   });
 });

@@ -101,6 +101,28 @@ describe("doctor command line", () => {
     });
   });
 
+  it("names the call and the next step when the kubeconfig cannot be read, also in JSON", async () => {
+    const missing = path.join(os.tmpdir(), "doctor-no-such-kubeconfig");
+    const [text, json] = await Promise.all([
+      doctor(["onprem", "--kubeconfig", missing]),
+      doctor(["onprem", "--json", "--kubeconfig", missing]),
+    ]);
+    expect([text.status, json.status]).toEqual([2, 2]);
+    expect(text.stderr).toMatch(
+      new RegExp(
+        `^doctor: cannot read kubeconfig ${missing}: ENOENT.*\n {2}next: pass a kubeconfig`,
+      ),
+    );
+    expect(JSON.parse(json.stdout)).toEqual({
+      environment: "onprem",
+      error: {
+        call: `read kubeconfig ${missing}`,
+        message: expect.stringContaining("ENOENT"),
+        next: expect.stringContaining("--kubeconfig <file>"),
+      },
+    });
+  });
+
   it("exits 2 when it cannot run at all", async () => {
     const result = await doctor(["nosuch"]);
     expect(result.status).toBe(2);

@@ -1,3 +1,4 @@
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -17,6 +18,7 @@ import {
 } from "../../scripts/netbench/result";
 import { parseEnvironment } from "../../stacks/environment/validate";
 import { findEnvironmentFile } from "../../stacks/environments";
+import { scriptCommand } from "../support/script";
 
 const onprem = findEnvironmentFile("onprem").input;
 
@@ -136,6 +138,25 @@ describe("netbench arguments", () => {
     );
     expect(() => parseArgs(["dev", "--fast"], {})).toThrow("unknown option --fast");
     expect(parseArgs(["dev", "--cleanup"], {}).image).toBeUndefined();
+  });
+
+  it("says what to do when it cannot use the kubeconfig (exit 2)", async () => {
+    const missing = path.join(os.tmpdir(), "netbench-no-such-kubeconfig");
+    const [command, args] = scriptCommand("scripts/netbench.ts", [
+      "onprem",
+      "--cleanup",
+      "--kubeconfig",
+      missing,
+    ]);
+    const result = await new Promise<{ status: number; stderr: string }>((resolve) =>
+      execFile(command, args, (error, _stdout, stderr) =>
+        resolve({ status: error ? Number(error.code) : 0, stderr }),
+      ),
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /^cannot read kubeconfig \S+: ENOENT.*\n {2}next: pass a kubeconfig this machine has with --kubeconfig <file>/,
+    );
   });
 });
 

@@ -3,6 +3,7 @@ import * as path from "path";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import type { Environment } from "../../../stacks/environment/schema";
 import { eksTokenExec } from "../../../constructs/shared/cluster-access";
+import { displayName, displayValue } from "../../../constructs/shared/validation/display";
 import { awsCall } from "./aws-call";
 import { KubeConfig } from "./kubernetes-client";
 
@@ -18,16 +19,49 @@ function expandHome(file: string): string {
   return file === "~" || file.startsWith("~/") ? path.join(os.homedir(), file.slice(1)) : file;
 }
 
-function fromFile(file: string, context: string | undefined): KubeConfig {
+/** A kubeconfig that cannot be used: the step that failed, and what to do about it. */
+export class ClusterAccessError extends Error {
+  constructor(
+    /** `read kubeconfig <file>` */
+    readonly call: string,
+    message: string,
+    /** What to try next. */
+    readonly next: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "ClusterAccessError";
+  }
+}
+
+/** The hint for a kubeconfig from the command line. */
+const OPTIONS_NEXT =
+  "pass a kubeconfig this machine has with --kubeconfig <file> [--context <name>]";
+
+/** The hint for the kubeconfig an environment file names. */
+const environmentNext = (env: Environment) =>
+  `pass another with --kubeconfig <file> [--context <name>], or correct kubeconfig.path and ` +
+  `kubeconfig.context in ${env.name}.yaml`;
+
+function fromFile(file: string, context: string | undefined, next: string): KubeConfig {
   const config = new KubeConfig();
+  const call = `read kubeconfig ${file}`;
   try {
     config.loadFromFile(expandHome(file));
   } catch (cause) {
-    throw new Error(`cannot read kubeconfig ${file}: ${(cause as Error).message}`, { cause });
+    const message = `cannot read kubeconfig ${file}: ${(cause as Error).message}`;
+    throw new ClusterAccessError(call, message, next, { cause });
   }
   if (context !== undefined) {
     if (!config.getContextObject(context)) {
-      throw new Error(`kubeconfig ${file} has no context "${context}"`);
+      const known = config.getContexts().map((c) => displayName(c.name, 60));
+      const shown =
+        known.length > 10 ? [...known.slice(0, 10), `${known.length - 10} more`] : known;
+      throw new ClusterAccessError(
+        call,
+        `kubeconfig ${file} has no context ${displayValue(context)} (it has: ${shown.join(", ") || "none"})`,
+        `name one of its contexts with --context <name>; ${next}`,
+      );
     }
     config.setCurrentContext(context);
   }
@@ -49,10 +83,14 @@ export async function kubeConfigFor(
   if (overrides.kubeconfig !== undefined) {
     const context =
       overrides.context ?? (env.platform === "onprem" ? env.kubeconfig.context : undefined);
-    return fromFile(overrides.kubeconfig, context);
+    return fromFile(overrides.kubeconfig, context, OPTIONS_NEXT);
   }
   if (env.platform === "onprem") {
-    return fromFile(env.kubeconfig.path, overrides.context ?? env.kubeconfig.context);
+    return fromFile(
+      env.kubeconfig.path,
+      overrides.context ?? env.kubeconfig.context,
+      environmentNext(env),
+    );
   }
   const client = eks ?? new EKSClient({ region: env.aws.region });
   const { cluster } = await awsCall(
