@@ -32,7 +32,11 @@ export const PLAN_SUMMARY_HELP: CommandHelp = {
     "the output of `terraform show -json <planfile>`, one file per stack. A stack is named " +
     "<stack>=<file>, else after its file (dev-infra.json → dev-infra; <dir>/plan.json → <dir>).",
   options: [
-    ["--outdir <dir>", "write summary.md and summary.json there (default: summary.md on stdout)"],
+    [
+      "--outdir <dir>",
+      "write summary.md and summary.json into this new or empty folder, or over an earlier summary " +
+        "there; a folder holding other files is refused (default: summary.md on stdout)",
+    ],
     [
       "--synth <dir>",
       "a cdktf synth output (cdktf.out): construct paths, prevent_destroy, stack dependencies",

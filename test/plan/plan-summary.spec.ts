@@ -158,6 +158,28 @@ describe("npm run plan-summary", () => {
     expect(() => summarize(["a=x.json", "a=y.json"])).toThrow("two files name stack a");
   });
 
+  it("replaces an earlier summary in --outdir, but refuses a folder or file that holds anything else", () => {
+    const plan = planFile("dev-infra.json", infraPlan("version", "1.33", "1.34").planJson);
+    const outdir = path.join(dir, "replaced");
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, "old-stack.txt"), "an earlier run's text plan");
+    summarize([plan, "--outdir", outdir]);
+    expect(fs.readdirSync(outdir).sort()).toEqual(["summary.json", "summary.md"]);
+
+    const kept = path.join(dir, "kept");
+    fs.mkdirSync(path.join(kept, ".git"), { recursive: true });
+    fs.writeFileSync(path.join(kept, "main.ts"), "source");
+    expect(() => summarize([plan, "--outdir", kept])).toThrow(
+      /kept holds files a summary did not write \((\.git, main\.ts|main\.ts, \.git)\): name a new or empty folder/,
+    );
+    expect(fs.readdirSync(kept).sort()).toEqual([".git", "main.ts"]);
+    // The plan file itself as --outdir: refused, and the plan is still there.
+    expect(() => summarize([plan, "--outdir", plan])).toThrow(
+      "dev-infra.json is a file, not a folder: name a new or empty folder",
+    );
+    expect(JSON.parse(fs.readFileSync(plan, "utf8"))).toHaveProperty("format_version");
+  });
+
   it("names a stack after its file", () => {
     expect(stackNameOf("out/dev-infra.json")).toBe("dev-infra");
     expect(stackNameOf("dev-infra.tfplan.json")).toBe("dev-infra");
