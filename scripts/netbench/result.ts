@@ -1,5 +1,6 @@
-import * as fs from "fs";
 import { podNetworkTraits, type PodNetworkMode } from "../../constructs/shared/pod-network";
+import { displayLine, displayName } from "../../constructs/shared/validation/display";
+import { readBoundedFile } from "../lib/bounded-file";
 import type { IperfJson, IperfSettings, Measurement } from "./iperf";
 
 /** The three placements netbench measures, from the cheapest path to the one that crosses the most. */
@@ -64,15 +65,20 @@ export interface BenchResult {
 }
 
 /** Reads an earlier result for `--compare`. */
+/** The most of an earlier result read (each holds iperf3's JSON of every run: megabytes). */
+const MAX_RESULT_BYTES = 64 * 1024 * 1024;
+
 export function readBenchResult(file: string): BenchResult {
-  let parsed: Partial<BenchResult>;
+  const text = readBoundedFile(file, MAX_RESULT_BYTES, "--compare");
+  let parsed: Partial<BenchResult> | null;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<BenchResult>;
+    parsed = JSON.parse(text) as Partial<BenchResult> | null;
   } catch (cause) {
-    throw new Error(`cannot read ${file}: ${(cause as Error).message}`, { cause });
+    const detail = displayLine((cause as Error).message, 200);
+    throw new Error(`--compare ${displayName(file)}: not JSON (${detail})`, { cause });
   }
-  if (parsed.version !== 1 || !Array.isArray(parsed.paths)) {
-    throw new Error(`${file} is not a netbench result (version 1)`);
+  if (parsed?.version !== 1 || !Array.isArray(parsed.paths)) {
+    throw new Error(`--compare ${displayName(file)}: not a netbench result (version 1)`);
   }
   return parsed as BenchResult;
 }

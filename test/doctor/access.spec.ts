@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -120,6 +121,23 @@ describe("cluster access for the day-2 tools", () => {
       });
     });
 
+    it("reads only a regular kubeconfig of at most 4 MiB: a device, a FIFO or a huge file fail at once", async () => {
+      const fifo = path.join(directory, "fifo");
+      execFileSync("mkfifo", [fifo]);
+      const huge = path.join(directory, "huge");
+      fs.writeFileSync(huge, "");
+      fs.truncateSync(huge, 4 * 1024 * 1024 + 1);
+      const onprem = findEnvironment("onprem");
+      for (const file of ["/dev/zero", fifo, directory]) {
+        await expect(kubeConfigFor(onprem, { kubeconfig: file })).rejects.toThrow(
+          `cannot read kubeconfig ${file}: not a regular file`,
+        );
+      }
+      await expect(kubeConfigFor(onprem, { kubeconfig: huge })).rejects.toThrow(
+        `cannot read kubeconfig ${huge}: larger than 4194304 bytes, the most it reads`,
+      );
+    });
+
     it("says which file names a kubeconfig it cannot read, and what to pass instead", async () => {
       const missing = path.join(directory, "missing");
       const onprem = findEnvironment("onprem");
@@ -127,7 +145,7 @@ describe("cluster access for the day-2 tools", () => {
       const env = { ...onprem, kubeconfig: { ...onprem.kubeconfig, path: missing } };
       await expect(kubeConfigFor(env)).rejects.toMatchObject({
         call: `read kubeconfig ${missing}`,
-        message: expect.stringContaining(`cannot read kubeconfig ${missing}: ENOENT`),
+        message: expect.stringContaining(`cannot read kubeconfig ${missing}: no such file`),
         next: expect.stringMatching(/--kubeconfig <file>.*kubeconfig\.path .* in onprem\.yaml$/),
       });
       await expect(kubeConfigFor(onprem, { kubeconfig: missing })).rejects.toMatchObject({

@@ -110,14 +110,14 @@ describe("doctor command line", () => {
     expect([text.status, json.status]).toEqual([2, 2]);
     expect(text.stderr).toMatch(
       new RegExp(
-        `^doctor: cannot read kubeconfig ${missing}: ENOENT.*\n {2}next: pass a kubeconfig`,
+        `^doctor: cannot read kubeconfig ${missing}: no such file\n {2}next: pass a kubeconfig`,
       ),
     );
     expect(JSON.parse(json.stdout)).toEqual({
       environment: "onprem",
       error: {
         call: `read kubeconfig ${missing}`,
-        message: expect.stringContaining("ENOENT"),
+        message: `cannot read kubeconfig ${missing}: no such file`,
         next: expect.stringContaining("--kubeconfig <file>"),
       },
     });

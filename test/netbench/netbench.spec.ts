@@ -140,6 +140,23 @@ describe("netbench arguments", () => {
     expect(parseArgs(["dev", "--cleanup"], {}).image).toBeUndefined();
   });
 
+  it("reads --compare only from a regular file, and says what is wrong with it", () => {
+    expect(() => readBenchResult("/dev/zero")).toThrow(
+      "cannot read --compare /dev/zero: not a regular file",
+    );
+    const file = path.join(os.tmpdir(), `netbench-compare-${process.pid}.json`);
+    try {
+      fs.writeFileSync(file, "null");
+      expect(() => readBenchResult(file)).toThrow(
+        `--compare ${file}: not a netbench result (version 1)`,
+      );
+      fs.writeFileSync(file, "{");
+      expect(() => readBenchResult(file)).toThrow(`--compare ${file}: not JSON`);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it("says what to do when it cannot use the kubeconfig (exit 2)", async () => {
     const missing = path.join(os.tmpdir(), "netbench-no-such-kubeconfig");
     const [command, args] = scriptCommand("scripts/netbench.ts", [
@@ -155,7 +172,7 @@ describe("netbench arguments", () => {
     );
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(
-      /^cannot read kubeconfig \S+: ENOENT.*\n {2}next: pass a kubeconfig this machine has with --kubeconfig <file>/,
+      /^cannot read kubeconfig \S+: no such file\n {2}next: pass a kubeconfig this machine has with --kubeconfig <file>/,
     );
   });
 });

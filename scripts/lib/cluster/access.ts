@@ -3,7 +3,12 @@ import * as path from "path";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import type { Environment } from "../../../stacks/environment/schema";
 import { eksTokenExec } from "../../../constructs/shared/cluster-access";
-import { displayName, displayValue } from "../../../constructs/shared/validation/display";
+import {
+  displayLine,
+  displayName,
+  displayValue,
+} from "../../../constructs/shared/validation/display";
+import { readBoundedFile } from "../bounded-file";
 import { awsCall } from "./aws-call";
 import { KubeConfig } from "./kubernetes-client";
 
@@ -14,6 +19,9 @@ export interface AccessOverrides {
   /** Context in that kubeconfig. @default the environment's context on-prem, else the file's current one */
   readonly context?: string;
 }
+
+/** The most of a kubeconfig read: certificates inline make it kilobytes, not megabytes. */
+const MAX_KUBECONFIG_BYTES = 4 * 1024 * 1024;
 
 function expandHome(file: string): string {
   return file === "~" || file.startsWith("~/") ? path.join(os.homedir(), file.slice(1)) : file;
@@ -46,10 +54,16 @@ const environmentNext = (env: Environment) =>
 function fromFile(file: string, context: string | undefined, next: string): KubeConfig {
   const config = new KubeConfig();
   const call = `read kubeconfig ${file}`;
+  const resolved = expandHome(file);
   try {
-    config.loadFromFile(expandHome(file));
+    // What KubeConfig.loadFromFile does, with a bounded read (a kubeconfig is kilobytes).
+    config.loadFromString(readBoundedFile(resolved, MAX_KUBECONFIG_BYTES, "kubeconfig"));
+    config.makePathsAbsolute(path.dirname(resolved));
   } catch (cause) {
-    const message = `cannot read kubeconfig ${file}: ${(cause as Error).message}`;
+    const detail = (cause as Error).message;
+    const message = detail.startsWith("cannot read kubeconfig")
+      ? detail
+      : `cannot read kubeconfig ${file}: ${displayLine(detail.split("\n")[0], 300)}`;
     throw new ClusterAccessError(call, message, next, { cause });
   }
   if (context !== undefined) {
