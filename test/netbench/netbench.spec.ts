@@ -247,7 +247,7 @@ describe("comparing two runs", () => {
       fs.writeFileSync(file, JSON.stringify(before));
       expect(readBenchResult(file)).toEqual(before);
       fs.writeFileSync(file, JSON.stringify({ summary: {} }));
-      expect(() => readBenchResult(file)).toThrow(`${file} is not a netbench result (version 1)`);
+      expect(() => readBenchResult(file)).toThrow(`${file}: not a netbench result (version 1)`);
     } finally {
       fs.rmSync(directory, { recursive: true, force: true });
     }
