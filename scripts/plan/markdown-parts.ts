@@ -3,6 +3,7 @@
  * the stack diagram and each stack's section. Every string from a plan, a configuration or an
  * error goes through escape.ts: inside code spans, escaped and capped.
  */
+import { appendAll } from "../lib/append";
 import type { AttributeChange } from "./attributes";
 import type { CrossStackEffect } from "./cross-stack";
 import { cap, cellCode, code, MAX_NAME, MAX_REASON, visible } from "./escape";
@@ -338,20 +339,25 @@ export function stackSection(stack: StackSummary): string[] {
   const out = [`### ${name(stack.name)}: ${statusLabel(stack)}`, ""];
   if (stack.reason) out.push(`Reason: ${code(stack.reason.replace(/\s+/g, " "), MAX_REASON)}`, "");
   if (stack.note) out.push(`Note: ${code(stack.note.replace(/\s+/g, " "), MAX_REASON)}`, "");
-  for (const effect of stack.upstream) out.push(...upstreamLines(effect));
+  for (const effect of stack.upstream) appendAll(out, upstreamLines(effect));
   if (stack.kubernetes.length > 0) {
-    out.push(
+    appendAll(out, [
       `**Inside the cluster** (${plural(stack.kubernetes.length, "change")})`,
       "",
       ...stack.kubernetes.map((e) => `- ${severe(e) ? "⚠ " : ""}${effectText(e)}`),
       "",
-    );
+    ]);
   }
   if (stack.destructive.length > 0) {
-    out.push("**Replaced or destroyed**", "", ...stack.destructive.flatMap(destructiveLines), "");
+    appendAll(out, [
+      "**Replaced or destroyed**",
+      "",
+      ...stack.destructive.flatMap(destructiveLines),
+      "",
+    ]);
   }
   if (stack.updates.length > 0) {
-    out.push(
+    appendAll(out, [
       `**Updated in place** (${stack.updates.length})`,
       "",
       ...stack.updates.flatMap((e) => [
@@ -359,15 +365,15 @@ export function stackSection(stack: StackSummary): string[] {
         ...attributeLines(e.attributes),
       ]),
       "",
-    );
+    ]);
   }
   if (stack.adopted.length > 0) {
-    out.push(
+    appendAll(out, [
       `**Adopted** (${stack.adopted.length}): existing objects imported into the state, not created`,
       "",
       ...stack.adopted.map((e) => `- ${name(e.name)} ${name(e.type)} ${code(e.id, MAX_NAME)}`),
       "",
-    );
+    ]);
   }
   if (stack.creates.length > 0) {
     out.push(

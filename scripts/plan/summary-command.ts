@@ -128,6 +128,72 @@ export function parsePlanSummaryArgs(argv: readonly string[]): PlanSummaryArgs {
   return { files, outdir, synth, maxChars, offline, failOnDestroy, failOnProtectedDestroy };
 }
 
+/** Terraform's action lists (its JSON format, and the forget forms of Terraform 1.7+). */
+const ACTION_LISTS = new Set([
+  "no-op",
+  "create",
+  "read",
+  "update",
+  "delete",
+  "delete,create",
+  "create,delete",
+  "forget",
+  "create,forget",
+  "forget,create",
+]);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/**
+ * The deepest nesting a plan may have. Real resources' values are a few dozen levels deep at most;
+ * the summary compares values recursively, and a hostile file 5,000 levels deep would overflow it.
+ */
+const MAX_PLAN_DEPTH = 128;
+
+/** Whether `value` nests objects or arrays deeper than `limit` (walked without recursion). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** What makes `value` not a plan the summary can read, or undefined. */
+function planShapeProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return "not a JSON object";
+  if (nestedDeeperThan(value, MAX_PLAN_DEPTH)) {
+    return `values nested deeper than ${MAX_PLAN_DEPTH} levels`;
+  }
+  if (typeof value.format_version !== "string") return "no format_version";
+  const changes = value.resource_changes ?? [];
+  if (!Array.isArray(changes)) return "resource_changes is not a list";
+  for (const [i, change] of changes.entries()) {
+    const at = `resource_changes[${i}]`;
+    if (!isRecord(change)) return `${at} is not an object`;
+    for (const field of ["address", "type", "name"]) {
+      if (typeof change[field] !== "string") return `${at} has no ${field} string`;
+    }
+    const actions = isRecord(change.change) ? change.change.actions : undefined;
+    if (!Array.isArray(actions) || !ACTION_LISTS.has(actions.join(","))) {
+      return `${at}.change.actions is ${logText(JSON.stringify(actions) ?? "missing", 80)}, not an action list Terraform writes`;
+    }
+  }
+  const outputs = value.output_changes ?? {};
+  if (!isRecord(outputs)) return "output_changes is not an object";
+  for (const [name, change] of Object.entries(outputs)) {
+    const actions = isRecord(change) ? change.actions : undefined;
+    if (!Array.isArray(actions) || !ACTION_LISTS.has(actions.join(","))) {
+      return `output_changes[${logText(JSON.stringify(name), 80)}].actions is not an action list Terraform writes`;
+    }
+  }
+  return undefined;
+}
+
 /** A plan file, read with a size cap and checked to be `terraform show -json` of a plan. */
 export function readPlanJson(file: string): TerraformPlanJson {
   const where = logText(file, 300);
@@ -151,26 +217,11 @@ export function readPlanJson(file: string): TerraformPlanJson {
       `${where}: not JSON (${logText(error instanceof Error ? error.message : String(error), 200)})`,
     );
   }
-  const plan = parsed as Record<string, unknown> | null;
-  const isPlan =
-    plan !== null &&
-    typeof plan === "object" &&
-    !Array.isArray(plan) &&
-    typeof plan.format_version === "string" &&
-    (plan.resource_changes === undefined || Array.isArray(plan.resource_changes)) &&
-    (plan.resource_changes ?? []).every(
-      (c: unknown) =>
-        c !== null &&
-        typeof c === "object" &&
-        typeof (c as { address?: unknown }).address === "string" &&
-        Array.isArray((c as { change?: { actions?: unknown } }).change?.actions),
-    );
-  if (!isPlan) {
-    throw new Error(
-      `${where}: not the output of \`terraform show -json <planfile>\` (no format_version, or resource_changes of another shape)`,
-    );
+  const problem = planShapeProblem(parsed);
+  if (problem !== undefined) {
+    throw new Error(`${where}: not the output of \`terraform show -json <planfile>\` (${problem})`);
   }
-  return plan as TerraformPlanJson;
+  return parsed as TerraformPlanJson;
 }
 
 /** The stacks of the files, dependencies first (from the synth output, else the plans' remote states). */

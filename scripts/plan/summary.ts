@@ -3,6 +3,7 @@
  * what the synthesized configuration says about each resource) to summary.json, and the exit
  * status a pipeline acts on. Destructive changes come first, protected ones before the rest.
  */
+import { appendAll } from "../lib/append";
 import {
   changedAttributes,
   forcingAttributes,
@@ -135,7 +136,10 @@ export interface PlanSummary {
 
 export const KINDS: readonly ChangeKind[] = ["create", "update", "replace", "delete"];
 
-/** Maps Terraform's action list to a change kind; no-op, read and forget are not changes. */
+/**
+ * Maps Terraform's action list to a change kind; no-op, read and forget are not changes. A
+ * replacement that forgets the old object instead of destroying it creates the new one.
+ */
 export function classifyActions(actions: readonly string[]): ChangeKind | undefined {
   const key = actions.join(",");
   switch (key) {
@@ -143,6 +147,9 @@ export function classifyActions(actions: readonly string[]): ChangeKind | undefi
     case "update":
     case "delete":
       return key;
+    case "create,forget":
+    case "forget,create":
+      return "create";
     case "delete,create":
     case "create,delete":
       return "replace";
@@ -287,7 +294,7 @@ export function summarizeStack(
     counts[entry.kind] += 1;
     entries.push(entry);
     if (change.type === "helm_release") {
-      kubernetes.push(...releaseEffects(change, constructName(change, input.config)));
+      appendAll(kubernetes, releaseEffects(change, constructName(change, input.config)));
     }
   }
   const createsByType = new Map<string, number>();

@@ -27,6 +27,13 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** `{ v: { v: ... } }`, `levels` objects deep. */
+function deep(levels: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < levels; i++) value = { v: value };
+  return value;
+}
+
 /** Writes `plan` as `terraform show -json` would, and returns its path. */
 function planFile(name: string, plan: TerraformPlanJson | undefined): string {
   const file = path.join(dir, name);
@@ -154,6 +161,35 @@ describe("npm run plan-summary", () => {
     expect(() => summarize([broken])).toThrow(`${broken}: not JSON`);
     expect(() => summarize([dir])).toThrow(`${dir}: not a regular file`);
     expect(() => summarize([path.join(dir, "missing.json")])).toThrow("missing.json: no such file");
+    const change = { address: "a.b", type: "a", name: "b", change: { actions: ["update"] } };
+    const shapes: [unknown, string][] = [
+      [
+        { resource_changes: [{ ...change, type: undefined }] },
+        "resource_changes[0] has no type string",
+      ],
+      [
+        { resource_changes: [change, { ...change, change: { actions: ["bogus"] } }] },
+        'resource_changes[1].change.actions is ["bogus"], not an action list Terraform writes',
+      ],
+      [
+        { resource_changes: [{ ...change, change: { actions: [] } }] },
+        "resource_changes[0].change.actions is [], not an action list",
+      ],
+      [
+        { output_changes: { x: { actions: ["update", "update"] } } },
+        'output_changes["x"].actions is not an action list',
+      ],
+      [
+        { resource_changes: [{ ...change, change: { actions: ["update"], after: deep(200) } }] },
+        "values nested deeper than 128 levels",
+      ],
+    ];
+    for (const [plan, problem] of shapes) {
+      const file = planFile("shape.json", plan as TerraformPlanJson);
+      expect(() => summarize([file])).toThrow(
+        `${file}: not the output of \`terraform show -json <planfile>\` (${problem}`,
+      );
+    }
     expect(() => summarize([])).toThrow("name at least one plan JSON file");
     expect(() => summarize(["a=x.json", "a=y.json"])).toThrow("two files name stack a");
   });
@@ -178,6 +214,23 @@ describe("npm run plan-summary", () => {
       "dev-infra.json is a file, not a folder: name a new or empty folder",
     );
     expect(JSON.parse(fs.readFileSync(plan, "utf8"))).toHaveProperty("format_version");
+  });
+
+  it("summarizes a plan of 100,000 updates (no spread of them onto the call stack)", () => {
+    const resource_changes = Array.from({ length: 100_000 }, (_, i) => ({
+      address: `null_resource.r${i}`,
+      type: "null_resource",
+      name: `r${i}`,
+      change: { actions: ["update"], before: { v: 1 }, after: { v: 2 } },
+    }));
+    const { code, markdown } = summarize([
+      planFile("huge.json", { resource_changes } as TerraformPlanJson),
+      "--max-chars",
+      "20000",
+    ]);
+    expect(code).toBe(2);
+    expect(markdown).toContain("100000");
+    expect(markdown.length).toBeLessThanOrEqual(20000);
   });
 
   it("names a stack after its file", () => {

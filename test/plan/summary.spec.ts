@@ -50,6 +50,9 @@ describe("classifyActions", () => {
     [["no-op"], undefined],
     [["read"], undefined],
     [["forget"], undefined],
+    // A replacement that leaves the old object alone (lifecycle destroy = false).
+    [["create", "forget"], "create"],
+    [["forget", "create"], "create"],
   ])("%j is %s", (actions, kind) => {
     expect(classifyActions(actions)).toBe(kind);
   });

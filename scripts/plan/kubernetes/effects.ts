@@ -3,6 +3,7 @@
  * change drifts nodes or rolls the pod network, and the chart upgrades, each with the before →
  * after that causes it. Read from the plan alone (see objects.ts for where the objects come from).
  */
+import { appendAll } from "../../lib/append";
 import { formatValue, type AttributeChange } from "../attributes";
 import { code } from "../escape";
 import type { ResourceChangeJson, ValueMask } from "../plan-json";
@@ -194,7 +195,10 @@ export function releaseEffects(change: ResourceChangeJson, release: string): Kub
     const reinstall = actions !== "delete";
     // The objects say more than the uninstall: they come first.
     if (objects)
-      effects.push(...deletions(release, objects, fromManifest ? "rendered manifest" : "values"));
+      appendAll(
+        effects,
+        deletions(release, objects, fromManifest ? "rendered manifest" : "values"),
+      );
     effects.push({
       release,
       action: reinstall ? "reinstalled" : "uninstalled",
@@ -221,7 +225,7 @@ export function releaseEffects(change: ResourceChangeJson, release: string): Kub
       });
     }
     const objects = objectsOf(change.change, before, after);
-    if (objects) effects.push(...objectChanges(release, objects));
+    if (objects) appendAll(effects, objectChanges(release, objects));
     else if (unknownAt(change.change.after_unknown, "values")) {
       effects.push({
         release,
@@ -232,7 +236,7 @@ export function releaseEffects(change: ResourceChangeJson, release: string): Kub
         source: "values",
       });
     }
-    effects.push(...valueChanges(release, before, after, objects?.source === "values"));
+    appendAll(effects, valueChanges(release, before, after, objects?.source === "values"));
   }
   const rank: Readonly<Record<EffectSeverity, number>> = {
     destructive: 0,
