@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { displayLine, displayValue } from "../../constructs/shared/validation/display";
 import type { CommandHelp } from "./help";
 import { runTerraform } from "./terraform";
 import { readManifest, selectStacks, type ManifestStack } from "../plan/manifest";
@@ -76,8 +77,9 @@ export function parseApplyArgs(
       if (!given || given.startsWith("-"))
         throw new Error(`--outdir needs a directory\n${APPLY_USAGE}`);
       outdir = given;
-    } else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}\n${APPLY_USAGE}`);
-    else stacks.push(arg);
+    } else if (arg.startsWith("-")) {
+      throw new Error(`unknown option ${displayValue(arg)}\n${APPLY_USAGE}`);
+    } else stacks.push(arg);
   }
   if (stacks.length === 0)
     throw new Error(`name the stacks whose saved plans to apply\n${APPLY_USAGE}`);
@@ -153,7 +155,7 @@ export function applyMarkdown(results: readonly StackApply[]): string {
     // Terraform's messages carry names from the configuration (one line, extractError): shown
     // as code, never as Markdown.
     const reason = r.reason ? `: ${code(r.reason)}` : "";
-    return `- \`${r.stack}\`: ${STATUS_TEXT[r.status]}${counts}${reason}`;
+    return `- ${code(r.stack)}: ${STATUS_TEXT[r.status]}${counts}${reason}`;
   });
   return `${lines.join("\n")}\n`;
 }
@@ -180,6 +182,8 @@ export function runApply(
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "result.json"), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, "result.md"), applyMarkdown(results));
-  for (const r of results) log(`${r.stack}: ${r.status}${r.reason ? `: ${r.reason}` : ""}`);
+  for (const r of results) {
+    log(displayLine(`${r.stack}: ${r.status}${r.reason ? `: ${r.reason}` : ""}`, 2000));
+  }
   return results.every((r) => r.status === "applied") ? 0 : 1;
 }

@@ -7,7 +7,6 @@
  * Exits 0 when nothing would change, 2 when something would, 1 on an error or a `--fail-on-*`
  * condition, like `terraform plan -detailed-exitcode`.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { shippedEnvironmentFiles } from "../../stacks/environments";
 import { isOffline } from "../../stacks/offline";
@@ -20,7 +19,7 @@ import { GITHUB_COMMENT_LIMIT } from "./markdown";
 import { writeSummaryFiles } from "./output";
 import { planStack } from "./runner";
 import { defaultJobs, NO_CREDENTIALS_HINT, outcomeLine, planInOrder } from "./schedule";
-import { baselineStackConfig, stateBucketOf, withBaseline } from "./stack-config";
+import { baselineStackConfig, fromStackFile, stateBucketOf, withBaseline } from "./stack-config";
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_NO_CHANGES, exitStatus } from "./summary";
 
 /** Room left in a GitHub comment for the workflow's own header around the summary. */
@@ -171,7 +170,7 @@ interface SynthesizedStack {
 }
 
 const readStack = (stack: ManifestStack) =>
-  JSON.parse(fs.readFileSync(stack.synthesizedStackPath, "utf8")) as SynthesizedStack;
+  fromStackFile(stack.synthesizedStackPath, (json) => json as SynthesizedStack);
 
 /** Buckets any stack of the app keeps its state in (online; offline every backend is local). */
 function stateBuckets(stacks: readonly ManifestStack[]): string[] {

@@ -42,7 +42,8 @@ export const MAX_REASON = 600;
  */
 export function code(text: string, max = Number.POSITIVE_INFINITY): string {
   const shown = cap(visible(text), max);
-  const longestRun = Math.max(0, ...[...shown.matchAll(/`+/g)].map((m) => m[0].length));
+  let longestRun = 0;
+  for (const [run] of shown.matchAll(/`+/g)) longestRun = Math.max(longestRun, run.length);
   const fence = "`".repeat(longestRun + 1);
   const pad = shown.startsWith("`") || shown.endsWith("`") || shown === "" ? " " : "";
   return `${fence}${pad}${shown}${pad}${fence}`;

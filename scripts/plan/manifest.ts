@@ -4,6 +4,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { displayLine, displayName, displayValue } from "../../constructs/shared/validation/display";
+import { readBoundedFile } from "../lib/bounded-file";
 
 export interface ManifestStack {
   readonly name: string;
@@ -24,17 +26,28 @@ export interface Annotation {
   readonly message: string;
 }
 
-interface RawManifest {
-  readonly stacks?: Record<
-    string,
-    {
-      name: string;
-      workingDirectory: string;
-      synthesizedStackPath: string;
-      dependencies?: string[];
-      annotations?: Annotation[];
-    }
-  >;
+/**
+ * A stack name the tools accept: what cdktf stack IDs of this app look like, and nothing that
+ * Markdown, HTML, a terminal or a workflow command would read as more than text.
+ */
+export const STACK_NAME = /^[A-Za-z0-9][\w.-]*$/;
+
+/** The most of a manifest read: one entry per stack, kilobytes each. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === "string");
+
+/** `relative` resolved in `outdir`, which it must not leave (`..`, an absolute path). */
+function inside(outdir: string, relative: string, at: string): string {
+  const resolved = path.resolve(outdir, relative);
+  if (!resolved.startsWith(path.resolve(outdir) + path.sep)) {
+    throw new Error(`${at} ${displayValue(relative)} is outside the synth output`);
+  }
+  return resolved;
 }
 
 /** The stacks of a synth output, in manifest order. */
@@ -43,14 +56,50 @@ export function readManifest(outdir: string): ManifestStack[] {
   if (!fs.existsSync(file)) {
     throw new Error(`${file} does not exist: synthesize first (npm run synth)`);
   }
-  const raw = JSON.parse(fs.readFileSync(file, "utf8")) as RawManifest;
-  return Object.values(raw.stacks ?? {}).map((s) => ({
-    name: s.name,
-    workingDirectory: path.resolve(outdir, s.workingDirectory),
-    synthesizedStackPath: path.resolve(outdir, s.synthesizedStackPath),
-    dependencies: s.dependencies ?? [],
-    annotations: s.annotations ?? [],
-  }));
+  const text = readBoundedFile(file, MAX_MANIFEST_BYTES, "manifest");
+  try {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`not JSON (${(error as Error).message})`);
+    }
+    const stacks = isRecord(raw) ? (raw.stacks ?? {}) : undefined;
+    if (!isRecord(stacks)) throw new Error("no stacks object");
+    return Object.entries(stacks).map(([key, s]) => {
+      const at = `stacks[${displayValue(key)}]`;
+      if (!isRecord(s)) throw new Error(`${at} is not an object`);
+      for (const field of ["name", "workingDirectory", "synthesizedStackPath"]) {
+        if (typeof s[field] !== "string") throw new Error(`${at}.${field} is not a string`);
+      }
+      if (!STACK_NAME.test(s.name as string)) {
+        throw new Error(
+          `${at}.name ${displayValue(s.name)} is not a stack name (letters, digits, ".", "_", "-")`,
+        );
+      }
+      if (s.dependencies !== undefined && !isStringList(s.dependencies)) {
+        throw new Error(`${at}.dependencies is not a list of stack names`);
+      }
+      if (s.annotations !== undefined && !Array.isArray(s.annotations)) {
+        throw new Error(`${at}.annotations is not a list`);
+      }
+      return {
+        name: s.name as string,
+        workingDirectory: inside(outdir, s.workingDirectory as string, `${at}.workingDirectory`),
+        synthesizedStackPath: inside(
+          outdir,
+          s.synthesizedStackPath as string,
+          `${at}.synthesizedStackPath`,
+        ),
+        dependencies: s.dependencies ?? [],
+        annotations: (s.annotations ?? []) as Annotation[],
+      };
+    });
+  } catch (error) {
+    throw new Error(
+      `${displayName(file)}: ${displayLine((error as Error).message, 300)}; synthesize again (npm run synth)`,
+    );
+  }
 }
 
 /**
@@ -100,8 +149,9 @@ export function selectStacks<T extends Pick<ManifestStack, "name">>(
   const known = new Set(ordered.map((s) => s.name));
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length > 0) {
+    const shown = unknown.slice(0, 10).map((n) => displayName(n, 80));
     throw new Error(
-      `unknown stack(s) ${unknown.join(", ")}; the app has ${[...known].join(", ") || "no stacks"}`,
+      `unknown stack(s) ${shown.join(", ")}; the app has ${[...known].join(", ") || "no stacks"}`,
     );
   }
   return ordered.filter((s) => names.includes(s.name));

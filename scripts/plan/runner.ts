@@ -11,7 +11,7 @@ import { logText } from "./escape";
 import type { ManifestStack } from "./manifest";
 import type { TerraformPlanJson } from "./plan-json";
 import { refusedProtectedAddresses } from "./protected";
-import { readStackConfig } from "./stack-config";
+import { fromStackFile, readStackConfig } from "./stack-config";
 import type { StackPlanInput } from "./summary";
 import { runTerraformAsync } from "./terraform-process";
 
@@ -126,7 +126,7 @@ export function planText(stdout: string): string {
 
 /** Variables the stack declares (`cdk.tf.json`'s `variable` block). */
 function declaredVariables(file: string): string[] {
-  const json = JSON.parse(fs.readFileSync(file, "utf8")) as { variable?: Record<string, unknown> };
+  const json = fromStackFile(file, (config) => config as { variable?: Record<string, unknown> });
   return Object.keys(json.variable ?? {});
 }
 

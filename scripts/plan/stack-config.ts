@@ -1,6 +1,8 @@
 /** What the plan summary reads from a stack's synthesized `cdk.tf.json`. */
 import * as fs from "fs";
 import * as path from "path";
+import { displayLine, displayName } from "../../constructs/shared/validation/display";
+import { readBoundedFile } from "../lib/bounded-file";
 import { NO_REFERENCES, referencesFromSynth, type StackReferences } from "./cross-stack";
 
 interface ResourceJson {
@@ -61,8 +63,22 @@ export function stackConfig(config: unknown): StackConfig {
   };
 }
 
+/** The most of a stack's cdk.tf.json read (the shipped stacks are a few megabytes at most). */
+const MAX_STACK_BYTES = 256 * 1024 * 1024;
+
 export function readStackConfig(file: string): StackConfig {
-  return stackConfig(JSON.parse(fs.readFileSync(file, "utf8")));
+  return fromStackFile(file, stackConfig);
+}
+
+/** `read` of a stack's parsed cdk.tf.json; a file that is not one fails naming the file. */
+export function fromStackFile<T>(file: string, read: (config: unknown) => T): T {
+  try {
+    return read(JSON.parse(readBoundedFile(file, MAX_STACK_BYTES, "stack")));
+  } catch (error) {
+    throw new Error(
+      `${displayName(file)}: not a synthesized stack (${displayLine((error as Error).message, 200)}); synthesize again (npm run synth)`,
+    );
+  }
 }
 
 /**

@@ -8,12 +8,12 @@ import * as fs from "fs";
 import * as path from "path";
 import type { CommandHelp } from "../lib/help";
 import { logText } from "./escape";
-import { orderStacks, readManifest, type ManifestStack } from "./manifest";
+import { orderStacks, readManifest, STACK_NAME, type ManifestStack } from "./manifest";
 import { GITHUB_COMMENT_LIMIT } from "./markdown";
 import { renderSummary, writeSummaryFiles } from "./output";
 import type { TerraformPlanJson } from "./plan-json";
 import { referencesFromPlan } from "./cross-stack";
-import { EMPTY_STACK_CONFIG, readStackConfig, stateBucketOf } from "./stack-config";
+import { EMPTY_STACK_CONFIG, fromStackFile, readStackConfig, stateBucketOf } from "./stack-config";
 import {
   EXIT_CHANGES,
   EXIT_ERROR,
@@ -112,9 +112,14 @@ export function parsePlanSummaryArgs(argv: readonly string[]): PlanSummaryArgs {
     } else if (arg.startsWith("-")) throw usageError(`unknown option ${logText(arg, 100)}`);
     else {
       const named = /^([A-Za-z0-9][\w.-]*)=(.+)$/.exec(arg);
-      files.push(
-        named ? { stack: named[1], file: named[2] } : { stack: stackNameOf(arg), file: arg },
-      );
+      const stack = named ? named[1] : stackNameOf(arg);
+      if (!STACK_NAME.test(stack)) {
+        throw usageError(
+          `${logText(arg, 100)} does not name a stack (letters, digits, ".", "_", "-"): ` +
+            "name it with <stack>=<file>",
+        );
+      }
+      files.push({ stack, file: named ? named[2] : arg });
     }
   }
   if (files.length === 0) throw usageError("name at least one plan JSON file");
@@ -262,7 +267,7 @@ export function runPlanSummary(
   const inputs = inputsOf(args);
   const stateBuckets = args.synth
     ? readManifest(args.synth).flatMap((s) => {
-        const bucket = stateBucketOf(JSON.parse(fs.readFileSync(s.synthesizedStackPath, "utf8")));
+        const bucket = fromStackFile(s.synthesizedStackPath, stateBucketOf);
         return bucket ? [bucket] : [];
       })
     : [];

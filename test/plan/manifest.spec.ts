@@ -12,6 +12,7 @@ import { refusedProtectedAddresses } from "../../scripts/plan/protected";
 import {
   baselineStackConfig,
   EMPTY_STACK_CONFIG,
+  readStackConfig,
   stackConfig,
   stateBucketOf,
   withBaseline,
@@ -119,6 +120,50 @@ describe("readManifest and baselineStackConfig", () => {
     expect(baselineStackConfig(outdir, "new-stack")).toEqual(EMPTY_STACK_CONFIG);
     fs.rmSync(outdir, { recursive: true, force: true });
     expect(() => readManifest(outdir)).toThrow("manifest.json does not exist: synthesize first");
+  });
+
+  it("refuses a manifest or stack file it cannot use, naming the file and the entry", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "manifest-"));
+    const manifest = path.join(outdir, "manifest.json");
+    const stack = (fields: Record<string, unknown>) => ({
+      name: "dev-infra",
+      workingDirectory: "stacks/dev-infra",
+      synthesizedStackPath: "stacks/dev-infra/cdk.tf.json",
+      ...fields,
+    });
+    const cases: [string, string][] = [
+      ["{bad", "not JSON"],
+      [JSON.stringify({ stacks: { a: null } }), 'stacks["a"] is not an object'],
+      [JSON.stringify({ stacks: { a: stack({ name: 7 }) } }), 'stacks["a"].name is not a string'],
+      [
+        JSON.stringify({ stacks: { a: stack({ name: "x <img src=x>" }) } }),
+        'stacks["a"].name "x <img src=x>" is not a stack name',
+      ],
+      [
+        JSON.stringify({ stacks: { a: stack({ synthesizedStackPath: "../../../etc/passwd" }) } }),
+        'stacks["a"].synthesizedStackPath "../../../etc/passwd" is outside the synth output',
+      ],
+      [
+        JSON.stringify({ stacks: { a: stack({ workingDirectory: "/tmp" }) } }),
+        'stacks["a"].workingDirectory "/tmp" is outside the synth output',
+      ],
+    ];
+    try {
+      for (const [text, problem] of cases) {
+        fs.writeFileSync(manifest, text);
+        expect(() => readManifest(outdir)).toThrow(`${manifest}: ${problem}`);
+      }
+      fs.rmSync(manifest);
+      fs.mkdirSync(manifest);
+      expect(() => readManifest(outdir)).toThrow(
+        `cannot read manifest ${manifest}: not a regular file`,
+      );
+      const config = path.join(outdir, "cdk.tf.json");
+      fs.writeFileSync(config, JSON.stringify({ resource: { t: null } }));
+      expect(() => readStackConfig(config)).toThrow(`${config}: not a synthesized stack (`);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 

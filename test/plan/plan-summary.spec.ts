@@ -192,6 +192,10 @@ describe("npm run plan-summary", () => {
     }
     expect(() => summarize([])).toThrow("name at least one plan JSON file");
     expect(() => summarize(["a=x.json", "a=y.json"])).toThrow("two files name stack a");
+    // A file whose name would put Markdown or HTML into the summary as a stack name.
+    expect(() => summarize([path.join(dir, "<img src=x> @octocat", "plan.json")])).toThrow(
+      'does not name a stack (letters, digits, ".", "_", "-"): name it with <stack>=<file>',
+    );
   });
 
   it("replaces an earlier summary in --outdir, but refuses a folder or file that holds anything else", () => {
