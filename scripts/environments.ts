@@ -6,6 +6,7 @@
  * deploy roles need for this repository (the subject's repository is `owner@<id>/repo@<id>` where
  * GitHub writes immutable subject claims); without either, the lists as readable JSON.
  */
+import { displayValue } from "../constructs/shared/validation/display";
 import { shippedEnvironmentFiles } from "../stacks/environments";
 import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
 import { trustPolicies } from "./lib/trust-policies";
@@ -53,7 +54,13 @@ try {
   } else if (mode === undefined) {
     process.stdout.write(`${JSON.stringify(lists, null, 2)}\n`);
   } else {
-    throw new Error(USAGE);
+    const problem =
+      mode === "--trust-policies" && repository === undefined
+        ? "--trust-policies needs <owner>/<repo>"
+        : mode === "--github" || mode === "--trust-policies"
+          ? `unexpected argument ${displayValue(args[mode === "--github" ? 1 : 3])} after ${mode}`
+          : `unknown argument ${displayValue(mode)}`;
+    throw new Error(`${problem}\n${USAGE}`);
   }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

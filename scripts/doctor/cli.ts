@@ -4,6 +4,7 @@
  * status: 0 when nothing failed, 1 when a check failed, 2 when the doctor could not run.
  */
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { displayLine } from "../../constructs/shared/validation/display";
 import { ClusterAccessError, kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
 import { AwsCallError } from "../lib/cluster/aws-call";
 import { KubeRequestError, type ReadLimits } from "../lib/cluster/kube-reader";
@@ -34,7 +35,8 @@ export function parseArgs(argv: readonly string[]): DoctorArgs {
     if (arg === "--json") json = true;
     else if (arg === "--kubeconfig") kubeconfig = value(arg, argv[++i]);
     else if (arg === "--context") context = value(arg, argv[++i]);
-    else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    else if (arg.startsWith("-"))
+      throw new Error(`unknown option ${displayLine(arg, 100)}\n${USAGE}`);
     else positional.push(arg);
   }
   if (positional.length !== 1) throw new Error(`name one environment\n${USAGE}`);

@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { displayLine, displayValue } from "../../constructs/shared/validation/display";
+import { displayLine } from "../../constructs/shared/validation/display";
 import type { CommandHelp } from "./help";
 import { runTerraform } from "./terraform";
 import { readManifest, selectStacks, type ManifestStack } from "../plan/manifest";
@@ -78,7 +78,7 @@ export function parseApplyArgs(
         throw new Error(`--outdir needs a directory\n${APPLY_USAGE}`);
       outdir = given;
     } else if (arg.startsWith("-")) {
-      throw new Error(`unknown option ${displayValue(arg)}\n${APPLY_USAGE}`);
+      throw new Error(`unknown option ${displayLine(arg, 100)}\n${APPLY_USAGE}`);
     } else stacks.push(arg);
   }
   if (stacks.length === 0)

@@ -5,6 +5,7 @@
  * trips on the environment's cluster and writes `<outdir>/netbench/<env>-<time>.{json,md,svg}`.
  */
 import * as path from "path";
+import { displayLine, displayValue } from "../../constructs/shared/validation/display";
 import { kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
 import { type CommandHelp, renderHelp, wantsHelp } from "../lib/help";
 import { findEnvironment } from "../../stacks/environments";
@@ -58,7 +59,8 @@ export function parseArgs(
       const value = argv[++i];
       if (!value || value.startsWith("-")) throw new Error(`${arg} needs a value\n${USAGE}`);
       options.set(arg, value);
-    } else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    } else if (arg.startsWith("-"))
+      throw new Error(`unknown option ${displayLine(arg, 100)}\n${USAGE}`);
     else positional.push(arg);
   }
   if (positional.length !== 1) throw new Error(`name one environment\n${USAGE}`);
@@ -67,7 +69,9 @@ export function parseArgs(
     if (text === undefined) return fallback;
     const value = Number(text);
     if (!Number.isInteger(value) || value < 1 || value > max) {
-      throw new Error(`${option} must be a whole number from 1 to ${max}; got "${text}"`);
+      throw new Error(
+        `${option} must be a whole number from 1 to ${max}; got ${displayValue(text)}`,
+      );
     }
     return value;
   };

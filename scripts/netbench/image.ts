@@ -4,6 +4,8 @@
  * run, and every node, measures with the same binary.
  */
 
+import { displayValue } from "../../constructs/shared/validation/display";
+
 const PINNED = /^(?<name>[^@\s]+)@sha256:[0-9a-f]{64}$/;
 
 /** The first path component is a registry host when it has a dot or a port, or is localhost. */
@@ -29,7 +31,7 @@ export function resolveImage(image: string | undefined, registry?: string): stri
   const match = PINNED.exec(image);
   if (!match?.groups) {
     throw new Error(
-      `--image must be pinned by digest (<repository>@sha256:<64 hex>); got "${image}"`,
+      `--image must be pinned by digest (<repository>@sha256:<64 hex>); got ${displayValue(image)}`,
     );
   }
   if (!registry) return image;

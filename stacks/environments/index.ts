@@ -4,6 +4,7 @@
  * the scripts and the tests find them. The package does not ship this folder: a team composes its
  * own environments (stacks/environment/load.ts).
  */
+import { displayValue } from "../../constructs/shared/validation/display";
 import { loadEnvironmentFiles } from "../environment/load";
 import type { EnvironmentFile } from "../environment/file";
 import type { Environment } from "../environment/schema";
@@ -35,7 +36,7 @@ export function findEnvironmentFile(name: string): EnvironmentFile {
   const found = files.find((f) => f.environment.name === name);
   if (!found) {
     throw new Error(
-      `unknown environment "${name}"; known: ${files.map((f) => f.environment.name).join(", ")}`,
+      `unknown environment ${displayValue(name)}; known: ${files.map((f) => f.environment.name).join(", ")}`,
     );
   }
   return found;

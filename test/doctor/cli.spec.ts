@@ -124,9 +124,15 @@ describe("doctor command line", () => {
   });
 
   it("exits 2 when it cannot run at all", async () => {
-    const result = await doctor(["nosuch"]);
+    const [result, forged] = await Promise.all([
+      doctor(["nosuch"]),
+      doctor(["d\u001b[31mev\n::error::x"]),
+    ]);
     expect(result.status).toBe(2);
     const known = shippedEnvironments().map((e) => e.name);
     expect(result.stderr).toContain(`unknown environment "nosuch"; known: ${known.join(", ")}`);
+    // Quoted and escaped: no terminal escape, no line of its own for a workflow command.
+    expect(forged.stderr).toContain('unknown environment "d\\u001b[31mev\\n::error::x"');
+    expect(forged.stderr).not.toMatch(/^::error::/m);
   });
 });

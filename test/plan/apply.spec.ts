@@ -5,9 +5,9 @@
 import { applyMarkdown, parseApplyArgs } from "../../scripts/lib/apply";
 
 describe("npm run apply", () => {
-  it("quotes an unknown option instead of echoing it (no forged lines)", () => {
+  it("escapes an unknown option instead of echoing it (no forged lines)", () => {
     expect(() => parseApplyArgs(["dev-infra", "--x\n::error::forged"])).toThrow(
-      'unknown option "--x\\n::error::forged"\nusage: npm run apply',
+      "unknown option --x\\n::error::forged\nusage: npm run apply",
     );
     expect(() => parseApplyArgs([])).toThrow("name the stacks whose saved plans to apply");
   });

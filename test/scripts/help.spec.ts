@@ -101,6 +101,16 @@ describe("--help", () => {
     }
   });
 
+  it("environments names the argument it refuses", async () => {
+    const refused = await Promise.all([
+      script("scripts/environments.ts", ["--bogus\n::error::x"]),
+      script("scripts/environments.ts", ["--trust-policies"]),
+    ]);
+    expect(refused.map((r) => r.status)).toEqual([1, 1]);
+    expect(refused[0].stderr).toMatch(/^unknown argument "--bogus\\n::error::x"\nusage: /);
+    expect(refused[1].stderr).toMatch(/^--trust-policies needs <owner>\/<repo>\nusage: /);
+  });
+
   it("charts, schema and pack refuse an unknown argument, doing nothing (exit 1)", async () => {
     const schemaFile = path.join(ROOT, "stacks", "environment", "environment.schema.json");
     const before = fs.statSync(schemaFile).mtimeMs;
