@@ -64,14 +64,25 @@ export function readYaml(text: string): YamlData {
   };
 }
 
+/** What to change, for the syntax errors whose own message does not say. */
+const SYNTAX_HINTS: Readonly<Record<string, string>> = {
+  TAB_AS_INDENT: "not valid YAML: a tab indents this line; indent with spaces only",
+  MULTIPLE_DOCS:
+    "not valid YAML: a second document starts here (a `---` line); an environment file holds one: remove it",
+};
+
 /**
  * The first syntax error, once, with the field and position to fix; errors after it mostly
  * follow from it. Every repeated key is reported, each where it is written again.
  */
 function syntaxProblems(document: Document, at: (offset: number) => string): FileProblem[] {
   if (document.errors.length === 0) return [];
-  const [first] = [...document.errors].sort((a, b) => a.pos[0] - b.pos[0]);
-  const repeated = document.errors.filter((e) => e.code === "DUPLICATE_KEY" && e !== first);
+  // A tab in the indentation explains the errors around it (a key it seems to repeat, say).
+  const tab = document.errors.find((e) => e.code === "TAB_AS_INDENT");
+  const [first] = tab ? [tab] : [...document.errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const repeated = tab
+    ? []
+    : document.errors.filter((e) => e.code === "DUPLICATE_KEY" && e !== first);
   return [first, ...repeated].map((error) => {
     const unclosed = /end with a ([\]}])/.exec(error.message);
     const opening = unclosed ? unclosedFlowAt(document, error.pos[0]) : undefined;
@@ -81,7 +92,7 @@ function syntaxProblems(document: Document, at: (offset: number) => string): Fil
     const message =
       unclosed && opening !== undefined
         ? `not valid YAML: this ${unclosed[1] === "]" ? "[ list" : "{ mapping"} is not closed; end it with ${unclosed[1]}`
-        : `not valid YAML: ${error.message}`;
+        : (SYNTAX_HINTS[error.code] ?? `not valid YAML: ${error.message}`);
     return { where, message };
   });
 }

@@ -185,6 +185,22 @@ describe("a YAML syntax error", () => {
         `  - aws.zones (line ${line}, column 10): not valid YAML: this [ list is not closed; end it with ]`,
     );
   });
+
+  it("of a tab in the indentation says so, not what follows from it", () => {
+    const text = edited(staging, [["cluster:\n  name:", "cluster:\n\t  name:"]]);
+    const line = text.split("\n").findIndex((l) => l.startsWith("\t")) + 1;
+    expect(loadError({ "staging.yaml": text })).toBe(
+      'staging.yaml: environment "staging" is invalid (1 problem):\n' +
+        `  - line ${line}, column 1: not valid YAML: a tab indents this line; indent with spaces only`,
+    );
+  });
+
+  it("of a second document says to remove it", () => {
+    const text = `${staging}---\nname: qa\n`;
+    expect(loadError({ "staging.yaml": text })).toContain(
+      "not valid YAML: a second document starts here (a `---` line); an environment file holds one: remove it",
+    );
+  });
 });
 
 describe("a copy of staging.yaml as qa.yaml in the same account", () => {

@@ -240,7 +240,7 @@ export function writeHostileCorpus(dir: string): Corpus {
     "multi.yaml",
     "name: multi\n---\nname: again\n",
     /line 2/,
-    /not valid YAML: Source contains multiple documents/,
+    /not valid YAML: a second document starts here \(a `---` line\)/,
   );
   for (const entry of ["qa.YAML", "qa.json", "staging.yaml.bak", "qa.yml", "#qa.yaml#"]) {
     write(entry, shippedEnvironmentTexts()["staging.yaml"], "(file name)", /is not read/);
