@@ -123,11 +123,13 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let jobs = defaultJobs();
   let renderedManifests = true;
   const value = (option: string, what: string, given: string | undefined): string => {
-    if (!given || given.startsWith("-")) throw usageError(`${option} needs ${what}`);
+    // A negative number is a bad value, not a missing one: the range check names it.
+    if (!given || /^-(?!\d)/.test(given)) throw usageError(`${option} needs ${what}`);
     return given;
   };
   const whole = (option: string, text: string, min: number, max: number): number => {
-    const n = Number(text);
+    // Digits only: Number() would also take "1e3", "0x10" and " 2".
+    const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
       throw usageError(`${option} must be a whole number from ${min} to ${max}`);
     }

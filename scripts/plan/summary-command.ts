@@ -94,7 +94,8 @@ export function parsePlanSummaryArgs(argv: readonly string[]): PlanSummaryArgs {
   let failOnDestroy = false;
   let failOnProtectedDestroy = false;
   const value = (option: string, given: string | undefined): string => {
-    if (!given || given.startsWith("-")) throw usageError(`${option} needs a value`);
+    // A negative number is a bad value, not a missing one: the range check names it.
+    if (!given || /^-(?!\d)/.test(given)) throw usageError(`${option} needs a value`);
     return given;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -105,7 +106,9 @@ export function parsePlanSummaryArgs(argv: readonly string[]): PlanSummaryArgs {
     else if (arg === "--fail-on-destroy") failOnDestroy = true;
     else if (arg === "--fail-on-protected-destroy") failOnProtectedDestroy = true;
     else if (arg === "--max-chars") {
-      maxChars = Number(value(arg, argv[++i]));
+      const text = value(arg, argv[++i]);
+      // Digits only: Number() would also take "1e4", "0x2710" and " 2".
+      maxChars = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
       if (!Number.isInteger(maxChars) || maxChars < 1_000 || maxChars > GITHUB_COMMENT_LIMIT) {
         throw usageError(`--max-chars must be a whole number from 1000 to ${GITHUB_COMMENT_LIMIT}`);
       }

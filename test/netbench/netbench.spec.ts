@@ -137,6 +137,11 @@ describe("netbench arguments", () => {
       '--streams must be a whole number from 1 to 128; got "0"',
     );
     expect(() => parseArgs(["dev", "--fast"], {})).toThrow("unknown option --fast");
+    for (const streams of ["1e1", "0x4", "-5"]) {
+      expect(() => parseArgs(["dev", "--image", image, "--streams", streams], {})).toThrow(
+        `--streams must be a whole number from 1 to 128; got "${streams}"`,
+      );
+    }
     expect(parseArgs(["dev", "--cleanup"], {}).image).toBeUndefined();
   });
 

@@ -283,5 +283,11 @@ describe("parseArgs", () => {
       "--max-chars must be a whole number from 1000 to 65536",
     );
     expect(() => parseArgs(["--max-chars", "lots"], {})).toThrow("--max-chars must be");
+    // Digits only, and a negative number is out of range rather than missing.
+    for (const jobs of ["1e1", "0x4", " 2", "2.0", "-5"]) {
+      expect(() => parseArgs(["--jobs", jobs], {})).toThrow(
+        "--jobs must be a whole number from 1 to 16",
+      );
+    }
   });
 });
