@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { parse as parseYaml } from "yaml";
+import { displayLine } from "../constructs/shared/validation/display";
 import { allStacks, buildApp } from "../stacks/app";
 import { shippedEnvironments } from "../stacks/environments";
 import { chartArchive, chartCacheDir } from "./lib/charts/cache";
@@ -145,7 +146,7 @@ const args = process.argv.slice(2);
 if (wantsHelp(args)) {
   process.stdout.write(renderHelp(HELP));
 } else if (args.length > 0) {
-  log(`unknown argument ${args[0]}\nusage: ${HELP.usage} (--help: more)`);
+  log(`unknown argument ${displayLine(args[0], 100)}\nusage: ${HELP.usage} (--help: more)`);
   process.exitCode = 1;
 } else {
   void main();

@@ -32,9 +32,11 @@ if (args.includes("--help") || args.includes("-h")) {
   process.stdout.write(HELP);
   process.exit(0);
 }
-if (args.length > 1 || args[0]?.startsWith("-")) {
+const unexpected = args.find((arg) => arg.startsWith("-")) ?? args[1];
+if (unexpected !== undefined) {
+  // Quoted as JSON: no terminal escape or line break of the argument reaches stderr as itself.
   console.error(
-    `unexpected argument ${args.at(-1)}\nusage: npm run pack [-- <dir>] (--help: more)`,
+    `unexpected argument ${JSON.stringify(unexpected)}\nusage: npm run pack [-- <dir>] (--help: more)`,
   );
   process.exit(1);
 }
@@ -49,12 +51,15 @@ try {
   process.exit(1);
 }
 
-/** A step's stdout; a failed step (which printed its own errors) sets the exit status. */
-function step(label, command, args) {
+/**
+ * A step's stdout (when `stdout` is "pipe"); a failed step (which printed its own errors) sets the
+ * exit status.
+ */
+function step(label, command, args, stdout = "pipe") {
   const result = spawnSync(command, args, {
     cwd: ROOT,
     encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", stdout, "inherit"],
   });
   if (result.status === 0) return result.stdout;
   console.error(
@@ -64,9 +69,9 @@ function step(label, command, args) {
   return undefined;
 }
 
-const built = step("the build", process.execPath, [path.join(ROOT, "scripts", "build.mjs")]);
+// The build's output goes to stderr as it comes: stdout carries only npm pack's JSON.
+const built = step("the build", process.execPath, [path.join(ROOT, "scripts", "build.mjs")], 2);
 if (built === undefined) process.exit();
-process.stderr.write(built);
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const published = { ...manifest };

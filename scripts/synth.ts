@@ -58,7 +58,8 @@ try {
     process.exit(0);
   }
   const unknown = args.filter((arg) => arg !== "--verbose");
-  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]}\n${USAGE}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown argument ${displayLine(unknown[0], 100)}\n${USAGE}`);
   const verbose = args.includes("--verbose") || !!process.env.PLATFORM_VERBOSE;
   const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
   synthesize({ cwd: process.cwd(), outdir, offline: isOffline(), log, quiet: !verbose });

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import { displayName } from "../../constructs/shared/validation/display";
+import { readAtMost } from "../../stacks/environment/folder";
 
 /** `file`'s text; throws a one-line message naming `what` and `file` when it cannot be used. */
 export function readBoundedFile(file: string, maxBytes: number, what: string): string {
@@ -23,15 +24,9 @@ export function readBoundedFile(file: string, maxBytes: number, what: string): s
     const tooLarge = () =>
       new Error(`cannot read ${where}: larger than ${maxBytes} bytes, the most it reads`);
     if (stat.size > maxBytes) throw tooLarge();
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-    }
-    if (length > maxBytes) throw tooLarge();
-    return buffer.subarray(0, length).toString("utf8");
+    const bytes = readAtMost(fd, maxBytes + 1);
+    if (bytes.length > maxBytes) throw tooLarge();
+    return bytes.toString("utf8");
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -6,6 +6,7 @@
  */
 import * as path from "path";
 import { displayLine, displayValue } from "../../constructs/shared/validation/display";
+import { isMissingValue, wholeNumber } from "../lib/args";
 import { kubeConfigFor, type AccessOverrides } from "../lib/cluster/access";
 import { type CommandHelp, renderHelp, wantsHelp } from "../lib/help";
 import { findEnvironment } from "../../stacks/environments";
@@ -57,8 +58,7 @@ export function parseArgs(
     if (arg === "--cleanup") cleanup = true;
     else if (VALUED.includes(arg)) {
       const value = argv[++i];
-      // A negative number is a bad value, not a missing one: the range check names it.
-      if (!value || /^-(?!\d)/.test(value)) throw new Error(`${arg} needs a value\n${USAGE}`);
+      if (isMissingValue(value)) throw new Error(`${arg} needs a value\n${USAGE}`);
       options.set(arg, value);
     } else if (arg.startsWith("-"))
       throw new Error(`unknown option ${displayLine(arg, 100)}\n${USAGE}`);
@@ -68,9 +68,8 @@ export function parseArgs(
   const count = (option: string, fallback: number, max: number) => {
     const text = options.get(option);
     if (text === undefined) return fallback;
-    // Digits only: Number() would also take "1e3", "0x10" and " 2".
-    const value = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isInteger(value) || value < 1 || value > max) {
+    const value = wholeNumber(text, 1, max);
+    if (value === undefined) {
       throw new Error(
         `${option} must be a whole number from 1 to ${max}; got ${displayValue(text)}`,
       );

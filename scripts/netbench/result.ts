@@ -64,10 +64,10 @@ export interface BenchResult {
   readonly paths: readonly PathResult[];
 }
 
-/** Reads an earlier result for `--compare`. */
 /** The most of an earlier result read (each holds iperf3's JSON of every run: megabytes). */
 const MAX_RESULT_BYTES = 64 * 1024 * 1024;
 
+/** Reads an earlier result for `--compare`. */
 export function readBenchResult(file: string): BenchResult {
   const text = readBoundedFile(file, MAX_RESULT_BYTES, "--compare");
   let parsed: Partial<BenchResult> | null;

@@ -3,6 +3,7 @@
  * masked and values known only after apply are named as such.
  */
 import type { ResourceChangeJson, ValueMask } from "./plan-json";
+import { isRecord } from "../lib/is-record";
 
 export const SENSITIVE = "(sensitive)";
 export const KNOWN_AFTER_APPLY = "(known after apply)";
@@ -56,9 +57,6 @@ export function formatValue(value: unknown): string {
 function isDeepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** One attribute's values, masked: sensitive values are never shown, unknown ones are named. */
 export function describe(change: ResourceChangeJson["change"], path: Path): AttributeChange {

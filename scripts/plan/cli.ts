@@ -10,6 +10,7 @@
 import * as path from "path";
 import { shippedEnvironmentFiles } from "../../stacks/environments";
 import { isOffline } from "../../stacks/offline";
+import { isMissingValue, wholeNumber } from "../lib/args";
 import { renderHelp, wantsHelp, type CommandHelp } from "../lib/help";
 import { synthesize } from "../lib/synth";
 import { logText } from "./escape";
@@ -123,16 +124,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   let jobs = defaultJobs();
   let renderedManifests = true;
   const value = (option: string, what: string, given: string | undefined): string => {
-    // A negative number is a bad value, not a missing one: the range check names it.
-    if (!given || /^-(?!\d)/.test(given)) throw usageError(`${option} needs ${what}`);
+    if (isMissingValue(given)) throw usageError(`${option} needs ${what}`);
     return given;
   };
   const whole = (option: string, text: string, min: number, max: number): number => {
-    // Digits only: Number() would also take "1e3", "0x10" and " 2".
-    const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw usageError(`${option} must be a whole number from ${min} to ${max}`);
-    }
+    const n = wholeNumber(text, min, max);
+    if (n === undefined) throw usageError(`${option} must be a whole number from ${min} to ${max}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {

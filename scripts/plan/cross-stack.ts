@@ -7,6 +7,7 @@
  */
 import { describe, formatPath, formatValue, KNOWN_AFTER_APPLY, SENSITIVE } from "./attributes";
 import type { ResourceChangeJson, TerraformPlanJson } from "./plan-json";
+import { isRecord } from "../lib/is-record";
 
 /** How one stack's configuration uses other stacks' outputs and its own resources. */
 export interface StackReferences {
@@ -73,9 +74,6 @@ function stackOfRemoteState(name: string, config: unknown): string | undefined {
     ?.replace(/^terraform\./, "")
     .replace(/\.tfstate$/, "");
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /** Every string under `value`, with the attribute path it sits at. */
 function strings(value: unknown, path: (string | number)[] = []): [string, string][] {

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { displayLine, displayName, displayValue } from "../../constructs/shared/validation/display";
 import { readBoundedFile } from "../lib/bounded-file";
+import { isRecord } from "../lib/is-record";
 
 export interface ManifestStack {
   readonly name: string;
@@ -35,16 +36,14 @@ export const STACK_NAME = /^[A-Za-z0-9][\w.-]*$/;
 /** The most of a manifest read: one entry per stack, kilobytes each. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
-
 const isStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === "string");
 
 /** `relative` resolved in `outdir`, which it must not leave (`..`, an absolute path). */
 function inside(outdir: string, relative: string, at: string): string {
   const resolved = path.resolve(outdir, relative);
-  if (!resolved.startsWith(path.resolve(outdir) + path.sep)) {
+  const root = path.resolve(outdir);
+  if (resolved !== root && !resolved.startsWith(root + path.sep)) {
     throw new Error(`${at} ${displayValue(relative)} is outside the synth output`);
   }
   return resolved;

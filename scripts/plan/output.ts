@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { displayName } from "../../constructs/shared/validation/display";
+import { readBoundedFile } from "../lib/bounded-file";
+import { isRecord } from "../lib/is-record";
 import { planTextFile, renderMarkdown } from "./markdown";
 import { buildSummary, type PlanSummary, type StackPlanInput } from "./summary";
 
@@ -43,8 +45,30 @@ export function renderSummary(
   };
 }
 
-/** What this module writes into a summary folder, and nothing else: summary.* and `<stack>.txt`. */
-const SUMMARY_FILE = /^(summary\.(md|json)|[A-Za-z0-9._-]+\.txt)$/;
+/** The most of an earlier summary.json read, to learn which text plans it wrote. */
+const MAX_SUMMARY_JSON_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The files an earlier summary in `planDir` wrote: summary.md, summary.json and the text plan of
+ * each stack its summary.json lists. None when there is no readable summary.json: then no file of
+ * the folder is taken for a summary's (a `notes.txt` is the user's, not a stack's text plan).
+ */
+function earlierSummaryFiles(planDir: string): Set<string> {
+  let stacks: unknown;
+  try {
+    const json = JSON.parse(
+      readBoundedFile(path.join(planDir, "summary.json"), MAX_SUMMARY_JSON_BYTES, "summary"),
+    ) as unknown;
+    stacks = isRecord(json) ? json.stacks : undefined;
+  } catch {
+    return new Set();
+  }
+  if (!Array.isArray(stacks)) return new Set();
+  const names = stacks.flatMap((stack) =>
+    isRecord(stack) && typeof stack.name === "string" ? [planTextFile(stack.name)] : [],
+  );
+  return new Set(["summary.md", "summary.json", ...names]);
+}
 
 /**
  * Empties `planDir` of an earlier summary's files, or makes it. A folder that holds anything else
@@ -69,14 +93,16 @@ function prepareSummaryFolder(planDir: string): void {
     }
     throw error;
   }
-  const foreign = entries.filter((e) => !e.isFile() || !SUMMARY_FILE.test(e.name));
+  const owned = entries.length > 0 ? earlierSummaryFiles(planDir) : new Set<string>();
+  const foreign = entries.filter((e) => !e.isFile() || !owned.has(e.name));
   if (foreign.length > 0) {
     throw new Error(
       `${shown} holds files a summary did not write (${foreign
         .slice(0, 3)
         .map((e) => displayName(e.name))
         .join(", ")}${foreign.length > 3 ? ", …" : ""}): name a new or empty folder for the ` +
-        "summary files; only summary.md, summary.json and <stack>.txt files are replaced",
+        "summary files; only an earlier summary's files (summary.md, summary.json and the text " +
+        "plans it lists) are replaced",
     );
   }
   for (const entry of entries) fs.rmSync(path.join(planDir, entry.name));
@@ -93,11 +119,13 @@ export function writeSummaryFiles(
     planDirectory: path.relative(process.cwd(), planDir) || ".",
   });
   prepareSummaryFolder(planDir);
+  // summary.json first: it lists the text plans, so a run stopped halfway leaves a folder the
+  // next run recognizes as a summary's.
+  fs.writeFileSync(path.join(planDir, "summary.json"), rendered.json);
+  fs.writeFileSync(path.join(planDir, "summary.md"), rendered.markdown);
   for (const input of inputs) {
     if (input.planText)
       fs.writeFileSync(path.join(planDir, planTextFile(input.name)), input.planText);
   }
-  fs.writeFileSync(path.join(planDir, "summary.json"), rendered.json);
-  fs.writeFileSync(path.join(planDir, "summary.md"), rendered.markdown);
   return rendered.summary;
 }

@@ -72,8 +72,10 @@ export function readStackConfig(file: string): StackConfig {
 
 /** `read` of a stack's parsed cdk.tf.json; a file that is not one fails naming the file. */
 export function fromStackFile<T>(file: string, read: (config: unknown) => T): T {
+  // A file that cannot be read says so itself (named, with why); one that can is checked here.
+  const text = readBoundedFile(file, MAX_STACK_BYTES, "stack");
   try {
-    return read(JSON.parse(readBoundedFile(file, MAX_STACK_BYTES, "stack")));
+    return read(JSON.parse(text));
   } catch (error) {
     throw new Error(
       `${displayName(file)}: not a synthesized stack (${displayLine((error as Error).message, 200)}); synthesize again (npm run synth)`,

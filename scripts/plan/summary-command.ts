@@ -4,7 +4,6 @@
  * tf-summarize plays). Each file is one stack, named `name=file` or after the file. With a synth
  * output (`--synth`), resources are named by construct path and protected as configured.
  */
-import * as fs from "fs";
 import * as path from "path";
 import type { CommandHelp } from "../lib/help";
 import { logText } from "./escape";
@@ -21,6 +20,9 @@ import {
   exitStatus,
   type StackPlanInput,
 } from "./summary";
+import { isMissingValue, wholeNumber } from "../lib/args";
+import { readBoundedFile } from "../lib/bounded-file";
+import { isRecord } from "../lib/is-record";
 
 /** Largest plan JSON read: far above any real stack's, far below what would exhaust memory. */
 export const MAX_PLAN_JSON_BYTES = 256 * 1024 * 1024;
@@ -94,8 +96,7 @@ export function parsePlanSummaryArgs(argv: readonly string[]): PlanSummaryArgs {
   let failOnDestroy = false;
   let failOnProtectedDestroy = false;
   const value = (option: string, given: string | undefined): string => {
-    // A negative number is a bad value, not a missing one: the range check names it.
-    if (!given || /^-(?!\d)/.test(given)) throw usageError(`${option} needs a value`);
+    if (isMissingValue(given)) throw usageError(`${option} needs a value`);
     return given;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -106,12 +107,11 @@ export function parsePlanSummaryArgs(argv: readonly string[]): PlanSummaryArgs {
     else if (arg === "--fail-on-destroy") failOnDestroy = true;
     else if (arg === "--fail-on-protected-destroy") failOnProtectedDestroy = true;
     else if (arg === "--max-chars") {
-      const text = value(arg, argv[++i]);
-      // Digits only: Number() would also take "1e4", "0x2710" and " 2".
-      maxChars = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isInteger(maxChars) || maxChars < 1_000 || maxChars > GITHUB_COMMENT_LIMIT) {
+      const n = wholeNumber(value(arg, argv[++i]), 1_000, GITHUB_COMMENT_LIMIT);
+      if (n === undefined) {
         throw usageError(`--max-chars must be a whole number from 1000 to ${GITHUB_COMMENT_LIMIT}`);
       }
+      maxChars = n;
     } else if (arg.startsWith("-")) throw usageError(`unknown option ${logText(arg, 100)}`);
     else {
       const named = /^([A-Za-z0-9][\w.-]*)=(.+)$/.exec(arg);
@@ -149,9 +149,6 @@ const ACTION_LISTS = new Set([
   "create,forget",
   "forget,create",
 ]);
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
  * The deepest nesting a plan may have. Real resources' values are a few dozen levels deep at most;
@@ -205,21 +202,10 @@ function planShapeProblem(value: unknown): string | undefined {
 /** A plan file, read with a size cap and checked to be `terraform show -json` of a plan. */
 export function readPlanJson(file: string): TerraformPlanJson {
   const where = logText(file, 300);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new Error(`${where}: no such file`);
-  }
-  if (!stat.isFile()) throw new Error(`${where}: not a regular file`);
-  if (stat.size > MAX_PLAN_JSON_BYTES) {
-    throw new Error(
-      `${where}: ${stat.size} bytes, over the ${MAX_PLAN_JSON_BYTES}-byte limit for a plan`,
-    );
-  }
+  const text = readBoundedFile(file, MAX_PLAN_JSON_BYTES, "plan");
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(
       `${where}: not JSON (${logText(error instanceof Error ? error.message : String(error), 200)})`,

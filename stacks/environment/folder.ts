@@ -131,7 +131,8 @@ export function readFolderFile(dir: string, file: string, maxBytes = MAX_FILE_BY
   }
 }
 
-function readAtMost(fd: number, limit: number): Buffer {
+/** At most `limit` bytes of the open file `fd`, however long it is. */
+export function readAtMost(fd: number, limit: number): Buffer {
   const buffer = Buffer.alloc(limit);
   let length = 0;
   while (length < limit) {

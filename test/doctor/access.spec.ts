@@ -133,6 +133,13 @@ describe("cluster access for the day-2 tools", () => {
           `cannot read kubeconfig ${file}: not a regular file`,
         );
       }
+      // A path that would forge a workflow command is shown escaped, in the call and the message.
+      const forged = path.join(directory, "k\n::error::forged");
+      const failure = kubeConfigFor(onprem, { kubeconfig: forged });
+      await expect(failure).rejects.toMatchObject({
+        call: `read kubeconfig ${JSON.stringify(forged)}`,
+        message: `cannot read kubeconfig ${JSON.stringify(forged)}: no such file`,
+      });
       await expect(kubeConfigFor(onprem, { kubeconfig: huge })).rejects.toThrow(
         `cannot read kubeconfig ${huge}: larger than 4194304 bytes, the most it reads`,
       );

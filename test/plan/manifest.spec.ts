@@ -161,6 +161,8 @@ describe("readManifest and baselineStackConfig", () => {
       const config = path.join(outdir, "cdk.tf.json");
       fs.writeFileSync(config, JSON.stringify({ resource: { t: null } }));
       expect(() => readStackConfig(config)).toThrow(`${config}: not a synthesized stack (`);
+      const missing = path.join(outdir, "missing.json");
+      expect(() => readStackConfig(missing)).toThrow(`cannot read stack ${missing}: no such file`);
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }

@@ -202,9 +202,25 @@ describe("npm run plan-summary", () => {
     const plan = planFile("dev-infra.json", infraPlan("version", "1.33", "1.34").planJson);
     const outdir = path.join(dir, "replaced");
     fs.mkdirSync(outdir);
+    // An earlier run's summary, with the text plan of a stack it listed.
+    fs.writeFileSync(path.join(outdir, "summary.json"), '{ "stacks": [{ "name": "old-stack" }] }');
+    fs.writeFileSync(path.join(outdir, "summary.md"), "earlier");
     fs.writeFileSync(path.join(outdir, "old-stack.txt"), "an earlier run's text plan");
     summarize([plan, "--outdir", outdir]);
     expect(fs.readdirSync(outdir).sort()).toEqual(["summary.json", "summary.md"]);
+
+    // A .txt file no summary lists is the user's: with or without a summary beside it.
+    const notes = path.join(dir, "notes");
+    fs.mkdirSync(notes);
+    fs.writeFileSync(path.join(notes, "todo.txt"), "mine");
+    expect(() => summarize([plan, "--outdir", notes])).toThrow(
+      "notes holds files a summary did not write (todo.txt)",
+    );
+    fs.copyFileSync(path.join(outdir, "summary.json"), path.join(notes, "summary.json"));
+    expect(() => summarize([plan, "--outdir", notes])).toThrow(
+      "notes holds files a summary did not write (todo.txt)",
+    );
+    expect(fs.readdirSync(notes).sort()).toEqual(["summary.json", "todo.txt"]);
 
     const kept = path.join(dir, "kept");
     fs.mkdirSync(path.join(kept, ".git"), { recursive: true });

@@ -122,7 +122,7 @@ describe("--help", () => {
     expect(refused.map((r) => r.status)).toEqual([1, 1, 1]);
     expect(refused[0].stderr).toContain("unknown argument --all\nusage: npm run charts");
     expect(refused[1].stderr).toContain("unknown argument --check\nusage: npm run schema");
-    expect(refused[2].stderr).toContain("unexpected argument --out\nusage: npm run pack");
+    expect(refused[2].stderr).toContain('unexpected argument "--out"\nusage: npm run pack');
     expect(fs.statSync(schemaFile).mtimeMs).toBe(before);
     expect(fs.existsSync(path.join(ROOT, "--out"))).toBe(false);
   });

@@ -53,7 +53,9 @@ const environmentNext = (env: Environment) =>
 
 function fromFile(file: string, context: string | undefined, next: string): KubeConfig {
   const config = new KubeConfig();
-  const call = `read kubeconfig ${file}`;
+  // The path is shown as displayName shows it: a path a command line gave may hold anything.
+  const shownFile = displayName(file);
+  const call = `read kubeconfig ${shownFile}`;
   const resolved = expandHome(file);
   try {
     // What KubeConfig.loadFromFile does, with a bounded read (a kubeconfig is kilobytes).
@@ -63,7 +65,7 @@ function fromFile(file: string, context: string | undefined, next: string): Kube
     const detail = (cause as Error).message;
     const message = detail.startsWith("cannot read kubeconfig")
       ? detail
-      : `cannot read kubeconfig ${file}: ${displayLine(detail.split("\n")[0], 300)}`;
+      : `cannot read kubeconfig ${shownFile}: ${displayLine(detail.split("\n")[0], 300)}`;
     throw new ClusterAccessError(call, message, next, { cause });
   }
   if (context !== undefined) {
@@ -73,7 +75,7 @@ function fromFile(file: string, context: string | undefined, next: string): Kube
         known.length > 10 ? [...known.slice(0, 10), `${known.length - 10} more`] : known;
       throw new ClusterAccessError(
         call,
-        `kubeconfig ${file} has no context ${displayValue(context)} (it has: ${shown.join(", ") || "none"})`,
+        `kubeconfig ${shownFile} has no context ${displayValue(context)} (it has: ${shown.join(", ") || "none"})`,
         `name one of its contexts with --context <name>; ${next}`,
       );
     }

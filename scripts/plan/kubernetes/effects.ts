@@ -17,6 +17,7 @@ import {
 import { changedVerdict, deletedVerdict, type EffectSeverity } from "./rules";
 import { diffTrees, formatTreePath, type TreeChange } from "./tree";
 import { parseValues } from "./values";
+import { isRecord } from "../../lib/is-record";
 
 export type { EffectSeverity } from "./rules";
 
@@ -43,9 +44,6 @@ export interface KubernetesEffect {
 }
 
 type Release = Readonly<Record<string, unknown>>;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
 
 const asRelease = (value: unknown): Release => (isRecord(value) ? value : {});
 

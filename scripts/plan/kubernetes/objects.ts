@@ -5,6 +5,7 @@
  * the tigera-operator chart renders `installation` as the Installation `default`).
  */
 import { parseAllDocuments } from "yaml";
+import { isRecord } from "../../lib/is-record";
 
 export interface KubeObject {
   /** API group, empty for the core group. */
@@ -18,9 +19,6 @@ export interface KubeObject {
 
 /** Objects by identity (group, kind, namespace, name): an apiVersion bump is not a new object. */
 export type ObjectSet = ReadonlyMap<string, KubeObject>;
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
 
 export const objectIdentity = (o: Pick<KubeObject, "group" | "kind" | "namespace" | "name">) =>
   `${o.group}/${o.kind}/${o.namespace}/${o.name}`;

@@ -9,6 +9,7 @@ import { formatIpv4, parseAddressRange, type Ipv4Range } from "../../../construc
 import { code } from "../escape";
 import type { KubeObject } from "./objects";
 import { formatTreePath, type TreeChange } from "./tree";
+import { isRecord } from "../../lib/is-record";
 
 export type EffectSeverity = "destructive" | "disruptive" | "change";
 
@@ -26,9 +27,6 @@ interface KindRule {
   /** What changing it does; undefined when nothing beyond the change itself. */
   readonly changed?: (changes: readonly TreeChange[]) => Verdict | undefined;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
 
 const pathOf = (change: TreeChange) => formatTreePath(change.path);
 const under = (prefix: string) => (change: TreeChange) => {

@@ -4,6 +4,7 @@
  * that each carry a unique `name` (or `key`) are compared by it, so reordering or inserting an
  * entry does not show as every later entry changing.
  */
+import { isRecord } from "../../lib/is-record";
 
 export interface TreeChange {
   /** Segments of the path: map keys, `[name]` identities and list indexes. */
@@ -16,9 +17,6 @@ export type TreeSegment =
   | { readonly key: string }
   | { readonly id: string }
   | { readonly index: number };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
 
 const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 

@@ -4,9 +4,7 @@
  * `helm install -f a.yaml -f b.yaml` does.
  */
 import { parse } from "yaml";
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === "object" && !Array.isArray(value);
+import { isRecord } from "../../lib/is-record";
 
 /** `override` over `base`: maps merge, anything else replaces; `null` removes a key, as in Helm. */
 export function mergeValues(
