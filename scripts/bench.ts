@@ -17,7 +17,7 @@ import { stateKeyAlias } from "../stacks/backend";
 import { shippedEnvironmentFiles } from "../stacks/environments";
 import { planBench } from "./bench/plan-bench";
 import { parseWorkers, testBench } from "./bench/test-bench";
-import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
+import { type CommandHelp, renderHelp, unknownArgument, wantsHelp } from "./lib/help";
 
 const ROOT = path.resolve(__dirname, "..");
 const CHILD = path.join(__dirname, "bench", "synth-child.ts");
@@ -346,9 +346,7 @@ if (require.main === module) {
       }
     }
   } else if (args.length > 0) {
-    process.stderr.write(
-      `unknown argument ${args[0]}\nusage: ${BENCH_HELP.usage} (--help: more)\n`,
-    );
+    process.stderr.write(`${unknownArgument(BENCH_HELP, args[0])}\n`);
     process.exitCode = 2;
   } else main();
 }

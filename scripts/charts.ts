@@ -12,13 +12,12 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { parse as parseYaml } from "yaml";
-import { displayLine } from "../constructs/shared/validation/display";
 import { allStacks, buildApp } from "../stacks/app";
 import { shippedEnvironments } from "../stacks/environments";
 import { chartArchive, chartCacheDir } from "./lib/charts/cache";
 import { checkArchive } from "./lib/charts/chart-files";
 import { helmBinary, runHelm } from "./lib/charts/helm";
-import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
+import { type CommandHelp, renderHelp, unknownArgument, wantsHelp } from "./lib/help";
 import { chartReferences, type ChartReference } from "./lib/charts/references";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -146,7 +145,7 @@ const args = process.argv.slice(2);
 if (wantsHelp(args)) {
   process.stdout.write(renderHelp(HELP));
 } else if (args.length > 0) {
-  log(`unknown argument ${displayLine(args[0], 100)}\nusage: ${HELP.usage} (--help: more)`);
+  log(unknownArgument(HELP, args[0]));
   process.exitCode = 1;
 } else {
   void main();

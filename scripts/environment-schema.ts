@@ -9,9 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
 import { ignoreOverride, zodToJsonSchema } from "zod-to-json-schema";
-import { displayLine } from "../constructs/shared/validation/display";
 import { jsonSchemaHint } from "../constructs/shared/validation/fields";
-import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
+import { type CommandHelp, renderHelp, unknownArgument, wantsHelp } from "./lib/help";
 import { ENVIRONMENT_SCHEMA_FILE, promotionSchema } from "../stacks/environment/file";
 import { environmentSchema } from "../stacks/environment/schema";
 
@@ -62,9 +61,7 @@ if (require.main === module) {
   if (wantsHelp(args)) {
     process.stdout.write(renderHelp(HELP));
   } else if (args.length > 0) {
-    console.error(
-      `unknown argument ${displayLine(args[0], 100)}\nusage: ${HELP.usage} (--help: more)`,
-    );
+    console.error(unknownArgument(HELP, args[0]));
     process.exitCode = 1;
   } else {
     fs.writeFileSync(ENVIRONMENT_SCHEMA_FILE, environmentJsonSchemaText());

@@ -8,7 +8,7 @@
  */
 import { displayValue } from "../constructs/shared/validation/display";
 import { shippedEnvironmentFiles } from "../stacks/environments";
-import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
+import { type CommandHelp, renderHelp, shortUsage, wantsHelp } from "./lib/help";
 import { trustPolicies } from "./lib/trust-policies";
 import { githubOutputLines, workflowEnvironments } from "./lib/workflow-environments";
 
@@ -34,7 +34,7 @@ const HELP: CommandHelp = {
     [1, "an environment file is invalid, or an unknown argument"],
   ],
 };
-const USAGE = `usage: ${HELP.usage} (--help: more)`;
+const USAGE = shortUsage(HELP);
 
 try {
   const args = process.argv.slice(2);

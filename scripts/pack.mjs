@@ -52,8 +52,8 @@ try {
 }
 
 /**
- * A step's stdout (when `stdout` is "pipe"); a failed step (which printed its own errors) sets the
- * exit status.
+ * A step's stdout (empty unless `stdout` is "pipe"), or undefined when it failed: it printed its
+ * own errors, and the exit status is set.
  */
 function step(label, command, args, stdout = "pipe") {
   const result = spawnSync(command, args, {
@@ -61,7 +61,7 @@ function step(label, command, args, stdout = "pipe") {
     encoding: "utf8",
     stdio: ["ignore", stdout, "inherit"],
   });
-  if (result.status === 0) return result.stdout;
+  if (result.status === 0) return result.stdout ?? "";
   console.error(
     `npm run pack: ${label} failed (${result.error?.message ?? `exit ${result.status}`})`,
   );
@@ -70,8 +70,11 @@ function step(label, command, args, stdout = "pipe") {
 }
 
 // The build's output goes to stderr as it comes: stdout carries only npm pack's JSON.
-const built = step("the build", process.execPath, [path.join(ROOT, "scripts", "build.mjs")], 2);
-if (built === undefined) process.exit();
+if (
+  step("the build", process.execPath, [path.join(ROOT, "scripts", "build.mjs")], 2) === undefined
+) {
+  process.exit();
+}
 
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const published = { ...manifest };

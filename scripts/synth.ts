@@ -9,7 +9,7 @@ import * as path from "path";
 import { displayLine } from "../constructs/shared/validation/display";
 import { isOffline } from "../stacks/offline";
 import { annotationLine, readManifest, type Annotation } from "./plan/manifest";
-import { type CommandHelp, renderHelp, wantsHelp } from "./lib/help";
+import { type CommandHelp, renderHelp, unknownArgument, wantsHelp } from "./lib/help";
 import { synthesize } from "./lib/synth";
 
 const HELP: CommandHelp = {
@@ -35,7 +35,6 @@ const HELP: CommandHelp = {
     [1, "an input is invalid (the app printed what to change), or an unknown argument"],
   ],
 };
-const USAGE = `usage: ${HELP.usage} (--help: more)`;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Annotations with one level and message, as one line naming every construct that has it. */
@@ -58,8 +57,7 @@ try {
     process.exit(0);
   }
   const unknown = args.filter((arg) => arg !== "--verbose");
-  if (unknown.length > 0)
-    throw new Error(`unknown argument ${displayLine(unknown[0], 100)}\n${USAGE}`);
+  if (unknown.length > 0) throw new Error(unknownArgument(HELP, unknown[0]));
   const verbose = args.includes("--verbose") || !!process.env.PLATFORM_VERBOSE;
   const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
   synthesize({ cwd: process.cwd(), outdir, offline: isOffline(), log, quiet: !verbose });

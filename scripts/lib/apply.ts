@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { displayLine } from "../../constructs/shared/validation/display";
-import type { CommandHelp } from "./help";
+import { shortUsage, type CommandHelp } from "./help";
 import { runTerraform } from "./terraform";
 import { readManifest, selectStacks, type ManifestStack } from "../plan/manifest";
 import { code } from "../plan/markdown";
@@ -52,7 +52,7 @@ export const APPLY_HELP: CommandHelp = {
   ],
 };
 
-const APPLY_USAGE = `usage: ${APPLY_HELP.usage} (--help: more)`;
+const APPLY_USAGE = shortUsage(APPLY_HELP);
 
 /** Terraform's refusal of a saved plan made against an older state. */
 const STALE_PLAN = /Saved plan is stale/;

@@ -1,3 +1,5 @@
+import { displayLine } from "../../constructs/shared/validation/display";
+
 /**
  * `--help` for the npm run commands: usage, what the command does, its options, examples and exit
  * statuses, printed to stdout with exit status 0.
@@ -16,6 +18,13 @@ export interface CommandHelp {
 }
 
 export const HELP_OPTION: readonly [string, string] = ["-h, --help", "print this help and exit"];
+
+/** The usage line that follows a command-line error. */
+export const shortUsage = (help: CommandHelp) => `usage: ${help.usage} (--help: more)`;
+
+/** An argument the command does not take, escaped (it may hold anything), and the usage line. */
+export const unknownArgument = (help: CommandHelp, arg: string) =>
+  `unknown argument ${displayLine(arg, 100)}\n${shortUsage(help)}`;
 
 export function wantsHelp(argv: readonly string[]): boolean {
   return argv.includes("--help") || argv.includes("-h");

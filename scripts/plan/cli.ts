@@ -11,7 +11,7 @@ import * as path from "path";
 import { shippedEnvironmentFiles } from "../../stacks/environments";
 import { isOffline } from "../../stacks/offline";
 import { isMissingValue, wholeNumber } from "../lib/args";
-import { renderHelp, wantsHelp, type CommandHelp } from "../lib/help";
+import { renderHelp, shortUsage, wantsHelp, type CommandHelp } from "../lib/help";
 import { synthesize } from "../lib/synth";
 import { logText } from "./escape";
 import { defaultOutdir, OFFLINE_OUTDIR, ONLINE_OUTDIR } from "./outdir";
@@ -109,8 +109,7 @@ export interface PlanArgs {
   readonly renderedManifests: boolean;
 }
 
-const usageError = (message: string) =>
-  new Error(`${message}\nusage: ${PLAN_HELP.usage} (--help: more)`);
+const usageError = (message: string) => new Error(`${message}\n${shortUsage(PLAN_HELP)}`);
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): PlanArgs {
   const stacks: string[] = [];

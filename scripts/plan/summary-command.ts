@@ -5,7 +5,7 @@
  * output (`--synth`), resources are named by construct path and protected as configured.
  */
 import * as path from "path";
-import type { CommandHelp } from "../lib/help";
+import { shortUsage, type CommandHelp } from "../lib/help";
 import { logText } from "./escape";
 import { orderStacks, readManifest, STACK_NAME, type ManifestStack } from "./manifest";
 import { GITHUB_COMMENT_LIMIT } from "./markdown";
@@ -77,8 +77,7 @@ export interface PlanSummaryArgs {
   readonly failOnProtectedDestroy: boolean;
 }
 
-const usageError = (message: string) =>
-  new Error(`${message}\nusage: ${PLAN_SUMMARY_HELP.usage} (--help: more)`);
+const usageError = (message: string) => new Error(`${message}\n${shortUsage(PLAN_SUMMARY_HELP)}`);
 
 /** `dev-infra.json` → dev-infra; `cdktf.out/stacks/dev-infra/plan.json` → dev-infra. */
 export function stackNameOf(file: string): string {
